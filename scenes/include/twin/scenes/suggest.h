@@ -1,0 +1,22 @@
+// "Did you mean ...?" for names typed by a person (keys, equipment types, joint names, verbs).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace twin {
+
+/// Levenshtein distance (insertions, deletions, substitutions).
+int EditDistance(std::string_view a, std::string_view b);
+
+/// The candidates closest to `word` (case-insensitive), at most `max_results`, only those within
+/// a distance a typo could explain (a third of the word's length, at least 2). Best first.
+std::vector<std::string> ClosestMatches(std::string_view word,
+                                        const std::vector<std::string>& candidates,
+                                        size_t max_results = 3);
+
+/// " (did you mean 'a' or 'b'?)" or "" when nothing is close.
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace twin

@@ -1,0 +1,133 @@
+// twin::sim::World: one MuJoCo simulation (mjModel + mjData) that never takes the process down.
+#pragma once
+
+#include <twin/sim/anomaly.h>
+#include <twin/sim/random.h>
+
+#include <mujoco/mujoco.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace twin::sim {
+
+struct WorldOptions {
+  /// Drives every random choice of this World (e.g. sensor noise). Same seed, same bits.
+  uint64_t seed = kDefaultSeed;
+  DivergencePolicy on_divergence = DivergencePolicy::kStop;
+  /// MuJoCo 2.2.2 stores each sensor's `noise` (standard deviation) but never applies it. When
+  /// true, World adds that Gaussian noise to sensordata after every step, drawn from
+  /// CounterRng(seed, StreamId("sensor_noise")) at index (step, sensor value) - reproducible.
+  bool sensor_noise = true;
+  /// Receives one line per anomaly kind (its first occurrence). Default: print to stderr.
+  std::function<void(const std::string&)> log;
+};
+
+/// Everything a step reads: restoring it and stepping on gives the same bits as never having
+/// stopped. Derived quantities (positions, contacts, sensors) are recomputed by Restore().
+struct WorldSnapshot {
+  int64_t step = 0;
+  double time = 0;
+  std::vector<mjtNum> qpos, qvel, act, ctrl, qacc_warmstart, qfrc_applied, xfrc_applied;
+  std::vector<mjtNum> mocap_pos, mocap_quat, userdata, sensordata;
+  std::array<mjWarningStat, mjNWARNING> mujoco_warnings{};
+};
+
+/// Runs before (pre) or after (post) every mj_step; the model is read-only.
+using StepHook = std::function<void(const mjModel& model, mjData& data)>;
+
+class World {
+ public:
+  /// Loads an MJCF or URDF file. Throws twin::Error naming the file (and line) on bad input.
+  static World FromFile(const std::string& path, WorldOptions options = {});
+  /// Loads MJCF (or URDF) text. `name` is used in messages; relative asset paths (meshes,
+  /// textures, includes) resolve against `base_dir` (default: the working directory).
+  static World FromXml(std::string_view xml, WorldOptions options = {},
+                       const std::string& name = "<string>", const std::string& base_dir = "");
+
+  World(World&&) noexcept;
+  World& operator=(World&&) noexcept;
+  ~World();
+
+  /// Advances up to `n` steps of model timestep. Returns the number taken: fewer than `n` only
+  /// when the simulation diverged under DivergencePolicy::kStop.
+  int64_t Step(int64_t n = 1);
+  /// Back to the model's initial state (qpos0, or keyframe `keyframe` when >= 0); clears
+  /// diverged(), keeps the anomaly history, and sets the step counter to 0.
+  void Reset(int keyframe = -1);
+
+  WorldSnapshot Snapshot() const;
+  /// Restores a snapshot taken from this World (throws twin::Error if it does not fit the model).
+  void Restore(const WorldSnapshot& snapshot);
+
+  void AddPreStepHook(std::string name, StepHook hook);
+  void AddPostStepHook(std::string name, StepHook hook);
+
+  double time() const { return data_->time; }
+  double timestep() const { return model_->opt.timestep; }
+  int64_t step_count() const { return step_; }
+  uint64_t seed() const { return options_.seed; }
+  const std::string& name() const { return name_; }
+
+  const mjModel* model() const { return model_; }
+  const mjData* data() const { return data_; }
+  mjData* data() { return data_; }
+
+  // Named access. Each throws twin::Error naming the model, the missing name and the closest
+  // existing ones.
+  int BodyId(std::string_view name) const;
+  int JointId(std::string_view name) const;
+  int ActuatorId(std::string_view name) const;
+  int SensorId(std::string_view name) const;
+  int CameraId(std::string_view name) const;
+
+  std::span<mjtNum> JointQpos(int joint);   ///< 7 values (free), 4 (ball), 1 (hinge/slide)
+  std::span<mjtNum> JointQvel(int joint);   ///< 6, 3 or 1 values
+  void SetControl(int actuator, mjtNum value) { data_->ctrl[actuator] = value; }
+  std::span<const mjtNum> SensorReading(int sensor) const;
+
+  /// True after a divergence under kStop, until Reset()/Restore().
+  bool diverged() const { return diverged_; }
+  /// Number of resets done under DivergencePolicy::kReset.
+  int64_t divergence_resets() const { return divergence_resets_; }
+  /// Every anomaly kind seen so far, in order of first occurrence.
+  const std::vector<Anomaly>& anomalies() const { return anomalies_; }
+  /// Text of MuJoCo warnings raised while loading (e.g. "contact buffer is full").
+  const std::string& load_warnings() const { return load_warnings_; }
+
+ private:
+  World(std::string name, mjModel* model, WorldOptions options, std::string load_warnings);
+  void CheckAfterStep();
+  void Record(AnomalyKind kind, const std::string& where, const std::string& detail);
+  void OnDivergence();
+  void ApplySensorNoise();
+
+  struct Hook {
+    std::string name;
+    StepHook fn;
+  };
+
+  std::string name_;
+  mjModel* model_ = nullptr;
+  mjData* data_ = nullptr;
+  WorldOptions options_;
+  CounterRng noise_rng_;
+  std::vector<int> noisy_sensors_;
+  std::vector<Hook> pre_hooks_, post_hooks_;
+
+  int64_t step_ = 0;
+  bool diverged_ = false;
+  int64_t divergence_resets_ = 0;
+  std::array<int, mjNWARNING> seen_warnings_{};
+  std::vector<Anomaly> anomalies_;
+  std::string load_warnings_;
+  std::string mujoco_messages_;  // warnings MuJoCo raised during the current call
+};
+
+}  // namespace twin::sim

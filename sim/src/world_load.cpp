@@ -1,0 +1,110 @@
+// Loading a World: file and text checks, MuJoCo's compiler, and readable load errors.
+#include <twin/scenes/error.h>
+#include <twin/scenes/scene_file.h>
+#include <twin/sim/mujoco_messages.h>
+#include <twin/sim/world.h>
+
+#include "mujoco_messages_internal.h"
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <regex>
+
+namespace twin::sim {
+namespace {
+
+// MuJoCo's messages span several lines ("XML Error: ...\n\nElement 'geom', line 5\n"); make one
+// line of it and put the line number where editors and people look for it: "file:5: ...".
+std::string FormatLoadError(const std::string& shown, const char* mujoco_text) {
+  std::string text = mujoco_text;
+  std::string line;
+  std::smatch match;
+  if (std::regex_search(text, match, std::regex(R"(line\s*=?\s*(\d+))")) && match[1] != "0") {
+    line = match[1];
+  }
+  std::string flat;
+  for (char c : text) {
+    if (c == '\n') {
+      if (!flat.empty() && flat.back() != ' ') flat += flat.back() == '.' ? " " : ". ";
+    } else {
+      flat += c;
+    }
+  }
+  while (!flat.empty() && (flat.back() == ' ' || flat.back() == '.')) flat.pop_back();
+  return shown + (line.empty() ? "" : ":" + line) + ": MuJoCo cannot load the model: " + flat;
+}
+
+void CheckUsableOptions(const std::string& shown, const mjModel* m) {
+  if (!(m->opt.timestep > 0) || !std::isfinite(m->opt.timestep)) {
+    throw Error(shown + ": <option timestep=\"" + std::to_string(m->opt.timestep) +
+                "\"> must be a positive number of seconds (MuJoCo's default is 0.002)");
+  }
+}
+
+// Runs MuJoCo's compiler on `filename` (looked up in `vfs` first, when given) and checks that the
+// result can be stepped. The returned model is owned by the caller; warnings are appended.
+mjModel* Compile(const std::string& shown, const std::string& filename, const mjVFS* vfs,
+                 std::string* warnings) {
+  char error[1024] = "";
+  mjModel* model = nullptr;
+  {
+    internal::WarningCapture capture(warnings);
+    model = mj_loadXML(filename.c_str(), vfs, error, sizeof(error));
+  }
+  if (!model) throw Error(FormatLoadError(shown, error));
+  // A model that loads with a warning also gets it in `error`; keep it once.
+  if (error[0] && warnings->find(error) == std::string::npos) *warnings += std::string(error) + "\n";
+  try {
+    CheckUsableOptions(shown, model);
+  } catch (...) {
+    mj_deleteModel(model);
+    throw;
+  }
+  return model;
+}
+
+}  // namespace
+
+World World::FromFile(const std::string& path, WorldOptions options) {
+  InstallMujocoHandlers();
+  const scenes::SceneFile file = scenes::ReadSceneFile(path);
+
+  std::string warnings;
+  mjModel* model = Compile(path, file.path.string(), nullptr, &warnings);
+  return World(file.display_path, model, std::move(options), std::move(warnings));
+}
+
+World World::FromXml(std::string_view xml, WorldOptions options, const std::string& name,
+                     const std::string& base_dir) {
+  InstallMujocoHandlers();
+  const std::string text(xml);
+  scenes::CheckSceneText(text, name);
+
+  // MuJoCo reads from its virtual file system first and resolves assets against the directory of
+  // the file name it is given, so the text is served under a name inside base_dir.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::absolute(base_dir.empty() ? fs::path(".") : fs::path(base_dir));
+  const std::string vfs_name = (dir / "twin_inline_model.xml").lexically_normal().string();
+  struct VfsDeleter {
+    void operator()(mjVFS* vfs) const {
+      mj_deleteVFS(vfs);
+      delete vfs;
+    }
+  };
+  std::unique_ptr<mjVFS, VfsDeleter> vfs(new mjVFS);  // ~2 MB of file names: keep off the stack
+  mj_defaultVFS(vfs.get());
+  if (mj_makeEmptyFileVFS(vfs.get(), vfs_name.c_str(), static_cast<int>(text.size())) != 0) {
+    throw Error(name + ": cannot stage the model text for MuJoCo (text too large?)");
+  }
+  const int slot = mj_findFileVFS(vfs.get(), vfs_name.c_str());
+  TWIN_DEMAND(slot >= 0);
+  std::memcpy(vfs->filedata[slot], text.data(), text.size());
+
+  std::string warnings;
+  mjModel* model = Compile(name, vfs_name, vfs.get(), &warnings);
+  return World(name, model, std::move(options), std::move(warnings));
+}
+
+}  // namespace twin::sim

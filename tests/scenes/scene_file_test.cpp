@@ -1,0 +1,69 @@
+#include <twin/scenes/error.h>
+#include <twin/scenes/scene_file.h>
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+using twin::scenes::ReadSceneFile;
+using twin::scenes::SceneFormat;
+using Catch::Matchers::Contains;
+
+namespace {
+const std::string kData = TWIN_TEST_DATA;
+}
+
+TEST_CASE("ReadSceneFile reads MJCF and URDF and tells them apart", "[scenes]") {
+  const auto mjcf = ReadSceneFile(kData + "/cell.xml");
+  CHECK(mjcf.format == SceneFormat::kMjcf);
+  CHECK(mjcf.path.is_absolute());
+  CHECK_THAT(mjcf.text, Contains("<mujoco model=\"cell\">"));
+  CHECK(ReadSceneFile(kData + "/two_link.urdf").format == SceneFormat::kUrdf);
+}
+
+TEST_CASE("ReadSceneFile names a missing file and what a scene is", "[scenes]") {
+  CHECK_THROWS_WITH(ReadSceneFile(kData + "/no_such_scene.xml"),
+                    Contains("no_such_scene.xml: no such file") &&
+                        Contains("MuJoCo MJCF file (.xml) or a URDF file (.urdf)"));
+  CHECK_THROWS_WITH(ReadSceneFile(""), Contains("no scene file given"));
+}
+
+TEST_CASE("ReadSceneFile refuses a directory", "[scenes]") {
+  CHECK_THROWS_WITH(ReadSceneFile(kData), Contains(kData + ": is a directory, not a scene file"));
+}
+
+TEST_CASE("ReadSceneFile refuses an empty or blank file", "[scenes]") {
+  CHECK_THROWS_WITH(ReadSceneFile(kData + "/empty.xml"),
+                    Contains("empty.xml: the scene is empty"));
+  const auto blank = std::filesystem::temp_directory_path() / "twin_blank_scene.xml";
+  std::ofstream(blank) << "  \n\t\n";
+  CHECK_THROWS_WITH(ReadSceneFile(blank.string()), Contains("the scene is empty"));
+  std::filesystem::remove(blank);
+}
+
+TEST_CASE("ReadSceneFile gives the line of malformed XML", "[scenes]") {
+  // The <geom> on line 3 is never closed.
+  CHECK_THROWS_WITH(ReadSceneFile(kData + "/malformed.xml"),
+                    Contains("malformed.xml:3: malformed XML: element <geom> is not closed") &&
+                        Contains("fix the XML syntax at that line"));
+}
+
+TEST_CASE("ReadSceneFile refuses a root element that is neither mujoco nor robot", "[scenes]") {
+  CHECK_THROWS_WITH(ReadSceneFile(kData + "/wrong_root.xml"),
+                    Contains("wrong_root.xml:1: the root element is <scene>") &&
+                        Contains("<mujoco> (MJCF) or <robot> (URDF)"));
+}
+
+TEST_CASE("ReadSceneFile says when a file cannot be read", "[scenes]") {
+  if (geteuid() == 0) {
+    SUCCEED("root reads every file; permission errors cannot be provoked");
+    return;
+  }
+  const auto locked = std::filesystem::temp_directory_path() / "twin_locked_scene.xml";
+  std::ofstream(locked) << "<mujoco/>";
+  std::filesystem::permissions(locked, std::filesystem::perms::none);
+  CHECK_THROWS_WITH(ReadSceneFile(locked.string()), Contains("cannot open the file"));
+  std::filesystem::remove(locked);
+}

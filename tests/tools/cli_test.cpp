@@ -1,0 +1,202 @@
+// The twin binary as a user runs it: real processes, real files, exit codes and messages.
+#include <catch2/catch.hpp>
+
+#include "process.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+using twin::testing::ProcessResult;
+using twin::testing::RunProcess;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+
+namespace {
+
+const std::string kData = TWIN_TEST_DATA;
+
+ProcessResult Twin(std::vector<std::string> args) {
+  args.insert(args.begin(), TWIN_BINARY);
+  return RunProcess(args);
+}
+
+// No crash: a normal exit with the expected status and nothing from the sanitizers.
+void RequireCleanExit(const ProcessResult& r, int code) {
+  INFO("stdout: " << r.out);
+  INFO("stderr: " << r.err);
+  REQUIRE(r.signal == 0);
+  REQUIRE(r.exit_code == code);
+  REQUIRE_THAT(r.err, !Contains("AddressSanitizer") && !Contains("runtime error:"));
+}
+
+}  // namespace
+
+TEST_CASE("twin --help lists the verbs", "[tools][cli]") {
+  const ProcessResult r = Twin({"--help"});
+  RequireCleanExit(r, 0);
+  CHECK_THAT(r.out, Contains("run") && Contains("check") && Contains("bench"));
+  const ProcessResult run_help = Twin({"run", "--help"});
+  RequireCleanExit(run_help, 0);
+  CHECK_THAT(run_help.out, Contains("--duration") && Contains("--seed") && Contains("--realtime"));
+}
+
+TEST_CASE("twin run runs a scene and reports speed and warnings", "[tools][cli]") {
+  const ProcessResult r = Twin({"run", kData + "/cell.xml", "--duration", "2", "--seed", "5"});
+  RequireCleanExit(r, 0);
+  CHECK_THAT(r.out, Contains("simulated   2.000 s in 1000 steps (timestep 0.002 s)"));
+  CHECK_THAT(r.out, Contains("steps/s") && Contains("real-time factor"));
+  CHECK_THAT(r.out, Contains("seed        5") && Contains("warnings    none"));
+  CHECK(r.err.empty());  // no progress line when stderr is not a terminal
+}
+
+TEST_CASE("twin run --realtime paces simulated time to the wall clock", "[tools][cli]") {
+  const auto start = std::chrono::steady_clock::now();
+  const ProcessResult r = Twin({"run", kData + "/cell.xml", "--duration", "0.5", "--realtime"});
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  RequireCleanExit(r, 0);
+  CHECK(wall >= 0.5);
+  CHECK_THAT(r.out, Contains("paced to the wall clock"));
+}
+
+TEST_CASE("twin run reports a diverging model and exits 3", "[tools][cli]") {
+  const ProcessResult r = Twin({"run", kData + "/diverging.xml"});
+  RequireCleanExit(r, 3);
+  CHECK_THAT(r.err, Contains("diverging.xml: step") && Contains("joint 'spring'"));
+  CHECK_THAT(r.err, Contains("diverged at step") && Contains("--on-divergence reset"));
+  const ProcessResult reset = Twin({"run", kData + "/diverging.xml", "--duration", "1",
+                                    "--on-divergence", "reset"});
+  RequireCleanExit(reset, 0);
+  CHECK_THAT(reset.out, Contains("resets") && Contains("after divergence"));
+}
+
+TEST_CASE("twin run survives a MuJoCo error inside a step", "[tools][cli]") {
+  const ProcessResult r = Twin({"run", kData + "/stack_overflow.xml", "--duration", "1"});
+  RequireCleanExit(r, 3);
+  CHECK_THAT(r.err, Contains("MUJOCO_ERROR") && Contains("Stack overflow"));
+}
+
+TEST_CASE("twin refuses bad scene files with a message naming the file", "[tools][cli]") {
+  struct Case {
+    std::string file, message;
+  };
+  const Case cases[] = {
+      {kData + "/missing.xml", "missing.xml: no such file"},
+      {kData, "is a directory, not a scene file"},
+      {kData + "/empty.xml", "empty.xml: the scene is empty"},
+      {kData + "/malformed.xml", "malformed.xml:3: malformed XML"},
+      {kData + "/wrong_root.xml", "wrong_root.xml:1: the root element is <scene>"},
+      {kData + "/unknown_element.xml", "unknown_element.xml:4: MuJoCo cannot load the model"},
+      {kData + "/bad_attribute.xml", "bad_attribute.xml:5: MuJoCo cannot load the model"},
+      {kData + "/negative_timestep.xml", "must be a positive number of seconds"},
+  };
+  for (const Case& c : cases) {
+    for (const char* verb : {"run", "check"}) {
+      INFO(verb << " " << c.file);
+      const ProcessResult r = Twin({verb, c.file});
+      RequireCleanExit(r, 1);
+      CHECK_THAT(r.err, StartsWith("twin: error: ") && Contains(c.message));
+      CHECK(r.out.empty());
+    }
+  }
+}
+
+TEST_CASE("twin names unknown verbs and flags and suggests the right one", "[tools][cli]") {
+  const ProcessResult verb = Twin({"rn", kData + "/cell.xml"});
+  RequireCleanExit(verb, 2);
+  CHECK_THAT(verb.err, Contains("unknown verb 'rn' (did you mean 'run'?)") &&
+                           Contains("The verbs are: run, check, bench"));
+
+  const ProcessResult flag = Twin({"run", kData + "/cell.xml", "--durration", "3"});
+  RequireCleanExit(flag, 2);
+  CHECK_THAT(flag.err, Contains("--durration") && Contains("twin run --help"));
+
+  const ProcessResult none = Twin({});
+  RequireCleanExit(none, 2);
+  CHECK_THAT(none.err, Contains("twin --help"));
+}
+
+TEST_CASE("twin refuses bad flag values and says what to give", "[tools][cli]") {
+  const ProcessResult negative = Twin({"run", kData + "/cell.xml", "--duration", "-1"});
+  RequireCleanExit(negative, 2);
+  CHECK_THAT(negative.err,
+             Contains("--duration") && Contains("'-1' is not a positive number") &&
+                 Contains("e.g. --duration 10"));
+
+  const ProcessResult words = Twin({"run", kData + "/cell.xml", "--duration", "soon"});
+  RequireCleanExit(words, 2);
+  CHECK_THAT(words.err, Contains("'soon' is not a positive number"));
+
+  const ProcessResult seed = Twin({"run", kData + "/cell.xml", "--seed", "abc"});
+  RequireCleanExit(seed, 2);
+  CHECK_THAT(seed.err, Contains("--seed") && Contains("abc"));
+
+  const ProcessResult policy = Twin({"run", kData + "/cell.xml", "--on-divergence", "explode"});
+  RequireCleanExit(policy, 2);
+  CHECK_THAT(policy.err, Contains("--on-divergence") && Contains("explode"));
+
+  const ProcessResult missing = Twin({"run"});
+  RequireCleanExit(missing, 2);
+  CHECK_THAT(missing.err, Contains("scene is required"));
+
+  const ProcessResult steps = Twin({"bench", "physics", "--steps", "0"});
+  RequireCleanExit(steps, 2);
+  CHECK_THAT(steps.err, Contains("'0' is not a whole number >= 1"));
+}
+
+TEST_CASE("twin check summarises a usable scene and exits 0", "[tools][cli]") {
+  const ProcessResult r = Twin({"check", kData + "/cell.xml"});
+  RequireCleanExit(r, 0);
+  CHECK_THAT(r.out, Contains("(MJCF)"));
+  CHECK_THAT(r.out, Contains("bodies      3 (plus the world body)"));
+  CHECK_THAT(r.out, Contains("joints      3 (free 1, ball 0, slide 0, hinge 2), 8 dofs"));
+  CHECK_THAT(r.out, Contains("actuators   2") && Contains("sensors     5 (11 values)"));
+  CHECK_THAT(r.out, Contains("cameras     1: overhead") && Contains("lights      1"));
+  CHECK_THAT(r.out, Contains("total mass  2.300 kg"));
+  CHECK_THAT(r.out, Contains("timestep    0.002 s (Euler integrator)"));
+  CHECK_THAT(r.out, Contains("warnings    none"));
+  CHECK_THAT(r.out, Contains("\nusable\n"));
+
+  const ProcessResult urdf = Twin({"check", kData + "/two_link.urdf"});
+  RequireCleanExit(urdf, 0);
+  CHECK_THAT(urdf.out, Contains("(URDF)") && Contains("hinge 1"));
+}
+
+TEST_CASE("twin check reports initial penetrations by geom and body", "[tools][cli]") {
+  const ProcessResult r = Twin({"check", kData + "/penetrating.xml"});
+  RequireCleanExit(r, 0);
+  CHECK_THAT(r.out, Contains("geom 'floor' (body 'world') and geom 'sunk_geom' (body 'sunk_box') "
+                             "overlap by 20.0 mm"));
+  CHECK_THAT(r.out, Contains("usable (with initial penetrations"));
+}
+
+TEST_CASE("twin check says a diverging scene is not usable and exits 3", "[tools][cli]") {
+  const ProcessResult r = Twin({"check", kData + "/diverging.xml"});
+  RequireCleanExit(r, 3);
+  CHECK_THAT(r.out, Contains("NOT USABLE") && Contains("joint 'spring'"));
+}
+
+TEST_CASE("twin bench physics times World against raw mj_step", "[tools][cli][bench]") {
+  const ProcessResult r = Twin({"bench", "physics", "--steps", "200", "--repeats", "1"});
+  RequireCleanExit(r, 0);
+  CHECK_THAT(r.out, Contains("raw mj_step loop") && Contains("World::Step(N)") &&
+                        Contains("World::Step(1) x N") && Contains("mujoco-testspeed"));
+  CHECK_THAT(r.out, Contains("goal        World <= 1.05x raw mj_step"));
+  const ProcessResult other = Twin({"bench", "physics", "--model", kData + "/cell.xml",
+                                    "--steps", "100", "--repeats", "1"});
+  RequireCleanExit(other, 0);
+  CHECK_THAT(other.out, Contains("cell.xml"));
+  const ProcessResult bad = Twin({"bench", "physics", "--model", kData + "/missing.xml"});
+  RequireCleanExit(bad, 1);
+  CHECK_THAT(bad.err, Contains("missing.xml: no such file"));
+}
+
+TEST_CASE("The test listener fails a test that raises an unexpected MuJoCo warning",
+          "[tools][listener]") {
+  const ProcessResult r = RunProcess({TWIN_SIM_TEST_BINARY, "[listener-selftest]"});
+  INFO(r.out << r.err);
+  CHECK(r.signal == 0);
+  CHECK(r.exit_code != 0);
+  CHECK_THAT(r.out, Contains("unexpected MuJoCo warning") && Contains("Nan, Inf or huge value in CTRL"));
+}

@@ -1,0 +1,28 @@
+// twin bench KIND: registers the benches as sub-verbs.
+#include "../twin/cli_checks.h"
+#include "../twin/verbs.h"
+#include "bench.h"
+
+#include <memory>
+
+namespace twin::tools {
+
+void AddBenchVerb(CLI::App& app, int* exit_code) {
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Measure performance against a baseline timed in the same run");
+  bench->require_subcommand(1);
+
+  auto physics = std::make_shared<BenchPhysicsOptions>();
+  CLI::App* verb = bench->add_subcommand(
+      "physics", "World::Step vs a raw mj_step loop (and mujoco-testspeed) on one model");
+  verb->add_option("--model", physics->model, "MJCF/URDF model (default: MuJoCo's humanoid.xml)");
+  verb->add_option("--steps", physics->steps, "Steps per timed loop")
+      ->check(PositiveCount("a number of steps, e.g. --steps 20000"))
+      ->capture_default_str();
+  verb->add_option("--repeats", physics->repeats, "Rounds of each loop; the median is reported")
+      ->check(PositiveCount("a number of rounds, e.g. --repeats 5"))
+      ->capture_default_str();
+  verb->callback([physics, exit_code] { *exit_code = BenchPhysics(*physics); });
+}
+
+}  // namespace twin::tools
