@@ -34,12 +34,14 @@ bool IsBlank(const std::string& text) {
 std::string DescribeXmlError(const tinyxml2::XMLDocument& doc) {
   const std::string raw = doc.ErrorStr() ? doc.ErrorStr() : "";
   const size_t name_at = raw.find("XMLElement name=");
-  const std::string element =
-      name_at == std::string::npos ? "" : raw.substr(name_at + std::string("XMLElement name=").size());
+  const std::string element = name_at == std::string::npos
+                                  ? ""
+                                  : raw.substr(name_at + std::string("XMLElement name=").size());
   switch (doc.ErrorID()) {
     case tinyxml2::XML_ERROR_MISMATCHED_ELEMENT:
-      return element.empty() ? "an element is not closed, or closed by the wrong end tag"
-                             : "element <" + element + "> is not closed, or closed by the wrong end tag";
+      return element.empty()
+                 ? "an element is not closed, or closed by the wrong end tag"
+                 : "element <" + element + "> is not closed, or closed by the wrong end tag";
     case tinyxml2::XML_ERROR_PARSING_ATTRIBUTE:
       return "cannot read an attribute" + (element.empty() ? "" : " of <" + element + ">") +
              " (is its value quoted?)";
@@ -62,11 +64,12 @@ const char* SceneFormatName(SceneFormat format) {
 }
 
 SceneFormat CheckSceneText(const std::string& text, const std::string& shown) {
-  if (IsBlank(text)) throw Error(shown + ": the scene is empty; a scene is " + std::string(kSupported));
+  if (IsBlank(text))
+    throw Error(shown + ": the scene is empty; a scene is " + std::string(kSupported));
   tinyxml2::XMLDocument doc;
   if (doc.Parse(text.data(), text.size()) != tinyxml2::XML_SUCCESS) {
-    throw Error(shown + ":" + std::to_string(doc.ErrorLineNum()) + ": malformed XML: " +
-                DescribeXmlError(doc) + " (fix the XML syntax at that line)");
+    throw Error(shown + ":" + std::to_string(doc.ErrorLineNum()) +
+                ": malformed XML: " + DescribeXmlError(doc) + " (fix the XML syntax at that line)");
   }
   const tinyxml2::XMLElement* root = doc.RootElement();
   const std::string root_name = root ? root->Name() : "";

@@ -24,7 +24,9 @@ std::string Trimmed(const char* text) {
 
 // MuJoCo calls this and expects it not to return; throwing unwinds through MuJoCo's C frames
 // (Debian builds them with unwind tables), back to the World call that entered MuJoCo.
-void OnMujocoError(const char* text) { throw Error("MuJoCo error: " + Trimmed(text)); }
+void OnMujocoError(const char* text) {
+  throw Error("MuJoCo error: " + Trimmed(text));
+}
 
 void OnMujocoWarning(const char* text) {
   const std::string message = Trimmed(text);
@@ -47,7 +49,9 @@ void InstallMujocoHandlers() {
   });
 }
 
-void SetMujocoWarningObserver(MujocoWarningObserver observer) { g_observer.store(observer); }
+void SetMujocoWarningObserver(MujocoWarningObserver observer) {
+  g_observer.store(observer);
+}
 
 namespace internal {
 
@@ -55,7 +59,9 @@ WarningCapture::WarningCapture(std::string* sink) : previous_(t_warning_sink) {
   t_warning_sink = sink;
 }
 
-WarningCapture::~WarningCapture() { t_warning_sink = previous_; }
+WarningCapture::~WarningCapture() {
+  t_warning_sink = previous_;
+}
 
 }  // namespace internal
 }  // namespace twin::sim

@@ -87,12 +87,16 @@ World::World(std::string name, mjModel* model, WorldOptions options, std::string
     if (model_->sensor_noise[s] > 0) noisy_sensors_.push_back(s);
   }
   if (!options_.log) {
-    options_.log = [](const std::string& line) { std::fprintf(stderr, "twin: %s\n", line.c_str()); };
+    options_.log = [](const std::string& line) {
+      std::fprintf(stderr, "twin: %s\n", line.c_str());
+    };
   }
   Reset();
 }
 
-World::World(World&& other) noexcept : noise_rng_(other.noise_rng_) { *this = std::move(other); }
+World::World(World&& other) noexcept : noise_rng_(other.noise_rng_) {
+  *this = std::move(other);
+}
 
 World& World::operator=(World&& other) noexcept {
   if (this == &other) return *this;
@@ -177,8 +181,9 @@ void World::CheckAfterStep() {
       const std::string where = f == "qpos"   ? internal::DescribeQpos(model_, i)
                                 : f == "qvel" ? internal::DescribeDof(model_, i)
                                               : internal::DescribeAct(model_, i);
-      Record(AnomalyKind::kNonFinite, where, std::string(values[i] != values[i] ? "NaN" : "Inf") +
-                                                 " in " + f + "[" + std::to_string(i) + "]");
+      Record(AnomalyKind::kNonFinite, where,
+             std::string(values[i] != values[i] ? "NaN" : "Inf") + " in " + f + "[" +
+                 std::to_string(i) + "]");
       divergence = true;
       break;
     }
@@ -200,8 +205,8 @@ void World::Record(AnomalyKind kind, const std::string& where, const std::string
   anomaly.first_time = data_->time;
   anomaly.where = where;
   std::ostringstream line;
-  line << name_ << ": step " << step_ << " (t = " << data_->time << " s): "
-       << AnomalyKindName(kind) << ": " << detail;
+  line << name_ << ": step " << step_ << " (t = " << data_->time << " s): " << AnomalyKindName(kind)
+       << ": " << detail;
   if (!where.empty()) line << " [" << where << "]";
   const std::string advice = AdviceFor(kind);
   if (!advice.empty()) line << "; " << advice;
@@ -267,15 +272,13 @@ WorldSnapshot World::Snapshot() const {
 
 void World::Restore(const WorldSnapshot& s) {
   const mjModel* m = model_;
-  const bool fits = s.qpos.size() == size_t(m->nq) && s.qvel.size() == size_t(m->nv) &&
-                    s.act.size() == size_t(m->na) && s.ctrl.size() == size_t(m->nu) &&
-                    s.qacc_warmstart.size() == size_t(m->nv) &&
-                    s.qfrc_applied.size() == size_t(m->nv) &&
-                    s.xfrc_applied.size() == size_t(6 * m->nbody) &&
-                    s.mocap_pos.size() == size_t(3 * m->nmocap) &&
-                    s.mocap_quat.size() == size_t(4 * m->nmocap) &&
-                    s.userdata.size() == size_t(m->nuserdata) &&
-                    s.sensordata.size() == size_t(m->nsensordata);
+  const bool fits =
+      s.qpos.size() == size_t(m->nq) && s.qvel.size() == size_t(m->nv) &&
+      s.act.size() == size_t(m->na) && s.ctrl.size() == size_t(m->nu) &&
+      s.qacc_warmstart.size() == size_t(m->nv) && s.qfrc_applied.size() == size_t(m->nv) &&
+      s.xfrc_applied.size() == size_t(6 * m->nbody) &&
+      s.mocap_pos.size() == size_t(3 * m->nmocap) && s.mocap_quat.size() == size_t(4 * m->nmocap) &&
+      s.userdata.size() == size_t(m->nuserdata) && s.sensordata.size() == size_t(m->nsensordata);
   if (!fits) throw Error(name_ + ": the snapshot was taken from a different model");
 
   auto write_state = [&] {
@@ -328,8 +331,12 @@ int World::CameraId(std::string_view name) const {
 }
 
 namespace {
-int QposWidth(int type) { return type == mjJNT_FREE ? 7 : type == mjJNT_BALL ? 4 : 1; }
-int QvelWidth(int type) { return type == mjJNT_FREE ? 6 : type == mjJNT_BALL ? 3 : 1; }
+int QposWidth(int type) {
+  return type == mjJNT_FREE ? 7 : type == mjJNT_BALL ? 4 : 1;
+}
+int QvelWidth(int type) {
+  return type == mjJNT_FREE ? 6 : type == mjJNT_BALL ? 3 : 1;
+}
 }  // namespace
 
 std::span<mjtNum> World::JointQpos(int joint) {

@@ -55,7 +55,8 @@ mjModel* Compile(const std::string& shown, const std::string& filename, const mj
   }
   if (!model) throw Error(FormatLoadError(shown, error));
   // A model that loads with a warning also gets it in `error`; keep it once.
-  if (error[0] && warnings->find(error) == std::string::npos) *warnings += std::string(error) + "\n";
+  if (error[0] && warnings->find(error) == std::string::npos)
+    *warnings += std::string(error) + "\n";
   try {
     CheckUsableOptions(shown, model);
   } catch (...) {

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <string>
 
+using Catch::Matchers::Contains;
 using twin::scenes::ReadSceneFile;
 using twin::scenes::SceneFormat;
-using Catch::Matchers::Contains;
 
 namespace {
 const std::string kData = TWIN_TEST_DATA;
@@ -35,8 +35,7 @@ TEST_CASE("ReadSceneFile refuses a directory", "[scenes]") {
 }
 
 TEST_CASE("ReadSceneFile refuses an empty or blank file", "[scenes]") {
-  CHECK_THROWS_WITH(ReadSceneFile(kData + "/empty.xml"),
-                    Contains("empty.xml: the scene is empty"));
+  CHECK_THROWS_WITH(ReadSceneFile(kData + "/empty.xml"), Contains("empty.xml: the scene is empty"));
   const auto blank = std::filesystem::temp_directory_path() / "twin_blank_scene.xml";
   std::ofstream(blank) << "  \n\t\n";
   CHECK_THROWS_WITH(ReadSceneFile(blank.string()), Contains("the scene is empty"));

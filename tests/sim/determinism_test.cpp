@@ -77,7 +77,8 @@ TEST_CASE("Snapshot and restore are bit-exact", "[sim][determinism]") {
   RequireBitIdentical(world, reference);
 }
 
-TEST_CASE("Restore into a fresh World of the same model continues identically", "[sim][determinism]") {
+TEST_CASE("Restore into a fresh World of the same model continues identically",
+          "[sim][determinism]") {
   World first = CellWithSeed(3);
   first.Step(1234);
   const auto snapshot = first.Snapshot();

@@ -9,11 +9,11 @@
 
 #include "mujoco_warnings.h"
 
+using Catch::Matchers::Contains;
 using twin::sim::AnomalyKind;
 using twin::sim::DivergencePolicy;
 using twin::sim::World;
 using twin::sim::WorldOptions;
-using Catch::Matchers::Contains;
 
 namespace {
 const std::string kData = TWIN_TEST_DATA;
@@ -26,7 +26,8 @@ WorldOptions Capturing(std::vector<std::string>* lines, DivergencePolicy policy)
 }
 }  // namespace
 
-TEST_CASE("A diverging model is stopped and reported with step, time and joint", "[sim][divergence]") {
+TEST_CASE("A diverging model is stopped and reported with step, time and joint",
+          "[sim][divergence]") {
   twin::testing::ExpectMujocoWarnings expect;
   std::vector<std::string> log;
   World world = World::FromFile(kData + "/diverging.xml", Capturing(&log, DivergencePolicy::kStop));

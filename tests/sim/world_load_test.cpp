@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
-using twin::sim::World;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
+using twin::sim::World;
 
 namespace {
 const std::string kData = TWIN_TEST_DATA;
@@ -66,7 +66,8 @@ TEST_CASE("A model MuJoCo accepts but cannot step is refused", "[sim][load]") {
 
 TEST_CASE("Load warnings are kept, not printed to MUJOCO_LOG.TXT", "[sim][load]") {
   // 30 overlapping boxes overflow a 10-contact buffer during the compiler's first forward pass.
-  std::string xml = "<mujoco><size nconmax=\"10\"/><worldbody><geom type=\"plane\" size=\"1 1 .1\"/>";
+  std::string xml =
+      "<mujoco><size nconmax=\"10\"/><worldbody><geom type=\"plane\" size=\"1 1 .1\"/>";
   for (int i = 0; i < 30; ++i) {
     xml += "<body pos=\"0 0 " + std::to_string(0.02 * i) +
            "\"><freejoint/><geom type=\"box\" size=\".05 .05 .05\"/></body>";

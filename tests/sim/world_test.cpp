@@ -7,12 +7,14 @@
 #include <limits>
 #include <string>
 
-using twin::sim::World;
 using Catch::Matchers::Contains;
+using twin::sim::World;
 
 namespace {
 const std::string kData = TWIN_TEST_DATA;
-World Cell() { return World::FromFile(kData + "/cell.xml"); }
+World Cell() {
+  return World::FromFile(kData + "/cell.xml");
+}
 }  // namespace
 
 TEST_CASE("World loads a file and steps at the model's timestep", "[sim][world]") {
@@ -100,9 +102,8 @@ TEST_CASE("Step hooks run before and after every step, in order", "[sim][world]"
   // A pre-step hook that pushes the carton sideways: a behaviour acting through mjData.
   World pushed = Cell();
   const int carton = pushed.BodyId("carton");
-  pushed.AddPreStepHook("push", [carton](const mjModel&, mjData& d) {
-    d.xfrc_applied[6 * carton + 0] = 5.0;
-  });
+  pushed.AddPreStepHook(
+      "push", [carton](const mjModel&, mjData& d) { d.xfrc_applied[6 * carton + 0] = 5.0; });
   World free = Cell();
   pushed.Step(500);
   free.Step(500);
@@ -143,7 +144,7 @@ TEST_CASE("Sensor noise follows each sensor's noise attribute", "[sim][world]") 
     REQUIRE(noisy.SensorReading(tool)[0] == clean.SensorReading(tool)[0]);
   }
   const double stddev = std::sqrt(sum_sq / kSteps - (sum / kSteps) * (sum / kSteps));
-  CHECK(stddev == Approx(0.001).epsilon(0.05));   // noise="0.001"
+  CHECK(stddev == Approx(0.001).epsilon(0.05));  // noise="0.001"
   CHECK(std::abs(sum / kSteps) < 5 * 0.001 / std::sqrt(kSteps));
   // Noise is added to the readings only: the physics is the same.
   CHECK(noisy.data()->qpos[0] == clean.data()->qpos[0]);

@@ -48,7 +48,8 @@ std::vector<fs::path> ZooModels() {
   std::error_code ec;
   if (!fs::is_directory(kZoo, ec)) return models;
   for (const auto& entry : fs::recursive_directory_iterator(kZoo, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".xml") models.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".xml")
+      models.push_back(entry.path());
   }
   std::sort(models.begin(), models.end());
   return models;

@@ -35,8 +35,11 @@ CATCH_REGISTER_LISTENER(MujocoWarningListener)
 
 }  // namespace
 
-ExpectMujocoWarnings::ExpectMujocoWarnings() : outer_(g_expecting) { g_expecting = this; }
-ExpectMujocoWarnings::~ExpectMujocoWarnings() { g_expecting = outer_; }
+ExpectMujocoWarnings::ExpectMujocoWarnings() : outer_(g_expecting) {
+  g_expecting = this;
+}
+ExpectMujocoWarnings::~ExpectMujocoWarnings() {
+  g_expecting = outer_;
+}
 
 }  // namespace twin::testing
-

@@ -8,10 +8,10 @@
 #include <fstream>
 #include <string>
 
-using twin::testing::ProcessResult;
-using twin::testing::RunProcess;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
+using twin::testing::ProcessResult;
+using twin::testing::RunProcess;
 
 namespace {
 
@@ -54,7 +54,8 @@ TEST_CASE("twin run runs a scene and reports speed and warnings", "[tools][cli]"
 TEST_CASE("twin run --realtime paces simulated time to the wall clock", "[tools][cli]") {
   const auto start = std::chrono::steady_clock::now();
   const ProcessResult r = Twin({"run", kData + "/cell.xml", "--duration", "0.5", "--realtime"});
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   RequireCleanExit(r, 0);
   CHECK(wall >= 0.5);
   CHECK_THAT(r.out, Contains("paced to the wall clock"));
@@ -65,8 +66,8 @@ TEST_CASE("twin run reports a diverging model and exits 3", "[tools][cli]") {
   RequireCleanExit(r, 3);
   CHECK_THAT(r.err, Contains("diverging.xml: step") && Contains("joint 'spring'"));
   CHECK_THAT(r.err, Contains("diverged at step") && Contains("--on-divergence reset"));
-  const ProcessResult reset = Twin({"run", kData + "/diverging.xml", "--duration", "1",
-                                    "--on-divergence", "reset"});
+  const ProcessResult reset =
+      Twin({"run", kData + "/diverging.xml", "--duration", "1", "--on-divergence", "reset"});
   RequireCleanExit(reset, 0);
   CHECK_THAT(reset.out, Contains("resets") && Contains("after divergence"));
 }
@@ -120,9 +121,8 @@ TEST_CASE("twin names unknown verbs and flags and suggests the right one", "[too
 TEST_CASE("twin refuses bad flag values and says what to give", "[tools][cli]") {
   const ProcessResult negative = Twin({"run", kData + "/cell.xml", "--duration", "-1"});
   RequireCleanExit(negative, 2);
-  CHECK_THAT(negative.err,
-             Contains("--duration") && Contains("'-1' is not a positive number") &&
-                 Contains("e.g. --duration 10"));
+  CHECK_THAT(negative.err, Contains("--duration") && Contains("'-1' is not a positive number") &&
+                               Contains("e.g. --duration 10"));
 
   const ProcessResult words = Twin({"run", kData + "/cell.xml", "--duration", "soon"});
   RequireCleanExit(words, 2);
@@ -183,8 +183,8 @@ TEST_CASE("twin bench physics times World against raw mj_step", "[tools][cli][be
   CHECK_THAT(r.out, Contains("raw mj_step loop") && Contains("World::Step(N)") &&
                         Contains("World::Step(1) x N") && Contains("mujoco-testspeed"));
   CHECK_THAT(r.out, Contains("goal        World <= 1.05x raw mj_step"));
-  const ProcessResult other = Twin({"bench", "physics", "--model", kData + "/cell.xml",
-                                    "--steps", "100", "--repeats", "1"});
+  const ProcessResult other = Twin(
+      {"bench", "physics", "--model", kData + "/cell.xml", "--steps", "100", "--repeats", "1"});
   RequireCleanExit(other, 0);
   CHECK_THAT(other.out, Contains("cell.xml"));
   const ProcessResult bad = Twin({"bench", "physics", "--model", kData + "/missing.xml"});
@@ -198,5 +198,6 @@ TEST_CASE("The test listener fails a test that raises an unexpected MuJoCo warni
   INFO(r.out << r.err);
   CHECK(r.signal == 0);
   CHECK(r.exit_code != 0);
-  CHECK_THAT(r.out, Contains("unexpected MuJoCo warning") && Contains("Nan, Inf or huge value in CTRL"));
+  CHECK_THAT(r.out,
+             Contains("unexpected MuJoCo warning") && Contains("Nan, Inf or huge value in CTRL"));
 }

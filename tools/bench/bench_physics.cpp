@@ -49,8 +49,8 @@ std::string ShellQuoted(const std::string& s) {
 std::optional<double> MujocoTestspeed(const std::string& model, int64_t steps) {
   const char* tool = "/usr/bin/mujoco-testspeed";
   if (!std::filesystem::exists(tool)) return std::nullopt;
-  const std::string command = std::string(tool) + " " + ShellQuoted(model) + " " +
-                              std::to_string(steps) + " 1 0 2>&1";
+  const std::string command =
+      std::string(tool) + " " + ShellQuoted(model) + " " + std::to_string(steps) + " 1 0 2>&1";
   std::FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return std::nullopt;
   std::string output;
@@ -78,8 +78,9 @@ std::string CpuName() {
 int BenchPhysics(const BenchPhysicsOptions& opt) {
   const std::string model_path = opt.model.empty() ? kDefaultModel : opt.model;
   if (opt.model.empty() && !std::filesystem::exists(model_path)) {
-    throw Error(model_path + ": MuJoCo's sample models are missing; run tools/setup (it installs "
-                             "libmujoco-samples) or pass --model FILE");
+    throw Error(model_path +
+                ": MuJoCo's sample models are missing; run tools/setup (it installs "
+                "libmujoco-samples) or pass --model FILE");
   }
   sim::WorldOptions options;
   options.log = [](const std::string&) {};  // anomalies are counted and printed below

@@ -8,8 +8,8 @@
 namespace twin::tools {
 
 void AddBenchVerb(CLI::App& app, int* exit_code) {
-  CLI::App* bench = app.add_subcommand(
-      "bench", "Measure performance against a baseline timed in the same run");
+  CLI::App* bench =
+      app.add_subcommand("bench", "Measure performance against a baseline timed in the same run");
   bench->require_subcommand(1);
 
   auto physics = std::make_shared<BenchPhysicsOptions>();

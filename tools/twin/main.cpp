@@ -31,7 +31,8 @@ std::string Joined(const std::vector<std::string>& items) {
 
 int main(int argc, char** argv) {
   using namespace twin::tools;
-  CLI::App app{"twin: a Sim2Real digital-twin simulator for factories and logistics sites.", "twin"};
+  CLI::App app{"twin: a Sim2Real digital-twin simulator for factories and logistics sites.",
+               "twin"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "twin 0.1.0");
   int exit_code = kExitOk;

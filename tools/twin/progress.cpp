@@ -15,7 +15,9 @@ ProgressLine::ProgressLine(std::string label, double total, std::string unit)
       start_(Clock::now()),
       last_draw_(start_) {}
 
-ProgressLine::~ProgressLine() { Finish(); }
+ProgressLine::~ProgressLine() {
+  Finish();
+}
 
 void ProgressLine::Update(double done) {
   if (!enabled_) return;

@@ -53,7 +53,8 @@ void PrintSummary(const sim::World& world, const scenes::SceneFile& file) {
   std::printf("  actuators   %d\n", m->nu);
   std::printf("  sensors     %d (%d values)\n", m->nsensor, m->nsensordata);
   std::printf("  cameras     %d", m->ncam);
-  for (int c = 0; c < m->ncam; ++c) std::printf("%s%s", c ? ", " : ": ", Name(m, mjOBJ_CAMERA, c).c_str());
+  for (int c = 0; c < m->ncam; ++c)
+    std::printf("%s%s", c ? ", " : ": ", Name(m, mjOBJ_CAMERA, c).c_str());
   std::printf("\n  lights      %d\n", m->nlight);
   std::printf("  total mass  %.3f kg\n", mass);
   std::printf("  timestep    %g s (%s integrator), gravity (%g, %g, %g)\n", m->opt.timestep,
@@ -71,13 +72,14 @@ int PrintPenetrations(const sim::World& world, double threshold_mm) {
     const mjContact& c = d->contact[i];
     if (-c.dist * 1000.0 <= threshold_mm) continue;
     if (deep < 10) {
-      std::printf("  penetration geom '%s' (body '%s') and geom '%s' (body '%s') overlap by "
-                  "%.1f mm at (%.3f, %.3f, %.3f)\n",
-                  Name(m, mjOBJ_GEOM, c.geom1).c_str(),
-                  Name(m, mjOBJ_BODY, m->geom_bodyid[c.geom1]).c_str(),
-                  Name(m, mjOBJ_GEOM, c.geom2).c_str(),
-                  Name(m, mjOBJ_BODY, m->geom_bodyid[c.geom2]).c_str(), -c.dist * 1000.0, c.pos[0],
-                  c.pos[1], c.pos[2]);
+      std::printf(
+          "  penetration geom '%s' (body '%s') and geom '%s' (body '%s') overlap by "
+          "%.1f mm at (%.3f, %.3f, %.3f)\n",
+          Name(m, mjOBJ_GEOM, c.geom1).c_str(),
+          Name(m, mjOBJ_BODY, m->geom_bodyid[c.geom1]).c_str(),
+          Name(m, mjOBJ_GEOM, c.geom2).c_str(),
+          Name(m, mjOBJ_BODY, m->geom_bodyid[c.geom2]).c_str(), -c.dist * 1000.0, c.pos[0],
+          c.pos[1], c.pos[2]);
     }
     ++deep;
   }
@@ -113,8 +115,8 @@ int Check(const CheckOptions& opt) {
     }
     return kExitDiverged;
   }
-  std::printf("usable%s\n", deep > 0 ? " (with initial penetrations: check the placements above)"
-                                     : "");
+  std::printf("usable%s\n",
+              deep > 0 ? " (with initial penetrations: check the placements above)" : "");
   return kExitOk;
 }
 

@@ -81,8 +81,9 @@ int Run(const RunOptions& opt) {
 
 void AddRunVerb(CLI::App& app, int* exit_code) {
   auto opt = std::make_shared<RunOptions>();
-  CLI::App* verb = app.add_subcommand("run", "Run the physics of a scene headless and report speed "
-                                             "and warnings");
+  CLI::App* verb = app.add_subcommand("run",
+                                      "Run the physics of a scene headless and report speed "
+                                      "and warnings");
   verb->add_option("scene", opt->scene, "Scene file: MuJoCo MJCF (.xml) or URDF (.urdf)")
       ->required();
   verb->add_option("--duration", opt->duration, "Simulated seconds to run")

@@ -24,8 +24,8 @@ namespace internal {
 
 }  // namespace twin
 
-#define TWIN_DEMAND(condition)                                                   \
-  ((condition) ? static_cast<void>(0)                                            \
+#define TWIN_DEMAND(condition)        \
+  ((condition) ? static_cast<void>(0) \
                : ::twin::internal::AbortOnBrokenInvariant(#condition, __FILE__, __LINE__))
 
 #ifdef NDEBUG

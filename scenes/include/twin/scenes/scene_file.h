@@ -15,10 +15,10 @@ const char* SceneFormatName(SceneFormat format);
 
 /// A scene file that exists, is readable, is well-formed XML and has a known root element.
 struct SceneFile {
-  std::string display_path;     ///< the path as the user gave it, for messages
-  std::filesystem::path path;   ///< absolute, normalised
+  std::string display_path;    ///< the path as the user gave it, for messages
+  std::filesystem::path path;  ///< absolute, normalised
   SceneFormat format;
-  std::string text;             ///< the file's contents
+  std::string text;  ///< the file's contents
 };
 
 /// Reads and checks `path`. Throws twin::Error naming the file (and line, for malformed XML) and

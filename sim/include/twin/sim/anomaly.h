@@ -14,16 +14,16 @@ enum class DivergencePolicy {
 };
 
 enum class AnomalyKind {
-  kInertia,        ///< mjWARN_INERTIA: (near) singular inertia matrix
-  kContactFull,    ///< mjWARN_CONTACTFULL: contact buffer full (raise <size nconmax>)
-  kConstraintFull, ///< mjWARN_CNSTRFULL: constraint buffer full (raise <size njmax>)
-  kVisualGeomFull, ///< mjWARN_VGEOMFULL
-  kBadQpos,        ///< mjWARN_BADQPOS: NaN/Inf/huge qpos, MuJoCo reset the state
-  kBadQvel,        ///< mjWARN_BADQVEL
-  kBadQacc,        ///< mjWARN_BADQACC
-  kBadCtrl,        ///< mjWARN_BADCTRL
-  kNonFinite,      ///< twin's own check: NaN/Inf in qpos, qvel or act after a step
-  kMujocoError,    ///< MuJoCo raised an error inside the step (e.g. stack overflow)
+  kInertia,         ///< mjWARN_INERTIA: (near) singular inertia matrix
+  kContactFull,     ///< mjWARN_CONTACTFULL: contact buffer full (raise <size nconmax>)
+  kConstraintFull,  ///< mjWARN_CNSTRFULL: constraint buffer full (raise <size njmax>)
+  kVisualGeomFull,  ///< mjWARN_VGEOMFULL
+  kBadQpos,         ///< mjWARN_BADQPOS: NaN/Inf/huge qpos, MuJoCo reset the state
+  kBadQvel,         ///< mjWARN_BADQVEL
+  kBadQacc,         ///< mjWARN_BADQACC
+  kBadCtrl,         ///< mjWARN_BADCTRL
+  kNonFinite,       ///< twin's own check: NaN/Inf in qpos, qvel or act after a step
+  kMujocoError,     ///< MuJoCo raised an error inside the step (e.g. stack overflow)
 };
 inline constexpr int kAnomalyKindCount = 10;
 
@@ -35,11 +35,11 @@ bool IsDivergence(AnomalyKind kind);
 /// One kind of anomaly seen by a World: how often, and the details of its first occurrence.
 struct Anomaly {
   AnomalyKind kind;
-  int64_t count = 0;        ///< occurrences (steps on which it was raised)
-  int64_t first_step = 0;   ///< World step index (0-based) of the first occurrence
-  double first_time = 0;    ///< simulated time of the first occurrence, seconds
-  std::string where;        ///< e.g. "joint 'hip_x' (dof 6) of body 'thigh'"; may be empty
-  std::string message;      ///< one line for a person: what, when, where, what to do
+  int64_t count = 0;       ///< occurrences (steps on which it was raised)
+  int64_t first_step = 0;  ///< World step index (0-based) of the first occurrence
+  double first_time = 0;   ///< simulated time of the first occurrence, seconds
+  std::string where;       ///< e.g. "joint 'hip_x' (dof 6) of body 'thigh'"; may be empty
+  std::string message;     ///< one line for a person: what, when, where, what to do
 };
 
 }  // namespace twin::sim

@@ -32,7 +32,9 @@ class CounterRng {
   /// Uniform in [0, 1), 53 bits of resolution.
   double Uniform(uint64_t index) const;
   /// Uniform in [lo, hi).
-  double Uniform(uint64_t index, double lo, double hi) const { return lo + (hi - lo) * Uniform(index); }
+  double Uniform(uint64_t index, double lo, double hi) const {
+    return lo + (hi - lo) * Uniform(index);
+  }
   /// Standard normal N(0, 1) (Box-Muller on the two halves of the draw).
   double Gaussian(uint64_t index) const;
 

@@ -87,8 +87,8 @@ class World {
   int SensorId(std::string_view name) const;
   int CameraId(std::string_view name) const;
 
-  std::span<mjtNum> JointQpos(int joint);   ///< 7 values (free), 4 (ball), 1 (hinge/slide)
-  std::span<mjtNum> JointQvel(int joint);   ///< 6, 3 or 1 values
+  std::span<mjtNum> JointQpos(int joint);  ///< 7 values (free), 4 (ball), 1 (hinge/slide)
+  std::span<mjtNum> JointQvel(int joint);  ///< 6, 3 or 1 values
   void SetControl(int actuator, mjtNum value) { data_->ctrl[actuator] = value; }
   std::span<const mjtNum> SensorReading(int sensor) const;
 
