@@ -1,0 +1,65 @@
+#include "equipment.h"
+
+namespace twin::scenes::internal {
+
+std::string LayoutBuild::Material(const std::string& name, const std::string& rgba,
+                                  double specular) {
+  const std::string full = "twin/" + name;
+  if (materials.insert(full).second) {
+    Xml* material = Add(mjcf.asset(), "material");
+    Set(material, "name", full);
+    Set(material, "rgba", rgba);
+    Set(material, "specular", specular);
+  }
+  return full;
+}
+
+double EquipmentContext::Param(const std::string& key, double fallback, double min, double max) {
+  const double value = item.Number(key, fallback, min, max);
+  entity.parameters[key] = value;
+  return value;
+}
+
+double EquipmentContext::Positive(const std::string& key, double fallback) {
+  const double value = item.Positive(key, fallback);
+  entity.parameters[key] = value;
+  return value;
+}
+
+void EquipmentContext::AddMount(const std::string& suffix, const Pose& in_root) {
+  MountPoint mount;
+  mount.world = Compose(entity.pose, in_root);
+  mount.body = root;
+  mount.in_body = in_root;
+  mount.entity = entity.name;
+  build.mounts[suffix.empty() ? entity.name : entity.name + "/" + suffix] = mount;
+}
+
+Xml* EquipmentContext::AddPartBody(const std::string& part, const Pose& pose, Xml* parent) {
+  Xml* body = AddBody(parent ? parent : root, Name(part), pose);
+  entity.bodies.push_back(Name(part));
+  build.bodies[Name(part)] = body;
+  return body;
+}
+
+const std::vector<EquipmentType>& EquipmentTypes() {
+  static const std::vector<EquipmentType> types = {
+      {"carton", "carton", true, BuildCarton},
+      {"tote", "tote", true, BuildTote},
+      {"pallet", "pallet", true, BuildPallet},
+      {"obstacle", "obstacle", false, BuildObstacle},
+      {"rack", "rack", false, BuildRack},
+      {"conveyor", "conveyor", false, BuildBeltConveyor},
+      {"roller_conveyor", "conveyor", false, BuildRollerConveyor},
+  };
+  return types;
+}
+
+const EquipmentType* FindEquipmentType(const std::string& name) {
+  for (const EquipmentType& type : EquipmentTypes()) {
+    if (type.name == name) return &type;
+  }
+  return nullptr;
+}
+
+}  // namespace twin::scenes::internal

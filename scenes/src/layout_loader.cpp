@@ -1,0 +1,287 @@
+// Expanding a layout file into MJCF + Site: the top-level sections, equipment items with their
+// parents and classes, and included layouts.
+#include <twin/scenes/error.h>
+#include <twin/scenes/scene.h>
+#include <twin/scenes/suggest.h>
+
+#include "layout_parts.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace twin::scenes {
+namespace internal {
+namespace fs = std::filesystem;
+
+void ClaimName(const LayoutNode& where, const std::string& name, LayoutBuild& build) {
+  if (name.empty()) where.Fail("a name must not be empty");
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) {
+      where.Fail("name '" + name + "' may use letters, digits, '_', '-' and '.' only");
+    }
+  }
+  const auto [it, fresh] = build.declared_at.emplace(name, where.Where());
+  if (!fresh) where.Fail("duplicate name '" + name + "': already used at " + it->second);
+}
+
+std::pair<Xml*, Pose> ResolveMount(const LayoutNode& where, const std::string& mount,
+                                   LayoutBuild& build) {
+  if (mount == "world") return {build.mjcf.worldbody(), Pose{}};
+  if (const auto it = build.mounts.find(mount); it != build.mounts.end()) {
+    return {it->second.body, it->second.in_body};
+  }
+  if (const auto it = build.bodies.find(mount); it != build.bodies.end()) {
+    return {it->second, Pose{}};
+  }
+  std::vector<std::string> names{"world"};
+  for (const auto& [name, m] : build.mounts) names.push_back(name);
+  for (const auto& [name, b] : build.bodies) names.push_back(name);
+  where.Fail("unknown mount '" + mount + "'" + DidYouMean(mount, names) +
+             "; mount on 'world', on equipment declared above, or on one of its parts");
+}
+
+namespace {
+
+int ClassId(Site& site, const std::string& name) {
+  const auto it = std::find(site.classes.begin(), site.classes.end(), name);
+  if (it != site.classes.end()) return static_cast<int>(it - site.classes.begin()) + 1;
+  site.classes.push_back(name);
+  return static_cast<int>(site.classes.size());
+}
+
+std::vector<std::string> TypeNames() {
+  std::vector<std::string> names;
+  for (const EquipmentType& type : EquipmentTypes()) names.push_back(type.name);
+  return names;
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+class Loader {
+ public:
+  explicit Loader(LayoutBuild& build) : build_(build) {}
+
+  // Reads one layout document placed at `at`; `file` is its absolute path ("" for text).
+  void Load(const LayoutNode& root, const Placement& at, const std::string& file,
+            const std::string& base_dir, bool top_level) {
+    if (!root.IsMap()) {
+      root.Fail("a layout is a mapping with the sections site:, equipment:, include:, sensors:, "
+                "lights:, bridge:");
+    }
+    if (top_level) {
+      if (const auto site = root.Optional("site")) ReadSiteSection(*site, build_);
+      else ReadSiteSection(ParseLayoutText("{}", root.file()), build_);
+    } else if (root.Has("site")) {
+      root.Required("site").Fail("only the top-level layout has a site: section; an included "
+                                 "layout contributes equipment, sensors and lights");
+    }
+    stack_.push_back(file);
+    if (const auto equipment = root.Optional("equipment")) ReadEquipment(*equipment, at);
+    if (const auto includes = root.Optional("include")) ReadIncludes(*includes, at, base_dir);
+    if (const auto sensors = root.Optional("sensors")) ReadSensors(*sensors, at, build_);
+    if (const auto lights = root.Optional("lights")) ReadLights(*lights, at, build_);
+    if (const auto bridge = root.Optional("bridge")) {
+      if (!top_level) bridge->Fail("only the top-level layout has a bridge: section");
+      ReadBridge(*bridge, build_);
+    }
+    stack_.pop_back();
+    root.CheckNoUnknownKeys();
+  }
+
+ private:
+  void ReadEquipment(const LayoutNode& list, const Placement& at) {
+    const std::vector<LayoutNode> items = list.Items("equipment items");
+    // Names declared anywhere in this list, so a parent declared too late gets a precise message.
+    std::map<std::string, std::string> later;
+    for (const LayoutNode& item : items) {
+      if (item.IsMap() && item.Has("name") && item.Required("name").IsScalar()) {
+        later[at.prefix + item.Required("name").AsString()] = item.Where();
+      }
+    }
+    for (const LayoutNode& item : items) ReadItem(item, at, later);
+  }
+
+  void ReadItem(const LayoutNode& item, const Placement& at,
+                const std::map<std::string, std::string>& declared) {
+    item.ExpectMap("an equipment item like {type: carton, name: c1, pose: {position: [0, 0, 0]}}");
+    const std::string type_name = item.RequiredString("type");
+    const EquipmentType* type = FindEquipmentType(type_name);
+    if (!type) {
+      item.Required("type").Fail("unknown equipment type '" + type_name + "'" +
+                                 DidYouMean(type_name, TypeNames()) +
+                                 "; the types are: " + Joined(TypeNames()));
+    }
+    Entity entity;
+    entity.name = at.prefix + item.RequiredString("name");
+    ClaimName(item.Required("name"), entity.name, build_);
+    entity.type = type->name;
+    entity.class_name = item.String("class", type->default_class);
+    entity.class_id = ClassId(build_.site, entity.class_name);
+    entity.instance_id = static_cast<int>(build_.site.entities.size()) + 1;
+    entity.source = item.Where();
+    const Pose local = item.Has("pose") ? ReadPose(item.Required("pose")) : (item.Optional("pose"), Pose{});
+
+    // Where it goes: on a parent's mount point, or in the (included) layout's frame.
+    Xml* parent_body = build_.mjcf.worldbody();
+    Pose in_parent = Compose(at.pose, local);
+    entity.pose = in_parent;
+    if (const auto parent = item.Optional("parent")) {
+      entity.parent = at.prefix + parent->AsString();
+      const auto mount = build_.mounts.find(entity.parent);
+      if (mount == build_.mounts.end()) {
+        if (const auto it = declared.find(entity.parent); it != declared.end()) {
+          parent->Fail("parent '" + entity.parent + "' is declared later (" + it->second +
+                       "); declare it before the items placed on it");
+        }
+        std::vector<std::string> names;
+        for (const auto& [name, m] : build_.mounts) names.push_back(name);
+        parent->Fail("unknown parent '" + entity.parent + "'" + DidYouMean(entity.parent, names) +
+                     (names.empty() ? "; no equipment offers a place to stand on yet"
+                                    : "; it must name equipment declared above or one of its "
+                                      "levels/slots"));
+      }
+      entity.pose = Compose(mount->second.world, local);
+      if (!type->loose) {
+        parent_body = mount->second.body;
+        in_parent = Compose(mount->second.in_body, local);
+      } else {
+        in_parent = entity.pose;
+      }
+    }
+
+    Xml* root = AddBody(parent_body, entity.name, in_parent);
+    build_.bodies[entity.name] = root;
+    entity.bodies.push_back(entity.name);
+    if (type->loose) {
+      Xml* joint = Add(root, "freejoint");
+      Set(joint, "name", entity.name + "/free");
+    }
+    EquipmentContext ctx{item, entity, build_, root};
+    type->build(ctx);
+    if (const auto randomize = item.Optional("randomize")) ReadRandomize(*randomize, entity);
+    item.CheckNoUnknownKeys();
+    build_.site.entities.push_back(std::move(entity));
+  }
+
+  void ReadRandomize(const LayoutNode& node, Entity& entity) {
+    std::vector<std::string> allowed{"x", "y", "z", "yaw"};
+    for (const auto& [key, value] : entity.parameters) allowed.push_back(key);
+    for (const auto& [key, range] : node.Entries("randomize ranges like {speed: [0.2, 0.4]}")) {
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        range.Fail("'" + key + "' cannot be randomized for a " + entity.type + DidYouMean(key, allowed) +
+                   "; allowed: " + Joined(allowed));
+      }
+      const auto r = range.AsVector<2>();
+      if (r[0] > r[1]) {
+        range.Fail("the range is [min, max] and min (" + std::to_string(r[0]) +
+                   ") is greater than max (" + std::to_string(r[1]) + ")");
+      }
+      entity.randomize.push_back({key, r[0], r[1]});
+    }
+  }
+
+  void ReadIncludes(const LayoutNode& list, const Placement& at, const std::string& base_dir) {
+    for (const LayoutNode& item : list.Items("includes")) {
+      item.ExpectMap("an include like {file: aisle.yaml, pose: {position: [0, 5, 0]}}");
+      const std::string file = item.RequiredString("file");
+      const fs::path path = (fs::path(base_dir) / file).lexically_normal();
+      Placement inner = at;
+      if (item.Has("pose")) inner.pose = Compose(at.pose, ReadPose(item.Required("pose")));
+      else item.Optional("pose");
+      inner.prefix = at.prefix + item.String("prefix", "");
+      item.CheckNoUnknownKeys();
+
+      const std::string ext = path.extension().string();
+      if (ext != ".yaml" && ext != ".yml") {
+        item.Required("file").Fail("cannot include '" + file +
+                                   "': layouts include other layouts (.yaml, .yml)");
+      }
+      std::error_code ec;
+      if (!fs::is_regular_file(path, ec)) {
+        item.Required("file").Fail("included file '" + path.string() + "' does not exist");
+      }
+      const std::string absolute = fs::absolute(path).string();
+      if (std::find(stack_.begin(), stack_.end(), absolute) != stack_.end()) {
+        std::string cycle;
+        for (const std::string& f : stack_) cycle += (cycle.empty() ? "" : " -> ") + fs::path(f).filename().string();
+        item.Required("file").Fail("include cycle: " + cycle + " -> " + path.filename().string());
+      }
+      const LayoutNode root = ParseLayoutFile(path.string());
+      Load(root, inner, absolute, path.parent_path().string(), /*top_level=*/false);
+    }
+  }
+
+  LayoutBuild& build_;
+  std::vector<std::string> stack_;  // absolute paths of the layouts being read, for cycles
+};
+
+// MuJoCo 2.2.2 sizes its contact and constraint buffers from <size>; a warehouse with hundreds of
+// cartons needs far more than the defaults, so size them from what the layout holds.
+void SizeBuffers(LayoutBuild& build) {
+  int loose = 0;
+  for (const Entity& e : build.site.entities) loose += FindEquipmentType(e.type) && FindEquipmentType(e.type)->loose;
+  const int contacts = std::max(500, 40 * loose + 200);
+  Set(build.mjcf.size(), "nconmax", static_cast<double>(contacts));
+  Set(build.mjcf.size(), "njmax", static_cast<double>(4 * contacts));
+}
+
+Scene Finish(LayoutBuild& build, const std::string& shown, const std::string& base_dir) {
+  SizeBuffers(build);
+  Scene scene;
+  scene.source = SceneSource::kLayout;
+  scene.path = shown;
+  scene.base_dir = base_dir;
+  scene.mjcf = build.mjcf.Text();
+  scene.site = std::move(build.site);
+  return scene;
+}
+
+}  // namespace
+}  // namespace internal
+
+Scene LoadLayoutText(const std::string& text, const std::string& shown,
+                     const std::string& base_dir) {
+  namespace fs = std::filesystem;
+  const internal::LayoutNode root = internal::ParseLayoutText(text, shown);
+  internal::LayoutBuild build(fs::path(shown).stem().string());
+  build.site.name = fs::path(shown).stem().string();
+  build.site.source = shown;
+  internal::Loader(build).Load(root, {}, fs::absolute(shown).string(), base_dir, true);
+  internal::Set(build.mjcf.root(), "model", build.site.name);
+  return internal::Finish(build, shown, base_dir);
+}
+
+Scene LoadScene(const std::string& path) {
+  namespace fs = std::filesystem;
+  const std::string ext = fs::path(path).extension().string();
+  if (ext == ".yaml" || ext == ".yml") {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw Error(path + ": no such file (check the path)");
+    if (fs::is_directory(path, ec)) throw Error(path + ": is a directory, not a layout file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open the file for reading (check its permissions)");
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (text.str().find_first_not_of(" \t\r\n") == std::string::npos) {
+      throw Error(path + ": the layout is empty; start from the example in scenes/README.md");
+    }
+    return LoadLayoutText(text.str(), path, fs::absolute(path).parent_path().string());
+  }
+  const SceneFile file = ReadSceneFile(path);
+  Scene scene;
+  scene.source = SceneSource::kModel;
+  scene.path = path;
+  scene.base_dir = file.path.parent_path().string();
+  scene.mjcf = file.text;
+  scene.site.name = file.path.stem().string();
+  scene.site.source = path;
+  return scene;
+}
+
+}  // namespace twin::scenes

@@ -1,0 +1,34 @@
+// The sections of a layout file, each read by its own file:
+//   site:       layout_site.cpp     (name, timestep, gravity, seed, floor, walls, columns)
+//   equipment:  layout_loader.cpp   (placed items, parents, classes, randomize)
+//   include:    layout_loader.cpp   (other layouts placed with a pose)
+//   sensors:    layout_sensors.cpp  (cameras, lidars, IMUs, beam-break sensors)
+//   lights:     layout_site.cpp
+//   bridge:     layout_site.cpp     (topic-name overrides)
+#pragma once
+
+#include "equipment.h"
+#include "layout_node.h"
+
+namespace twin::scenes::internal {
+
+/// Where things of an (included) layout go: its placement in the world and its name prefix.
+struct Placement {
+  Pose pose;
+  std::string prefix;
+};
+
+void ReadSiteSection(const LayoutNode& site, LayoutBuild& build);
+void ReadLights(const LayoutNode& lights, const Placement& at, LayoutBuild& build);
+void ReadBridge(const LayoutNode& bridge, LayoutBuild& build);
+void ReadSensors(const LayoutNode& sensors, const Placement& at, LayoutBuild& build);
+
+/// The body a sensor or light is attached to: "world", a mount point, or an MJCF body name.
+/// Returns the body element and the frame of `mount` in that body; fails naming the key.
+std::pair<Xml*, Pose> ResolveMount(const LayoutNode& where, const std::string& mount,
+                                   LayoutBuild& build);
+
+/// Names must be unique across the layout; records where `name` was declared or fails.
+void ClaimName(const LayoutNode& where, const std::string& name, LayoutBuild& build);
+
+}  // namespace twin::scenes::internal
