@@ -17,10 +17,10 @@ namespace twin::scenes::internal {
 
 /// A named frame other items can be placed on ("parent: rack_a/bay1/level2").
 struct MountPoint {
-  Pose world;             ///< the frame in world coordinates
-  Xml* body = nullptr;    ///< the MJCF body that carries it (fixed children nest here)
-  Pose in_body;           ///< the frame in that body's coordinates
-  std::string entity;     ///< the entity that offers it
+  Pose world;           ///< the frame in world coordinates
+  Xml* body = nullptr;  ///< the MJCF body that carries it (fixed children nest here)
+  Pose in_body;         ///< the frame in that body's coordinates
+  std::string entity;   ///< the entity that offers it
 };
 
 /// Everything being built from one layout (and the layouts it includes).
@@ -42,7 +42,7 @@ struct EquipmentContext {
   const LayoutNode& item;  ///< the layout item; reading a key declares it as allowed
   Entity& entity;          ///< name, type, class, pose, parent already set
   LayoutBuild& build;
-  Xml* root;               ///< the entity's root body, already placed (with a free joint if loose)
+  Xml* root;  ///< the entity's root body, already placed (with a free joint if loose)
 
   /// Reads a numeric parameter (declared, range-checked) and records it in entity.parameters.
   double Param(const std::string& key, double fallback, double min = -1e300, double max = 1e300);

@@ -71,15 +71,19 @@ class Loader {
   void Load(const LayoutNode& root, const Placement& at, const std::string& file,
             const std::string& base_dir, bool top_level) {
     if (!root.IsMap()) {
-      root.Fail("a layout is a mapping with the sections site:, equipment:, include:, sensors:, "
-                "lights:, bridge:");
+      root.Fail(
+          "a layout is a mapping with the sections site:, equipment:, include:, sensors:, "
+          "lights:, bridge:");
     }
     if (top_level) {
-      if (const auto site = root.Optional("site")) ReadSiteSection(*site, build_);
-      else ReadSiteSection(ParseLayoutText("{}", root.file()), build_);
+      if (const auto site = root.Optional("site"))
+        ReadSiteSection(*site, build_);
+      else
+        ReadSiteSection(ParseLayoutText("{}", root.file()), build_);
     } else if (root.Has("site")) {
-      root.Required("site").Fail("only the top-level layout has a site: section; an included "
-                                 "layout contributes equipment, sensors and lights");
+      root.Required("site").Fail(
+          "only the top-level layout has a site: section; an included "
+          "layout contributes equipment, sensors and lights");
     }
     stack_.push_back(file);
     if (const auto equipment = root.Optional("equipment")) ReadEquipment(*equipment, at);
@@ -125,7 +129,8 @@ class Loader {
     entity.class_id = ClassId(build_.site, entity.class_name);
     entity.instance_id = static_cast<int>(build_.site.entities.size()) + 1;
     entity.source = item.Where();
-    const Pose local = item.Has("pose") ? ReadPose(item.Required("pose")) : (item.Optional("pose"), Pose{});
+    const Pose local =
+        item.Has("pose") ? ReadPose(item.Required("pose")) : (item.Optional("pose"), Pose{});
 
     // Where it goes: on a parent's mount point, or in the (included) layout's frame.
     Xml* parent_body = build_.mjcf.worldbody();
@@ -174,8 +179,8 @@ class Loader {
     for (const auto& [key, value] : entity.parameters) allowed.push_back(key);
     for (const auto& [key, range] : node.Entries("randomize ranges like {speed: [0.2, 0.4]}")) {
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        range.Fail("'" + key + "' cannot be randomized for a " + entity.type + DidYouMean(key, allowed) +
-                   "; allowed: " + Joined(allowed));
+        range.Fail("'" + key + "' cannot be randomized for a " + entity.type +
+                   DidYouMean(key, allowed) + "; allowed: " + Joined(allowed));
       }
       const auto r = range.AsVector<2>();
       if (r[0] > r[1]) {
@@ -192,8 +197,10 @@ class Loader {
       const std::string file = item.RequiredString("file");
       const fs::path path = (fs::path(base_dir) / file).lexically_normal();
       Placement inner = at;
-      if (item.Has("pose")) inner.pose = Compose(at.pose, ReadPose(item.Required("pose")));
-      else item.Optional("pose");
+      if (item.Has("pose"))
+        inner.pose = Compose(at.pose, ReadPose(item.Required("pose")));
+      else
+        item.Optional("pose");
       inner.prefix = at.prefix + item.String("prefix", "");
       item.CheckNoUnknownKeys();
 
@@ -209,7 +216,8 @@ class Loader {
       const std::string absolute = fs::absolute(path).string();
       if (std::find(stack_.begin(), stack_.end(), absolute) != stack_.end()) {
         std::string cycle;
-        for (const std::string& f : stack_) cycle += (cycle.empty() ? "" : " -> ") + fs::path(f).filename().string();
+        for (const std::string& f : stack_)
+          cycle += (cycle.empty() ? "" : " -> ") + fs::path(f).filename().string();
         item.Required("file").Fail("include cycle: " + cycle + " -> " + path.filename().string());
       }
       const LayoutNode root = ParseLayoutFile(path.string());
@@ -225,7 +233,8 @@ class Loader {
 // cartons needs far more than the defaults, so size them from what the layout holds.
 void SizeBuffers(LayoutBuild& build) {
   int loose = 0;
-  for (const Entity& e : build.site.entities) loose += FindEquipmentType(e.type) && FindEquipmentType(e.type)->loose;
+  for (const Entity& e : build.site.entities)
+    loose += FindEquipmentType(e.type) && FindEquipmentType(e.type)->loose;
   const int contacts = std::max(500, 40 * loose + 200);
   Set(build.mjcf.size(), "nconmax", static_cast<double>(contacts));
   Set(build.mjcf.size(), "njmax", static_cast<double>(4 * contacts));
@@ -276,6 +285,7 @@ Scene LoadScene(const std::string& path) {
   const SceneFile file = ReadSceneFile(path);
   Scene scene;
   scene.source = SceneSource::kModel;
+  scene.format = file.format;
   scene.path = path;
   scene.base_dir = file.path.parent_path().string();
   scene.mjcf = file.text;

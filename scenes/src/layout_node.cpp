@@ -10,7 +10,9 @@
 namespace twin::scenes::internal {
 namespace {
 
-std::string Quoted(const std::string& s) { return "'" + s + "'"; }
+std::string Quoted(const std::string& s) {
+  return "'" + s + "'";
+}
 
 std::string ListOf(const std::vector<std::string>& items) {
   std::string out;
@@ -58,10 +60,13 @@ void LayoutNode::Fail(const std::string& message) const {
 }
 
 void LayoutNode::ExpectMap(const std::string& what) const {
-  if (!node_.IsMap()) Fail("expected " + what + " (a mapping of key: value), got " + Describe(node_));
+  if (!node_.IsMap())
+    Fail("expected " + what + " (a mapping of key: value), got " + Describe(node_));
 }
 
-void LayoutNode::Declare(const std::string& key) const { known_keys_->insert(key); }
+void LayoutNode::Declare(const std::string& key) const {
+  known_keys_->insert(key);
+}
 
 bool LayoutNode::Has(const std::string& key) const {
   return node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
@@ -93,11 +98,13 @@ std::vector<LayoutNode> LayoutNode::Items(const std::string& what) const {
 }
 
 std::vector<std::pair<std::string, LayoutNode>> LayoutNode::Entries(const std::string& what) const {
-  if (!node_.IsMap()) Fail("expected " + what + " (a mapping of key: value), got " + Describe(node_));
+  if (!node_.IsMap())
+    Fail("expected " + what + " (a mapping of key: value), got " + Describe(node_));
   std::vector<std::pair<std::string, LayoutNode>> entries;
   for (const auto& kv : node_) {
     const std::string key = kv.first.as<std::string>();
-    entries.emplace_back(key, LayoutNode(kv.second, file_, path_.empty() ? key : path_ + "." + key));
+    entries.emplace_back(key,
+                         LayoutNode(kv.second, file_, path_.empty() ? key : path_ + "." + key));
   }
   return entries;
 }
@@ -225,8 +232,9 @@ void LayoutNode::CheckNoUnknownKeys() const {
   for (const auto& kv : node_) {
     const std::string key = kv.first.as<std::string>();
     if (known_keys_->count(key)) continue;
-    LayoutNode(kv.first, file_, path_).Fail("unknown key '" + key + "'" + DidYouMean(key, allowed) +
-                                           "; allowed here: " + ListOf(allowed));
+    LayoutNode(kv.first, file_, path_)
+        .Fail("unknown key '" + key + "'" + DidYouMean(key, allowed) +
+              "; allowed here: " + ListOf(allowed));
   }
 }
 
@@ -242,7 +250,8 @@ LayoutNode ParseLayoutText(const std::string& text, const std::string& shown) {
 
 LayoutNode ParseLayoutFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open the file for reading (check the path and permissions)");
+  if (!in)
+    throw Error(path + ": cannot open the file for reading (check the path and permissions)");
   std::ostringstream text;
   text << in.rdbuf();
   return ParseLayoutText(text.str(), path);
@@ -252,7 +261,8 @@ Pose ReadPose(const LayoutNode& node) {
   node.ExpectMap("a pose like {position: [x, y, z], yaw: degrees}");
   Pose pose;
   pose.position = node.Vector3("position", {0, 0, 0});
-  const bool has_yaw = node.Has("yaw"), has_rpy = node.Has("rpy"), has_quat = node.Has("quaternion");
+  const bool has_yaw = node.Has("yaw"), has_rpy = node.Has("rpy"),
+             has_quat = node.Has("quaternion");
   if (int(has_yaw) + int(has_rpy) + int(has_quat) > 1) {
     node.Fail("give one of yaw, rpy or quaternion, not several");
   }

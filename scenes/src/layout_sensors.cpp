@@ -9,7 +9,9 @@
 namespace twin::scenes::internal {
 namespace {
 
-double Norm(const Vec3& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]); }
+double Norm(const Vec3& v) {
+  return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+}
 Vec3 Cross(const Vec3& a, const Vec3& b) {
   return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
 }
@@ -62,7 +64,8 @@ Pose ReadSensorPose(const LayoutNode& item, bool camera) {
     const Vec3 f = Normalized(forward);
     const Vec3 right = Cross(f, up);
     if (Norm(right) < 1e-6) {
-      item.Required("look_at").Fail("the camera looks straight along `up`; give another up: [x, y, z]");
+      item.Required("look_at").Fail(
+          "the camera looks straight along `up`; give another up: [x, y, z]");
     }
     const Vec3 r = Normalized(right);
     const Vec3 u = Cross(r, f);
@@ -108,7 +111,8 @@ void ReadCamera(const LayoutNode& item, const Placement& at, LayoutBuild& build)
   if (const auto k = item.Optional("intrinsics")) {
     const auto v = k->AsVector<4>();
     cam.fx = v[0], cam.fy = v[1], cam.cx = v[2], cam.cy = v[3];
-    if (!(cam.fx > 0 && cam.fy > 0)) k->Fail("fx and fy are focal lengths in pixels and must be > 0");
+    if (!(cam.fx > 0 && cam.fy > 0))
+      k->Fail("fx and fy are focal lengths in pixels and must be > 0");
     if (cam.cx < 0 || cam.cx > cam.width - 1 || cam.cy < 0 || cam.cy > cam.height - 1) {
       k->Fail("the principal point (cx, cy) must lie inside the " + std::to_string(cam.width) +
               "x" + std::to_string(cam.height) + " image");
@@ -200,7 +204,8 @@ void ReadBeamBreak(const LayoutNode& item, const Placement& at, LayoutBuild& bui
   const Vec3 to = item.Required("to").AsVector<3>();
   const Vec3 along{to[0] - from[0], to[1] - from[1], to[2] - from[2]};
   beam.length = Norm(along);
-  if (beam.length < 1e-3) item.Required("to").Fail("the beam needs from and to at least 1 mm apart");
+  if (beam.length < 1e-3)
+    item.Required("to").Fail("the beam needs from and to at least 1 mm apart");
   beam.site = beam.name;
   beam.sensor = beam.name + "/range";
   // The rangefinder looks along the site's +z axis: point it from `from` to `to`.

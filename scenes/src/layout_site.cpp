@@ -29,8 +29,9 @@ void ReadSiteSection(const LayoutNode& site, LayoutBuild& build) {
   std::string floor_material = "concrete";
   if (const auto floor = site.Optional("floor")) {
     floor->ExpectMap("the floor settings");
-    const std::array<double, 2> size = floor->Optional("size") ? floor->Required("size").AsVector<2>()
-                                                               : std::array<double, 2>{20, 20};
+    const std::array<double, 2> size = floor->Optional("size")
+                                           ? floor->Required("size").AsVector<2>()
+                                           : std::array<double, 2>{20, 20};
     if (!(size[0] > 0 && size[1] > 0)) floor->Required("size").Fail("the floor size must be > 0");
     floor_size = {size[0], size[1], 0};
     floor_material = floor->Choice("material", "concrete", {"concrete", "epoxy", "asphalt"});

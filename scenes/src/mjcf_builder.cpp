@@ -52,7 +52,9 @@ void Set(Xml* e, const char* attribute, double value) {
   e->SetAttribute(attribute, out.str().c_str());
 }
 
-void Set(Xml* e, const char* attribute, const Vec3& value) { Set(e, attribute, ToMjcf(value)); }
+void Set(Xml* e, const char* attribute, const Vec3& value) {
+  Set(e, attribute, ToMjcf(value));
+}
 
 void Set(Xml* e, const char* attribute, std::initializer_list<double> values) {
   std::ostringstream out;

@@ -25,7 +25,9 @@ std::string Join(const double* values, int n) {
 }
 }  // namespace
 
-Quat QuatFromYawDeg(double yaw_deg) { return AxisAngle({0, 0, 1}, yaw_deg * kDegToRad); }
+Quat QuatFromYawDeg(double yaw_deg) {
+  return AxisAngle({0, 0, 1}, yaw_deg * kDegToRad);
+}
 
 Quat QuatFromRpyDeg(const Vec3& rpy_deg) {
   const Quat roll = AxisAngle({1, 0, 0}, rpy_deg[0] * kDegToRad);
@@ -50,14 +52,20 @@ Vec3 Rotate(const Quat& q, const Vec3& v) {
 
 Pose Compose(const Pose& parent, const Pose& child) {
   const Vec3 moved = Rotate(parent.orientation, child.position);
-  return {{parent.position[0] + moved[0], parent.position[1] + moved[1],
-           parent.position[2] + moved[2]},
-          Multiply(parent.orientation, child.orientation)};
+  return {
+      {parent.position[0] + moved[0], parent.position[1] + moved[1], parent.position[2] + moved[2]},
+      Multiply(parent.orientation, child.orientation)};
 }
 
-Pose Offset(const Pose& pose, const Vec3& offset) { return Compose(pose, {offset, {1, 0, 0, 0}}); }
+Pose Offset(const Pose& pose, const Vec3& offset) {
+  return Compose(pose, {offset, {1, 0, 0, 0}});
+}
 
-std::string ToMjcf(const Vec3& v) { return Join(v.data(), 3); }
-std::string ToMjcf(const Quat& q) { return Join(q.data(), 4); }
+std::string ToMjcf(const Vec3& v) {
+  return Join(v.data(), 3);
+}
+std::string ToMjcf(const Quat& q) {
+  return Join(q.data(), 4);
+}
 
 }  // namespace twin::scenes

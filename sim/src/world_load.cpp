@@ -108,4 +108,9 @@ World World::FromXml(std::string_view xml, WorldOptions options, const std::stri
   return World(name, model, std::move(options), std::move(warnings));
 }
 
+World World::FromScene(const scenes::Scene& scene, WorldOptions options) {
+  if (scene.source == scenes::SceneSource::kModel) return FromFile(scene.path, std::move(options));
+  return FromXml(scene.mjcf, std::move(options), scene.path, scene.base_dir);
+}
+
 }  // namespace twin::sim

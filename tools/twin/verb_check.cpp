@@ -1,6 +1,6 @@
 // twin check SCENE: load, compile, summarise, settle briefly, and say whether the scene is usable.
-#include <twin/scenes/scene_file.h>
-#include <twin/sim/world.h>
+#include <twin/scenes/scene.h>
+#include <twin/sim/site_world.h>
 
 #include "cli_checks.h"
 #include "report.h"
@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,15 +37,30 @@ const char* IntegratorName(int integrator) {
   }
 }
 
-void PrintSummary(const sim::World& world, const scenes::SceneFile& file) {
+// What a layout placed: equipment by type, classes, sensors.
+void PrintLayoutSummary(const scenes::Site& site) {
+  std::map<std::string, int> by_type;
+  for (const scenes::Entity& e : site.entities) ++by_type[e.type];
+  std::printf("  equipment   %zu:", site.entities.size());
+  for (const auto& [type, count] : by_type) std::printf(" %s %d", type.c_str(), count);
+  std::printf("\n  classes     %zu:", site.classes.size());
+  for (const std::string& c : site.classes) std::printf(" %s", c.c_str());
+  std::printf("\n  conveyors   %zu\n", site.conveyors.size());
+  std::printf("  sensors     %zu camera(s), %zu lidar(s), %zu IMU(s), %zu beam-break(s)\n",
+              site.cameras.size(), site.lidars.size(), site.imus.size(), site.beam_breaks.size());
+}
+
+void PrintSummary(const sim::World& world, const scenes::Scene& scene) {
   const mjModel* m = world.model();
   int joints_by_type[4] = {0, 0, 0, 0};  // free, ball, slide, hinge
   for (int j = 0; j < m->njnt; ++j) ++joints_by_type[m->jnt_type[j]];
   double mass = 0;
   for (int b = 1; b < m->nbody; ++b) mass += m->body_mass[b];
 
-  std::printf("twin check: %s (%s)\n", file.display_path.c_str(),
-              scenes::SceneFormatName(file.format));
+  std::printf("twin check: %s (%s)\n", scene.path.c_str(),
+              scene.source == scenes::SceneSource::kLayout ? "twin layout"
+                                                           : scenes::SceneFormatName(scene.format));
+  if (scene.source == scenes::SceneSource::kLayout) PrintLayoutSummary(scene.site);
   std::printf("  bodies      %d (plus the world body)\n", m->nbody - 1);
   std::printf("  joints      %d (free %d, ball %d, slide %d, hinge %d), %d dofs\n", m->njnt,
               joints_by_type[mjJNT_FREE], joints_by_type[mjJNT_BALL], joints_by_type[mjJNT_SLIDE],
@@ -88,9 +104,9 @@ int PrintPenetrations(const sim::World& world, double threshold_mm) {
 }
 
 int Check(const CheckOptions& opt) {
-  const scenes::SceneFile file = scenes::ReadSceneFile(opt.scene);
-  sim::World world = sim::World::FromFile(opt.scene);
-  PrintSummary(world, file);
+  sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, {});
+  sim::World& world = site.world;
+  PrintSummary(world, site.scene);
 
   std::string load_warnings = world.load_warnings();
   while (!load_warnings.empty() && load_warnings.back() == '\n') load_warnings.pop_back();
@@ -126,7 +142,8 @@ void AddCheckVerb(CLI::App& app, int* exit_code) {
   auto opt = std::make_shared<CheckOptions>();
   CLI::App* verb = app.add_subcommand(
       "check", "Validate a scene: load, compile, summarise, settle; exit 0 only when usable");
-  verb->add_option("scene", opt->scene, "Scene file: MuJoCo MJCF (.xml) or URDF (.urdf)")
+  verb->add_option("scene", opt->scene,
+                   "Scene file: a twin layout (.yaml), MuJoCo MJCF (.xml) or URDF (.urdf)")
       ->required();
   verb->add_option("--settle", opt->settle, "Simulated seconds of the settle run")
       ->check(PositiveNumber("a duration in seconds, e.g. --settle 1"))

@@ -1,5 +1,5 @@
 // twin run SCENE: headless physics, as fast as possible or paced to the wall clock.
-#include <twin/sim/world.h>
+#include <twin/sim/site_world.h>
 
 #include "cli_checks.h"
 #include "progress.h"
@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 
 namespace twin::tools {
@@ -21,16 +22,16 @@ struct RunOptions {
   std::string scene;
   double duration = 10.0;
   bool realtime = false;
-  uint64_t seed = sim::kDefaultSeed;
+  std::optional<uint64_t> seed;  // unset: the layout's seed, else the default
   sim::DivergencePolicy on_divergence = sim::DivergencePolicy::kStop;
 };
 
 int Run(const RunOptions& opt) {
   using Clock = std::chrono::steady_clock;
   sim::WorldOptions world_options;
-  world_options.seed = opt.seed;
   world_options.on_divergence = opt.on_divergence;
-  sim::World world = sim::World::FromFile(opt.scene, world_options);
+  sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, world_options, opt.seed);
+  sim::World& world = site.world;
 
   const double dt = world.timestep();
   const int64_t total_steps = std::max<int64_t>(1, std::llround(opt.duration / dt));
@@ -61,7 +62,7 @@ int Run(const RunOptions& opt) {
   std::printf("  wall        %.3f s, %.0f steps/s, real-time factor %.2fx%s\n", wall,
               wall > 0 ? done / wall : 0.0, wall > 0 ? done * dt / wall : 0.0,
               opt.realtime ? " (paced to the wall clock)" : "");
-  std::printf("  seed        %llu\n", static_cast<unsigned long long>(opt.seed));
+  std::printf("  seed        %llu\n", static_cast<unsigned long long>(world.seed()));
   PrintAnomalies(world, stdout);
   if (world.divergence_resets() > 0) {
     std::printf("  resets      %lld (after divergence)\n",
@@ -84,14 +85,16 @@ void AddRunVerb(CLI::App& app, int* exit_code) {
   CLI::App* verb = app.add_subcommand("run",
                                       "Run the physics of a scene headless and report speed "
                                       "and warnings");
-  verb->add_option("scene", opt->scene, "Scene file: MuJoCo MJCF (.xml) or URDF (.urdf)")
+  verb->add_option("scene", opt->scene,
+                   "Scene file: a twin layout (.yaml), MuJoCo MJCF (.xml) or URDF (.urdf)")
       ->required();
   verb->add_option("--duration", opt->duration, "Simulated seconds to run")
       ->check(PositiveNumber("a duration in seconds, e.g. --duration 10"))
       ->capture_default_str();
   verb->add_flag("--realtime", opt->realtime, "Pace the simulation to the wall clock");
-  verb->add_option("--seed", opt->seed, "Seed of every random choice (same seed, same bits)")
-      ->capture_default_str();
+  verb->add_option_function<uint64_t>(
+      "--seed", [opt](const uint64_t& seed) { opt->seed = seed; },
+      "Seed of every random choice (same seed, same bits); default: the layout's, else fixed");
   const std::map<std::string, sim::DivergencePolicy> policies{
       {"stop", sim::DivergencePolicy::kStop}, {"reset", sim::DivergencePolicy::kReset}};
   verb->add_option("--on-divergence", opt->on_divergence,

@@ -25,8 +25,7 @@ void AddFrame(EquipmentContext& ctx, double length, double width, double top,
   for (int i = 0; i <= spans; ++i) {
     const double x = -length / 2 + member + i * (length - 2 * member) / spans;
     for (double side : {-1.0, 1.0}) {
-      Set(AddBox(ctx.root,
-                 ctx.Name("leg" + std::to_string(i) + (side < 0 ? "_left" : "_right")),
+      Set(AddBox(ctx.root, ctx.Name("leg" + std::to_string(i) + (side < 0 ? "_left" : "_right")),
                  {member / 2, member / 2, (top - 0.12) / 2},
                  {x, side * (width / 2 + member / 2), (top - 0.12) / 2}, ""),
           "material", material);
@@ -73,8 +72,8 @@ void BuildBeltConveyor(EquipmentContext& ctx) {
   Set(slide, "name", ctx.Name("belt_slide"));
   Set(slide, "type", std::string("slide"));
   Set(slide, "axis", std::string("1 0 0"));
-  Xml* surface = AddBox(belt, ctx.Name("belt_surface"), {length / 2, width / 2, thickness / 2},
-                        {0, 0, 0}, "");
+  Xml* surface =
+      AddBox(belt, ctx.Name("belt_surface"), {length / 2, width / 2, thickness / 2}, {0, 0, 0}, "");
   Set(surface, "material", rubber);
   // Heavy, so the load on it barely changes its speed within one step.
   Set(surface, "mass", 200.0);
@@ -99,7 +98,8 @@ void BuildRollerConveyor(EquipmentContext& ctx) {
   const double pitch = ctx.Positive("roller_pitch", 0.075);
   const bool powered = ctx.item.Bool("powered", false);
   if (!powered && ctx.item.Has("speed")) {
-    ctx.item.Required("speed").Fail("gravity rollers have no speed; set powered: true to drive them");
+    ctx.item.Required("speed").Fail(
+        "gravity rollers have no speed; set powered: true to drive them");
   }
   const double speed = powered ? ctx.Param("speed", 0.3, -5.0, 5.0) : 0.0;
   if (pitch < 2 * radius) {
@@ -124,7 +124,8 @@ void BuildRollerConveyor(EquipmentContext& ctx) {
     Set(hinge, "type", std::string("hinge"));
     Set(hinge, "axis", std::string("0 1 0"));
     Set(hinge, "damping", powered ? 0.0 : 0.002);
-    Xml* geom = AddCylinder(body, ctx.Name(part + "_surface"), radius, width / 2, {0, 0, 0}, 'y', "");
+    Xml* geom =
+        AddCylinder(body, ctx.Name(part + "_surface"), radius, width / 2, {0, 0, 0}, 'y', "");
     Set(geom, "material", roller);
     Set(geom, "mass", 1.0);
     Set(geom, "friction", {0.9, 0.005, 0.0001});

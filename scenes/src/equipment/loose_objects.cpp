@@ -18,9 +18,9 @@ void BuildCarton(EquipmentContext& ctx) {
   ctx.entity.parameters["texture"] = texture == "plain" ? 0 : texture == "printed" ? 1 : 2;
 
   const std::string material =
-      texture == "printed"  ? ctx.build.Material("cardboard_printed", "0.72 0.58 0.42 1")
-      : texture == "taped"  ? ctx.build.Material("cardboard_taped", "0.70 0.55 0.38 1")
-                            : ctx.build.Material("cardboard", "0.76 0.60 0.42 1");
+      texture == "printed" ? ctx.build.Material("cardboard_printed", "0.72 0.58 0.42 1")
+      : texture == "taped" ? ctx.build.Material("cardboard_taped", "0.70 0.55 0.38 1")
+                           : ctx.build.Material("cardboard", "0.76 0.60 0.42 1");
   // The body origin is the centre of the bottom face, so a carton placed at z = 0 rests on it.
   Xml* box = AddBox(ctx.root, ctx.Name("box"), {size[0] / 2, size[1] / 2, size[2] / 2},
                     {0, 0, size[2] / 2}, "");
@@ -55,7 +55,8 @@ void BuildTote(EquipmentContext& ctx) {
       {"wall_ny", {hx - wall, t, hz}, {0, -hy + t, hz}},
   };
   double total_area = 0;
-  for (const Panel& p : panels) total_area += p.half[0] * p.half[1] + p.half[1] * p.half[2] + p.half[0] * p.half[2];
+  for (const Panel& p : panels)
+    total_area += p.half[0] * p.half[1] + p.half[1] * p.half[2] + p.half[0] * p.half[2];
   for (const Panel& p : panels) {
     Xml* geom = AddBox(ctx.root, ctx.Name(p.part), p.half, p.pos, "");
     Set(geom, "material", material);
@@ -81,16 +82,16 @@ void BuildPallet(EquipmentContext& ctx) {
   int block = 0;
   for (double fx : {-1.0, 0.0, 1.0}) {
     for (double fy : {-1.0, 0.0, 1.0}) {
-      parts.push_back({"block" + std::to_string(block++),
-                       {{block_x / 2, block_y / 2, block_h / 2},
-                        {fx * (length - block_x) / 2, fy * (width - block_y) / 2,
-                         bottom + block_h / 2}}});
+      parts.push_back(
+          {"block" + std::to_string(block++),
+           {{block_x / 2, block_y / 2, block_h / 2},
+            {fx * (length - block_x) / 2, fy * (width - block_y) / 2, bottom + block_h / 2}}});
     }
   }
   for (double fy : {-1.0, 0.0, 1.0}) {
-    parts.push_back({"board" + std::to_string(int(fy + 1)),
-                     {{length / 2, block_y / 2, bottom / 2},
-                      {0, fy * (width - block_y) / 2, bottom / 2}}});
+    parts.push_back(
+        {"board" + std::to_string(int(fy + 1)),
+         {{length / 2, block_y / 2, bottom / 2}, {0, fy * (width - block_y) / 2, bottom / 2}}});
   }
   double volume = 0;
   for (const auto& [name, box] : parts) volume += box.first[0] * box.first[1] * box.first[2];

@@ -52,9 +52,9 @@ void BuildRack(EquipmentContext& ctx) {
   for (int frame = 0; frame <= bays; ++frame) {
     const double x = -total / 2 + upright / 2 + frame * pitch;
     for (double side : {-1.0, 1.0}) {
-      AddBox(ctx.root, ctx.Name("upright" + std::to_string(frame) + (side < 0 ? "_front" : "_back")),
-             {upright / 2, upright / 2, height / 2},
-             {x, side * (depth - upright) / 2, height / 2}, "")
+      AddBox(
+          ctx.root, ctx.Name("upright" + std::to_string(frame) + (side < 0 ? "_front" : "_back")),
+          {upright / 2, upright / 2, height / 2}, {x, side * (depth - upright) / 2, height / 2}, "")
           ->SetAttribute("material", steel_blue.c_str());
     }
   }

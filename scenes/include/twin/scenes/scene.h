@@ -15,10 +15,11 @@ enum class SceneSource {
 
 struct Scene {
   SceneSource source = SceneSource::kModel;
-  std::string path;       ///< the file as the user named it (for messages)
-  std::string base_dir;   ///< where relative asset paths resolve
-  std::string mjcf;       ///< layouts: the expanded MJCF; models: the file's text
-  Site site;              ///< layouts: everything placed; models: name and source only
+  SceneFormat format = SceneFormat::kMjcf;  ///< models: MJCF or URDF; layouts: MJCF (expanded)
+  std::string path;                         ///< the file as the user named it (for messages)
+  std::string base_dir;                     ///< where relative asset paths resolve
+  std::string mjcf;                         ///< layouts: the expanded MJCF; models: the file's text
+  Site site;  ///< layouts: everything placed; models: name and source only
 };
 
 /// Loads a scene file: a layout (.yaml/.yml) or a model (.xml MJCF, .urdf). Throws twin::Error

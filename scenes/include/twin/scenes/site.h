@@ -23,44 +23,44 @@ struct RandomRange {
 /// root) and "<name>/<part>"; every geom of those bodies belongs to it.
 struct Entity {
   std::string name;
-  std::string type;            ///< equipment type, e.g. "carton"; "mjcf"/"urdf" for includes
-  std::string class_name;      ///< semantic class, e.g. "carton"
-  int class_id = 0;            ///< 1-based index into Site::classes (0 is the background)
-  int instance_id = 0;         ///< 1-based, in order of declaration, stable across loads
-  std::string parent;          ///< the entity or mount point it was placed on, or ""
-  Pose pose;                   ///< world pose of the root body as laid out
-  std::vector<std::string> bodies;            ///< its MJCF bodies, root first
-  std::map<std::string, double> parameters;   ///< numeric parameters after defaults
+  std::string type;                 ///< equipment type, e.g. "carton"; "mjcf"/"urdf" for includes
+  std::string class_name;           ///< semantic class, e.g. "carton"
+  int class_id = 0;                 ///< 1-based index into Site::classes (0 is the background)
+  int instance_id = 0;              ///< 1-based, in order of declaration, stable across loads
+  std::string parent;               ///< the entity or mount point it was placed on, or ""
+  Pose pose;                        ///< world pose of the root body as laid out
+  std::vector<std::string> bodies;  ///< its MJCF bodies, root first
+  std::map<std::string, double> parameters;  ///< numeric parameters after defaults
   std::vector<RandomRange> randomize;
-  std::string source;          ///< "file:line" of its declaration
+  std::string source;  ///< "file:line" of its declaration
 };
 
 /// A belt conveyor: the belt surface is a body on a slide joint along the belt; the sim keeps the
 /// joint at 0 and its velocity at `speed`, so friction carries what lies on it.
 struct ConveyorSpec {
   std::string entity;
-  std::string belt_joint;      ///< slide joint of the belt surface ("" for gravity rollers)
+  std::string belt_joint;  ///< slide joint of the belt surface ("" for gravity rollers)
   std::vector<std::string> roller_joints;  ///< powered roller conveyors: hinge joints
   double roller_radius = 0;
-  double speed = 0;            ///< m/s along the conveyor's +x axis
+  double speed = 0;  ///< m/s along the conveyor's +x axis
   double length = 0, width = 0, height = 0;
 };
 
 struct CameraSpec {
-  std::string name;            ///< also the MJCF camera name
-  std::string mount;           ///< body it is attached to ("world" for the site)
+  std::string name;   ///< also the MJCF camera name
+  std::string mount;  ///< body it is attached to ("world" for the site)
   int width = 640, height = 480;
-  double fx = 0, fy = 0, cx = 0, cy = 0;     ///< pixels; OpenCV/ROS convention
+  double fx = 0, fy = 0, cx = 0, cy = 0;          ///< pixels; OpenCV/ROS convention
   double k1 = 0, k2 = 0, p1 = 0, p2 = 0, k3 = 0;  ///< Brown-Conrady, OpenCV order
-  double rgb_noise = 0;        ///< Gaussian sigma, in 8-bit levels
-  double depth_noise = 0;      ///< sigma = depth_noise * z^2, metres
-  double dropout = 0;          ///< fraction of pixels with no depth
-  double rate = 30;            ///< Hz
+  double rgb_noise = 0;                           ///< Gaussian sigma, in 8-bit levels
+  double depth_noise = 0;                         ///< sigma = depth_noise * z^2, metres
+  double dropout = 0;                             ///< fraction of pixels with no depth
+  double rate = 30;                               ///< Hz
 };
 
 struct LidarSpec {
   std::string name;
-  std::string site;            ///< MJCF site at the optical centre (x forward, z up)
+  std::string site;  ///< MJCF site at the optical centre (x forward, z up)
   int channels = 16;
   int horizontal_samples = 1024;
   double horizontal_fov_deg = 360, vertical_fov_deg = 30;
@@ -77,16 +77,16 @@ struct ImuSpec {
 
 struct BeamBreakSpec {
   std::string name;
-  std::string site;            ///< beam origin, pointing along its +z axis
-  std::string sensor;          ///< MJCF rangefinder along the beam
-  double length = 1;           ///< the beam is broken when something is nearer than this
+  std::string site;    ///< beam origin, pointing along its +z axis
+  std::string sensor;  ///< MJCF rangefinder along the beam
+  double length = 1;   ///< the beam is broken when something is nearer than this
 };
 
 struct Site {
   std::string name;
-  std::string source;          ///< the layout file
+  std::string source;  ///< the layout file
   uint64_t seed = 0;
-  bool has_seed = false;       ///< the layout gave `site: seed:`
+  bool has_seed = false;  ///< the layout gave `site: seed:`
   double timestep = 0.002;
   std::array<double, 2> floor_size{20, 20};
   std::vector<Entity> entities;

@@ -1,6 +1,7 @@
 // twin::sim::World: one MuJoCo simulation (mjModel + mjData) that never takes the process down.
 #pragma once
 
+#include <twin/scenes/scene.h>
 #include <twin/sim/anomaly.h>
 #include <twin/sim/random.h>
 
@@ -50,6 +51,8 @@ class World {
   /// textures, includes) resolve against `base_dir` (default: the working directory).
   static World FromXml(std::string_view xml, WorldOptions options = {},
                        const std::string& name = "<string>", const std::string& base_dir = "");
+  /// Loads a scene from scenes::LoadScene (a layout's MJCF, or a model file).
+  static World FromScene(const scenes::Scene& scene, WorldOptions options = {});
 
   World(World&&) noexcept;
   World& operator=(World&&) noexcept;

@@ -1,0 +1,26 @@
+// A World built from a scene file, with the behaviours its site declares attached: what `twin run`,
+// `twin check` and every later verb start from.
+#pragma once
+
+#include <twin/scenes/scene.h>
+#include <twin/sim/conveyor_drive.h>
+#include <twin/sim/world.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace twin::sim {
+
+struct SiteWorld {
+  scenes::Scene scene;
+  World world;
+  std::shared_ptr<ConveyorDrive> conveyors;  ///< null when the site has none
+};
+
+/// Loads `path` (layout or model) and attaches its behaviours. The seed is `seed` when given,
+/// else the layout's `site: seed:`, else kDefaultSeed.
+SiteWorld LoadSiteWorld(const std::string& path, WorldOptions options,
+                        std::optional<uint64_t> seed = std::nullopt);
+
+}  // namespace twin::sim

@@ -1,0 +1,64 @@
+#include <twin/scenes/error.h>
+#include <twin/scenes/suggest.h>
+#include <twin/sim/conveyor_drive.h>
+
+namespace twin::sim {
+
+ConveyorDrive::ConveyorDrive(const scenes::Site& site, const World& world) {
+  const mjModel* m = world.model();
+  for (const scenes::ConveyorSpec& spec : site.conveyors) {
+    Drive drive;
+    drive.name = spec.entity;
+    drive.speed = spec.speed;
+    drive.radius = spec.roller_radius;
+    if (!spec.belt_joint.empty()) {
+      const int joint = world.JointId(spec.belt_joint);
+      drive.belt_qpos = m->jnt_qposadr[joint];
+      drive.belt_dof = m->jnt_dofadr[joint];
+    }
+    for (const std::string& roller : spec.roller_joints) {
+      drive.roller_dofs.push_back(m->jnt_dofadr[world.JointId(roller)]);
+    }
+    drives_.push_back(std::move(drive));
+  }
+}
+
+void ConveyorDrive::Apply(const mjModel&, mjData& data) const {
+  for (const Drive& drive : drives_) {
+    if (drive.belt_dof >= 0) {
+      data.qpos[drive.belt_qpos] = 0;
+      data.qvel[drive.belt_dof] = drive.speed;
+    }
+    for (int dof : drive.roller_dofs) data.qvel[dof] = drive.speed / drive.radius;
+  }
+}
+
+const ConveyorDrive::Drive& ConveyorDrive::Find(std::string_view name) const {
+  for (const Drive& drive : drives_) {
+    if (drive.name == name) return drive;
+  }
+  throw Error("no conveyor named '" + std::string(name) + "'" +
+              DidYouMean(std::string(name), names()));
+}
+
+void ConveyorDrive::SetSpeed(std::string_view conveyor, double speed) {
+  const_cast<Drive&>(Find(conveyor)).speed = speed;
+}
+
+double ConveyorDrive::speed(std::string_view conveyor) const {
+  return Find(conveyor).speed;
+}
+
+std::vector<std::string> ConveyorDrive::names() const {
+  std::vector<std::string> out;
+  for (const Drive& drive : drives_) out.push_back(drive.name);
+  return out;
+}
+
+std::shared_ptr<ConveyorDrive> AttachConveyorDrive(World& world, const scenes::Site& site) {
+  auto drive = std::make_shared<ConveyorDrive>(site, world);
+  world.AddPreStepHook("conveyors", [drive](const mjModel& m, mjData& d) { drive->Apply(m, d); });
+  return drive;
+}
+
+}  // namespace twin::sim
