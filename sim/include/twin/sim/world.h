@@ -3,7 +3,7 @@
 
 #include <twin/scenes/scene.h>
 #include <twin/sim/anomaly.h>
-#include <twin/sim/random.h>
+#include <twin/scenes/random.h>
 
 #include <mujoco/mujoco.h>
 
