@@ -26,6 +26,17 @@ double EquipmentContext::Positive(const std::string& key, double fallback) {
   return value;
 }
 
+Vec3 EquipmentContext::Size(const std::string& key, const Vec3& fallback) {
+  const Vec3 size = item.Vector3(key, fallback);
+  if (!(size[0] > 0 && size[1] > 0 && size[2] > 0)) {
+    item.Required(key).Fail("every side must be > 0 metres");
+  }
+  entity.parameters[key + "_x"] = size[0];
+  entity.parameters[key + "_y"] = size[1];
+  entity.parameters[key + "_z"] = size[2];
+  return size;
+}
+
 void EquipmentContext::AddMount(const std::string& suffix, const Pose& in_root) {
   MountPoint mount;
   mount.world = Compose(entity.pose, in_root);
@@ -51,6 +62,8 @@ const std::vector<EquipmentType>& EquipmentTypes() {
       {"rack", "rack", false, BuildRack},
       {"conveyor", "conveyor", false, BuildBeltConveyor},
       {"roller_conveyor", "conveyor", false, BuildRollerConveyor},
+      {"spawner", "carton", false, BuildSpawner},
+      {"sink", "sink", false, BuildSink},
   };
   return types;
 }

@@ -48,6 +48,8 @@ struct EquipmentContext {
   double Param(const std::string& key, double fallback, double min = -1e300, double max = 1e300);
   /// Same for a parameter that must be > 0 (lengths, masses, ...).
   double Positive(const std::string& key, double fallback);
+  /// A [x, y, z] size in metres, every side > 0; recorded as key_x, key_y, key_z.
+  Vec3 Size(const std::string& key, const Vec3& fallback);
   /// "<entity>/<part>": the name of one of its MJCF elements.
   std::string Name(const std::string& part) const { return entity.name + "/" + part; }
   /// Offers a frame (given in the root body's coordinates) as "<entity>" when `suffix` is empty,
@@ -67,6 +69,10 @@ struct EquipmentType {
 const std::vector<EquipmentType>& EquipmentTypes();
 const EquipmentType* FindEquipmentType(const std::string& name);
 
+/// A carton's box geom on `body` (origin at the centre of its bottom face).
+void AddCartonBox(LayoutBuild& build, Xml* body, const std::string& geom_name, const Vec3& size,
+                  double mass, double friction, const std::string& texture);
+
 // Builders, one per type (scenes/src/equipment/*.cpp).
 void BuildCarton(EquipmentContext& ctx);
 void BuildTote(EquipmentContext& ctx);
@@ -75,5 +81,7 @@ void BuildObstacle(EquipmentContext& ctx);
 void BuildRack(EquipmentContext& ctx);
 void BuildBeltConveyor(EquipmentContext& ctx);
 void BuildRollerConveyor(EquipmentContext& ctx);
+void BuildSpawner(EquipmentContext& ctx);
+void BuildSink(EquipmentContext& ctx);
 
 }  // namespace twin::scenes::internal

@@ -127,7 +127,6 @@ class Loader {
     entity.type = type->name;
     entity.class_name = item.String("class", type->default_class);
     entity.class_id = ClassId(build_.site, entity.class_name);
-    entity.instance_id = static_cast<int>(build_.site.entities.size()) + 1;
     entity.source = item.Where();
     const Pose local =
         item.Has("pose") ? ReadPose(item.Required("pose")) : (item.Optional("pose"), Pose{});
@@ -242,6 +241,9 @@ void SizeBuffers(LayoutBuild& build) {
 
 Scene Finish(LayoutBuild& build, const std::string& shown, const std::string& base_dir) {
   SizeBuffers(build);
+  for (size_t i = 0; i < build.site.entities.size(); ++i) {
+    build.site.entities[i].instance_id = static_cast<int>(i) + 1;
+  }
   Scene scene;
   scene.source = SceneSource::kLayout;
   scene.path = shown;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <numeric>
 
 namespace twin {
 
@@ -14,19 +13,23 @@ std::string Lower(std::string_view s) {
 }
 }  // namespace
 
+// Optimal string alignment distance: Levenshtein plus the swap of two neighbours ("lenght"),
+// the commonest typo, counted as one edit.
 int EditDistance(std::string_view a, std::string_view b) {
-  std::vector<int> row(b.size() + 1);
-  std::iota(row.begin(), row.end(), 0);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    int diagonal = row[0];
-    row[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const int substitute = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      diagonal = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
+  const size_t n = a.size(), m = b.size();
+  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
+  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
   }
-  return row[b.size()];
+  return d[n][m];
 }
 
 std::vector<std::string> ClosestMatches(std::string_view word,
@@ -41,8 +44,12 @@ std::vector<std::string> ClosestMatches(std::string_view word,
   }
   std::stable_sort(scored.begin(), scored.end(),
                    [](const auto& x, const auto& y) { return x.first < y.first; });
+  // Only the closest: "lenght" suggests 'length' (one swap), not also 'height' (two edits).
   std::vector<std::string> out;
-  for (size_t i = 0; i < scored.size() && i < max_results; ++i) out.push_back(scored[i].second);
+  for (size_t i = 0; i < scored.size() && i < max_results; ++i) {
+    if (scored[i].first > scored[0].first) break;
+    out.push_back(scored[i].second);
+  }
   return out;
 }
 

@@ -6,13 +6,15 @@ using twin::ClosestMatches;
 using twin::DidYouMean;
 using twin::EditDistance;
 
-TEST_CASE("EditDistance counts insertions, deletions and substitutions", "[scenes]") {
+TEST_CASE("EditDistance counts insertions, deletions, substitutions and swaps", "[scenes]") {
   CHECK(EditDistance("", "") == 0);
   CHECK(EditDistance("abc", "") == 3);
   CHECK(EditDistance("", "abc") == 3);
   CHECK(EditDistance("kitten", "sitting") == 3);
   CHECK(EditDistance("conveyor", "conveyer") == 1);
   CHECK(EditDistance("flaw", "lawn") == 2);
+  CHECK(EditDistance("lenght", "length") == 1);  // a swap of neighbours is one edit
+  CHECK(EditDistance("ab", "ba") == 1);
 }
 
 TEST_CASE("ClosestMatches keeps plausible typos only, best first", "[scenes]") {

@@ -4,40 +4,31 @@
 
 namespace twin::scenes::internal {
 
+void AddCartonBox(LayoutBuild& build, Xml* body, const std::string& geom_name, const Vec3& size,
+                  double mass, double friction, const std::string& texture) {
+  const std::string material =
+      texture == "printed" ? build.Material("cardboard_printed", "0.72 0.58 0.42 1")
+      : texture == "taped" ? build.Material("cardboard_taped", "0.70 0.55 0.38 1")
+                           : build.Material("cardboard", "0.76 0.60 0.42 1");
+  Xml* box = AddBox(body, geom_name, {size[0] / 2, size[1] / 2, size[2] / 2}, {0, 0, size[2] / 2}, "");
+  Set(box, "material", material);
+  Set(box, "mass", mass);
+  Set(box, "friction", {friction, 0.005, 0.0001});
+}
+
 void BuildCarton(EquipmentContext& ctx) {
-  const Vec3 size = ctx.item.Vector3("size", {0.4, 0.3, 0.25});
-  for (int i = 0; i < 3; ++i) {
-    if (!(size[i] > 0)) ctx.item.Required("size").Fail("every side of a carton must be > 0 metres");
-  }
-  ctx.entity.parameters["size_x"] = size[0];
-  ctx.entity.parameters["size_y"] = size[1];
-  ctx.entity.parameters["size_z"] = size[2];
+  const Vec3 size = ctx.Size("size", {0.4, 0.3, 0.25});
   const double mass = ctx.Positive("mass", 2.0);
   const double friction = ctx.Param("friction", 0.5, 0.0, 5.0);
   const std::string texture = ctx.item.Choice("texture", "plain", {"plain", "printed", "taped"});
   ctx.entity.parameters["texture"] = texture == "plain" ? 0 : texture == "printed" ? 1 : 2;
-
-  const std::string material =
-      texture == "printed" ? ctx.build.Material("cardboard_printed", "0.72 0.58 0.42 1")
-      : texture == "taped" ? ctx.build.Material("cardboard_taped", "0.70 0.55 0.38 1")
-                           : ctx.build.Material("cardboard", "0.76 0.60 0.42 1");
   // The body origin is the centre of the bottom face, so a carton placed at z = 0 rests on it.
-  Xml* box = AddBox(ctx.root, ctx.Name("box"), {size[0] / 2, size[1] / 2, size[2] / 2},
-                    {0, 0, size[2] / 2}, "");
-  Set(box, "material", material);
-  Set(box, "mass", mass);
-  Set(box, "friction", {friction, 0.005, 0.0001});
+  AddCartonBox(ctx.build, ctx.root, ctx.Name("box"), size, mass, friction, texture);
   ctx.AddMount("", {{0, 0, size[2]}, {1, 0, 0, 0}});
 }
 
 void BuildTote(EquipmentContext& ctx) {
-  const Vec3 size = ctx.item.Vector3("size", {0.6, 0.4, 0.22});
-  for (int i = 0; i < 3; ++i) {
-    if (!(size[i] > 0)) ctx.item.Required("size").Fail("every side of a tote must be > 0 metres");
-  }
-  ctx.entity.parameters["size_x"] = size[0];
-  ctx.entity.parameters["size_y"] = size[1];
-  ctx.entity.parameters["size_z"] = size[2];
+  const Vec3 size = ctx.Size("size", {0.6, 0.4, 0.22});
   const double wall = ctx.Param("wall", 0.006, 0.001, 0.05);
   const double mass = ctx.Positive("mass", 1.8);
   const std::string material = ctx.build.Material("tote_plastic", "0.15 0.35 0.65 1", 0.4);

@@ -7,13 +7,7 @@ void BuildObstacle(EquipmentContext& ctx) {
   const std::string shape = ctx.item.Choice("shape", "box", {"box", "cylinder"});
   const std::string material = ctx.build.Material("obstacle_grey", "0.45 0.47 0.5 1");
   if (shape == "box") {
-    const Vec3 size = ctx.item.Vector3("size", {0.5, 0.5, 1.0});
-    for (int i = 0; i < 3; ++i) {
-      if (!(size[i] > 0)) ctx.item.Required("size").Fail("every side must be > 0 metres");
-    }
-    ctx.entity.parameters["size_x"] = size[0];
-    ctx.entity.parameters["size_y"] = size[1];
-    ctx.entity.parameters["size_z"] = size[2];
+    const Vec3 size = ctx.Size("size", {0.5, 0.5, 1.0});
     Set(AddBox(ctx.root, ctx.Name("shape"), {size[0] / 2, size[1] / 2, size[2] / 2},
                {0, 0, size[2] / 2}, ""),
         "material", material);

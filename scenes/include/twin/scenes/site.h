@@ -46,6 +46,27 @@ struct ConveyorSpec {
   double length = 0, width = 0, height = 0;
 };
 
+/// Brings cartons into the scene, from a preallocated pool of bodies parked far outside it
+/// (MuJoCo models are static: bodies cannot be created while running).
+struct SpawnerSpec {
+  std::string entity;
+  Pose spawn;                  ///< world pose where an item's bottom centre appears
+  bool poisson = false;        ///< Poisson arrivals at `rate`, else one every `interval`
+  double interval = 5;         ///< seconds
+  double rate = 0.2;           ///< items per second (Poisson)
+  double start = 0;            ///< time of the first arrival (fixed interval)
+  std::vector<std::string> items;  ///< pool entities, in order of use
+  std::vector<Pose> parking;       ///< where each item waits, out of the scene
+  std::vector<double> clearance;   ///< radius around the spawn point each item needs free
+};
+
+/// Removes whatever arrives in a box-shaped region and counts it (end of a line, a dock door).
+struct SinkSpec {
+  std::string entity;
+  Pose region;                 ///< world pose of the region's centre
+  Vec3 half_size{0.5, 0.5, 0.5};
+};
+
 struct CameraSpec {
   std::string name;   ///< also the MJCF camera name
   std::string mount;  ///< body it is attached to ("world" for the site)
@@ -92,6 +113,8 @@ struct Site {
   std::vector<Entity> entities;
   std::vector<std::string> classes;  ///< class id k is classes[k - 1]
   std::vector<ConveyorSpec> conveyors;
+  std::vector<SpawnerSpec> spawners;
+  std::vector<SinkSpec> sinks;
   std::vector<CameraSpec> cameras;
   std::vector<LidarSpec> lidars;
   std::vector<ImuSpec> imus;

@@ -7,11 +7,12 @@
 
 namespace twin {
 
-/// Levenshtein distance (insertions, deletions, substitutions).
+/// Edit distance: insertions, deletions, substitutions and swaps of neighbours count one each.
 int EditDistance(std::string_view a, std::string_view b);
 
-/// The candidates closest to `word` (case-insensitive), at most `max_results`, only those within
-/// a distance a typo could explain (a third of the word's length, at least 2). Best first.
+/// The candidates closest to `word` (case-insensitive): those at the smallest distance, if that
+/// distance is one a typo could explain (a third of the word's length, at least 2); at most
+/// `max_results`.
 std::vector<std::string> ClosestMatches(std::string_view word,
                                         const std::vector<std::string>& candidates,
                                         size_t max_results = 3);

@@ -4,6 +4,7 @@
 
 #include <twin/scenes/scene.h>
 #include <twin/sim/conveyor_drive.h>
+#include <twin/sim/logistics_flow.h>
 #include <twin/sim/world.h>
 
 #include <memory>
@@ -16,6 +17,7 @@ struct SiteWorld {
   scenes::Scene scene;
   World world;
   std::shared_ptr<ConveyorDrive> conveyors;  ///< null when the site has none
+  std::shared_ptr<LogisticsFlow> flows;      ///< null when the site has no spawner or sink
 };
 
 /// Loads `path` (layout or model) and attaches its behaviours. The seed is `seed` when given,

@@ -1,0 +1,137 @@
+#include <twin/sim/logistics_flow.h>
+
+#include <cmath>
+#include <sstream>
+
+namespace twin::sim {
+
+LogisticsFlow::LogisticsFlow(const scenes::Site& site, const World& world,
+                             std::function<void(const std::string&)> log)
+    : sinks_(site.sinks), log_(std::move(log)) {
+  const mjModel* m = world.model();
+  for (const scenes::SpawnerSpec& spec : site.spawners) {
+    Spawner spawner{spec, CounterRng(world.seed(), StreamId("arrivals/" + spec.entity)), {}, 0, 0,
+                    false, false};
+    for (size_t k = 0; k < spec.items.size(); ++k) {
+      const int joint = world.JointId(spec.items[k] + "/free");
+      Item item;
+      item.name = spec.items[k];
+      item.qpos = m->jnt_qposadr[joint];
+      item.dof = m->jnt_dofadr[joint];
+      item.body = m->jnt_bodyid[joint];
+      item.parking = spec.parking[k];
+      item.clearance = spec.clearance[k];
+      spawner.items.push_back(static_cast<int>(items_.size()));
+      items_.push_back(item);
+    }
+    spawner.next_arrival = spec.start;
+    if (spec.poisson) ScheduleNext(spawner);
+    spawners_.push_back(std::move(spawner));
+    spawner_stats_.push_back({spec.entity, 0, 0, 0});
+  }
+  for (const scenes::SinkSpec& sink : sinks_) sink_stats_.push_back({sink.entity, 0, {}});
+}
+
+void LogisticsFlow::ScheduleNext(Spawner& s) {
+  if (s.spec.poisson) {
+    // Exponential inter-arrival times; arrival k draws index k, whatever happened before.
+    const double u = s.rng.Uniform(static_cast<uint64_t>(s.arrivals));
+    s.next_arrival += -std::log(1.0 - u) / s.spec.rate;
+  } else {
+    s.next_arrival = s.spec.start + static_cast<double>(s.arrivals) * s.spec.interval;
+  }
+}
+
+void LogisticsFlow::Place(mjData& d, const Item& item, const scenes::Pose& pose) const {
+  for (int i = 0; i < 3; ++i) d.qpos[item.qpos + i] = pose.position[i];
+  for (int i = 0; i < 4; ++i) d.qpos[item.qpos + 3 + i] = pose.orientation[i];
+  for (int i = 0; i < 6; ++i) d.qvel[item.dof + i] = 0;
+}
+
+bool LogisticsFlow::SpawnPointClear(const mjData& d, const Spawner& s, double clearance) const {
+  for (int index : s.items) {
+    const Item& other = items_[index];
+    if (other.parked) continue;
+    const double dx = d.xpos[3 * other.body] - s.spec.spawn.position[0];
+    const double dy = d.xpos[3 * other.body + 1] - s.spec.spawn.position[1];
+    if (std::hypot(dx, dy) < clearance + other.clearance) return false;
+  }
+  return true;
+}
+
+void LogisticsFlow::Apply(const mjModel&, mjData& d) {
+  // Sinks first, so an item removed this step can be reused by a spawner right away.
+  for (size_t k = 0; k < sinks_.size(); ++k) {
+    const scenes::SinkSpec& sink = sinks_[k];
+    const scenes::Quat inverse{sink.region.orientation[0], -sink.region.orientation[1],
+                               -sink.region.orientation[2], -sink.region.orientation[3]};
+    for (Item& item : items_) {
+      if (item.parked) continue;
+      const scenes::Vec3 p{d.xpos[3 * item.body] - sink.region.position[0],
+                           d.xpos[3 * item.body + 1] - sink.region.position[1],
+                           d.xpos[3 * item.body + 2] - sink.region.position[2]};
+      const scenes::Vec3 local = scenes::Rotate(inverse, p);
+      if (std::abs(local[0]) <= sink.half_size[0] && std::abs(local[1]) <= sink.half_size[1] &&
+          std::abs(local[2]) <= sink.half_size[2]) {
+        item.parked = true;
+        ++sink_stats_[k].removed;
+        sink_stats_[k].times.push_back(d.time);
+      }
+    }
+  }
+
+  for (size_t k = 0; k < spawners_.size(); ++k) {
+    Spawner& s = spawners_[k];
+    SpawnerStats& stats = spawner_stats_[k];
+    while (d.time >= s.next_arrival) {
+      int free = -1;
+      for (int index : s.items) {
+        if (items_[index].parked) {
+          free = index;
+          break;
+        }
+      }
+      if (free < 0) {
+        ++stats.exhausted;
+        if (!s.reported_exhaustion) {
+          std::ostringstream line;
+          line << "spawner '" << s.spec.entity << "': all " << s.items.size()
+               << " pool items are in the scene at t = " << d.time
+               << " s; arrivals are dropped (raise its pool:, or add a sink)";
+          log_(line.str());
+          s.reported_exhaustion = true;
+        }
+      } else if (!SpawnPointClear(d, s, items_[free].clearance)) {
+        if (!s.waiting) ++stats.delayed;
+        s.waiting = true;
+        break;  // try again next step
+      } else {
+        Place(d, items_[free], s.spec.spawn);
+        items_[free].parked = false;
+        ++stats.spawned;
+      }
+      s.waiting = false;
+      ++s.arrivals;
+      ScheduleNext(s);
+    }
+  }
+
+  for (const Item& item : items_) {
+    if (item.parked) Place(d, item, item.parking);
+  }
+}
+
+int LogisticsFlow::active_items() const {
+  int active = 0;
+  for (const Item& item : items_) active += !item.parked;
+  return active;
+}
+
+std::shared_ptr<LogisticsFlow> AttachLogisticsFlow(World& world, const scenes::Site& site,
+                                                   std::function<void(const std::string&)> log) {
+  auto flow = std::make_shared<LogisticsFlow>(site, world, std::move(log));
+  world.AddPreStepHook("logistics_flow", [flow](const mjModel& m, mjData& d) { flow->Apply(m, d); });
+  return flow;
+}
+
+}  // namespace twin::sim
