@@ -10,8 +10,9 @@ LogisticsFlow::LogisticsFlow(const scenes::Site& site, const World& world,
     : sinks_(site.sinks), log_(std::move(log)) {
   const mjModel* m = world.model();
   for (const scenes::SpawnerSpec& spec : site.spawners) {
-    Spawner spawner{spec, CounterRng(world.seed(), StreamId("arrivals/" + spec.entity)), {}, 0, 0,
-                    false, false};
+    Spawner spawner{
+        spec, CounterRng(world.seed(), StreamId("arrivals/" + spec.entity)), {}, 0, 0, false,
+        false};
     for (size_t k = 0; k < spec.items.size(); ++k) {
       const int joint = world.JointId(spec.items[k] + "/free");
       Item item;
@@ -59,7 +60,7 @@ bool LogisticsFlow::SpawnPointClear(const mjData& d, const Spawner& s, double cl
   return true;
 }
 
-void LogisticsFlow::Apply(const mjModel&, mjData& d) {
+void LogisticsFlow::Apply(const mjModel& m, mjData& d) {
   // Sinks first, so an item removed this step can be reused by a spawner right away.
   for (size_t k = 0; k < sinks_.size(); ++k) {
     const scenes::SinkSpec& sink = sinks_[k];
@@ -67,9 +68,10 @@ void LogisticsFlow::Apply(const mjModel&, mjData& d) {
                                -sink.region.orientation[2], -sink.region.orientation[3]};
     for (Item& item : items_) {
       if (item.parked) continue;
-      const scenes::Vec3 p{d.xpos[3 * item.body] - sink.region.position[0],
-                           d.xpos[3 * item.body + 1] - sink.region.position[1],
-                           d.xpos[3 * item.body + 2] - sink.region.position[2]};
+      // The item is in when its centre of mass is: its origin sits on its bottom face.
+      const scenes::Vec3 p{d.xipos[3 * item.body] - sink.region.position[0],
+                           d.xipos[3 * item.body + 1] - sink.region.position[1],
+                           d.xipos[3 * item.body + 2] - sink.region.position[2]};
       const scenes::Vec3 local = scenes::Rotate(inverse, p);
       if (std::abs(local[0]) <= sink.half_size[0] && std::abs(local[1]) <= sink.half_size[1] &&
           std::abs(local[2]) <= sink.half_size[2]) {
@@ -83,7 +85,8 @@ void LogisticsFlow::Apply(const mjModel&, mjData& d) {
   for (size_t k = 0; k < spawners_.size(); ++k) {
     Spawner& s = spawners_[k];
     SpawnerStats& stats = spawner_stats_[k];
-    while (d.time >= s.next_arrival) {
+    // Arrivals happen on the step nearest their time (time accumulates rounding error).
+    while (d.time + 0.5 * m.opt.timestep >= s.next_arrival) {
       int free = -1;
       for (int index : s.items) {
         if (items_[index].parked) {
@@ -130,7 +133,8 @@ int LogisticsFlow::active_items() const {
 std::shared_ptr<LogisticsFlow> AttachLogisticsFlow(World& world, const scenes::Site& site,
                                                    std::function<void(const std::string&)> log) {
   auto flow = std::make_shared<LogisticsFlow>(site, world, std::move(log));
-  world.AddPreStepHook("logistics_flow", [flow](const mjModel& m, mjData& d) { flow->Apply(m, d); });
+  world.AddPreStepHook("logistics_flow",
+                       [flow](const mjModel& m, mjData& d) { flow->Apply(m, d); });
   return flow;
 }
 

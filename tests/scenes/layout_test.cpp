@@ -16,7 +16,9 @@ using twin::scenes::Scene;
 namespace {
 const std::string kData = TWIN_TEST_DATA;
 
-Scene Layout(const std::string& text) { return LoadLayoutText(text, "test.yaml", kData); }
+Scene Layout(const std::string& text) {
+  return LoadLayoutText(text, "test.yaml", kData);
+}
 
 // The exact message a layout gives.
 std::string ErrorOf(const std::string& text) {
@@ -33,7 +35,8 @@ mjModel* Compile(const Scene& scene) {
   mjVFS* vfs = new mjVFS;
   mj_defaultVFS(vfs);
   mj_makeEmptyFileVFS(vfs, "layout.xml", static_cast<int>(scene.mjcf.size()));
-  std::memcpy(vfs->filedata[mj_findFileVFS(vfs, "layout.xml")], scene.mjcf.data(), scene.mjcf.size());
+  std::memcpy(vfs->filedata[mj_findFileVFS(vfs, "layout.xml")], scene.mjcf.data(),
+              scene.mjcf.size());
   char error[1000] = "";
   mjModel* model = mj_loadXML("layout.xml", vfs, error, sizeof(error));
   mj_deleteVFS(vfs);
@@ -150,12 +153,16 @@ TEST_CASE("Layout errors name file, line, column, key and what is allowed", "[sc
           "test.yaml:3:26: equipment[1].name: duplicate name 'a': already used at test.yaml:2:26");
   }
   SECTION("unknown parent, and a parent declared too late") {
-    CHECK(ErrorOf("equipment:\n  - {type: pallet, name: p}\n  - {type: carton, name: c, parent: q}\n") ==
-          "test.yaml:3:37: equipment[1].parent: unknown parent 'q' (did you mean 'p'?); it must "
-          "name equipment declared above or one of its levels/slots");
-    CHECK(ErrorOf("equipment:\n  - {type: carton, name: c, parent: p}\n  - {type: pallet, name: p}\n") ==
-          "test.yaml:2:37: equipment[0].parent: parent 'p' is declared later (test.yaml:3:5); "
-          "declare it before the items placed on it");
+    CHECK(
+        ErrorOf(
+            "equipment:\n  - {type: pallet, name: p}\n  - {type: carton, name: c, parent: q}\n") ==
+        "test.yaml:3:37: equipment[1].parent: unknown parent 'q' (did you mean 'p'?); it must "
+        "name equipment declared above or one of its levels/slots");
+    CHECK(
+        ErrorOf(
+            "equipment:\n  - {type: carton, name: c, parent: p}\n  - {type: pallet, name: p}\n") ==
+        "test.yaml:2:37: equipment[0].parent: parent 'p' is declared later (test.yaml:3:5); "
+        "declare it before the items placed on it");
   }
   SECTION("include cycle and missing include file") {
     const std::string cycle = [] {
@@ -166,8 +173,9 @@ TEST_CASE("Layout errors name file, line, column, key and what is allowed", "[sc
       }
       return std::string("(no error)");
     }();
-    CHECK(cycle == kData + "/layouts/cycle_b.yaml:4:11: include[0].file: include cycle: "
-                           "cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml");
+    CHECK(cycle == kData +
+                       "/layouts/cycle_b.yaml:4:11: include[0].file: include cycle: "
+                       "cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml");
     CHECK(ErrorOf("include:\n  - file: nowhere.yaml\n") ==
           "test.yaml:2:11: include[0].file: included file '" + kData +
               "/nowhere.yaml' does not exist");
@@ -181,10 +189,12 @@ TEST_CASE("Layout errors name file, line, column, key and what is allowed", "[sc
           std::string::npos);
   }
   SECTION("YAML syntax") {
-    CHECK(ErrorOf("equipment:\n  - {type: carton, name: a\n") .rfind("test.yaml:3:1: YAML syntax error:", 0) == 0);
+    CHECK(ErrorOf("equipment:\n  - {type: carton, name: a\n")
+              .rfind("test.yaml:3:1: YAML syntax error:", 0) == 0);
   }
   SECTION("camera intrinsics") {
-    CHECK(ErrorOf("sensors:\n  cameras:\n    - {name: c, resolution: [640, 480], intrinsics: [500, 500, 700, 240]}\n") ==
+    CHECK(ErrorOf("sensors:\n  cameras:\n    - {name: c, resolution: [640, 480], intrinsics: [500, "
+                  "500, 700, 240]}\n") ==
           "test.yaml:3:53: sensors.cameras[0].intrinsics: the principal point (cx, cy) must lie "
           "inside the 640x480 image");
     CHECK(ErrorOf("sensors:\n  cameras:\n    - {name: c, intrinsics: [0, 500, 320, 240]}\n") ==

@@ -64,6 +64,18 @@ int Run(const RunOptions& opt) {
               opt.realtime ? " (paced to the wall clock)" : "");
   std::printf("  seed        %llu\n", static_cast<unsigned long long>(world.seed()));
   PrintAnomalies(world, stdout);
+  if (site.flows) {
+    for (const sim::SpawnerStats& s : site.flows->spawners()) {
+      std::printf("  spawner     %s: %lld spawned, %lld delayed, %lld dropped (pool exhausted)\n",
+                  s.name.c_str(), static_cast<long long>(s.spawned),
+                  static_cast<long long>(s.delayed), static_cast<long long>(s.exhausted));
+    }
+    for (const sim::SinkStats& s : site.flows->sinks()) {
+      std::printf("  sink        %s: %lld removed (%.1f per minute)\n", s.name.c_str(),
+                  static_cast<long long>(s.removed),
+                  done * dt > 0 ? 60.0 * s.removed / (done * dt) : 0.0);
+    }
+  }
   if (world.divergence_resets() > 0) {
     std::printf("  resets      %lld (after divergence)\n",
                 static_cast<long long>(world.divergence_resets()));

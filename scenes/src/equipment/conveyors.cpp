@@ -54,6 +54,14 @@ void AddRailsAndStop(EquipmentContext& ctx, double length, double width, double 
   ctx.AddMount("end", {{length / 2, 0, top}, {1, 0, 0, 0}});
 }
 
+// The frame is welded to the world, and MuJoCo filters parent-child contacts only between moving
+// bodies, so a belt or roller touching its own frame or rails would be held back by it.
+void ExcludeFrameContacts(EquipmentContext& ctx, const std::string& moving_body) {
+  Xml* exclude = Add(ctx.build.mjcf.contact(), "exclude");
+  Set(exclude, "body1", ctx.entity.name);
+  Set(exclude, "body2", moving_body);
+}
+
 }  // namespace
 
 void BuildBeltConveyor(EquipmentContext& ctx) {
@@ -78,6 +86,7 @@ void BuildBeltConveyor(EquipmentContext& ctx) {
   // Heavy, so the load on it barely changes its speed within one step.
   Set(surface, "mass", 200.0);
   Set(surface, "friction", {friction, 0.005, 0.0001});
+  ExcludeFrameContacts(ctx, ctx.Name("belt"));
   AddRailsAndStop(ctx, length, width, height, frame);
 
   ConveyorSpec spec;
@@ -129,6 +138,7 @@ void BuildRollerConveyor(EquipmentContext& ctx) {
     Set(geom, "material", roller);
     Set(geom, "mass", 1.0);
     Set(geom, "friction", {0.9, 0.005, 0.0001});
+    ExcludeFrameContacts(ctx, ctx.Name(part));
     if (powered) spec.roller_joints.push_back(ctx.Name(part + "_spin"));
   }
   AddRailsAndStop(ctx, length, width, height, frame);

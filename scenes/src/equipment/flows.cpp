@@ -63,8 +63,8 @@ void BuildSpawner(EquipmentContext& ctx) {
     item.parent = ctx.entity.name;
     item.source = ctx.entity.source;
     item.bodies = {item.name};
-    item.parameters = {{"size_x", size[0]}, {"size_y", size[1]}, {"size_z", size[2]},
-                       {"mass", item_mass}};
+    item.parameters = {
+        {"size_x", size[0]}, {"size_y", size[1]}, {"size_z", size[2]}, {"mass", item_mass}};
     // Parked on a grid far from the site, one row per spawner, never touching each other.
     item.pose = {{1000.0 + 2.0 * k, 1000.0 + 2.0 * spawner_index, 1.0}, {1, 0, 0, 0}};
     Xml* body = AddBody(ctx.build.mjcf.worldbody(), item.name, item.pose);

@@ -10,7 +10,8 @@ void AddCartonBox(LayoutBuild& build, Xml* body, const std::string& geom_name, c
       texture == "printed" ? build.Material("cardboard_printed", "0.72 0.58 0.42 1")
       : texture == "taped" ? build.Material("cardboard_taped", "0.70 0.55 0.38 1")
                            : build.Material("cardboard", "0.76 0.60 0.42 1");
-  Xml* box = AddBox(body, geom_name, {size[0] / 2, size[1] / 2, size[2] / 2}, {0, 0, size[2] / 2}, "");
+  Xml* box =
+      AddBox(body, geom_name, {size[0] / 2, size[1] / 2, size[2] / 2}, {0, 0, size[2] / 2}, "");
   Set(box, "material", material);
   Set(box, "mass", mass);
   Set(box, "friction", {friction, 0.005, 0.0001});

@@ -50,11 +50,11 @@ struct ConveyorSpec {
 /// (MuJoCo models are static: bodies cannot be created while running).
 struct SpawnerSpec {
   std::string entity;
-  Pose spawn;                  ///< world pose where an item's bottom centre appears
-  bool poisson = false;        ///< Poisson arrivals at `rate`, else one every `interval`
-  double interval = 5;         ///< seconds
-  double rate = 0.2;           ///< items per second (Poisson)
-  double start = 0;            ///< time of the first arrival (fixed interval)
+  Pose spawn;                      ///< world pose where an item's bottom centre appears
+  bool poisson = false;            ///< Poisson arrivals at `rate`, else one every `interval`
+  double interval = 5;             ///< seconds
+  double rate = 0.2;               ///< items per second (Poisson)
+  double start = 0;                ///< time of the first arrival (fixed interval)
   std::vector<std::string> items;  ///< pool entities, in order of use
   std::vector<Pose> parking;       ///< where each item waits, out of the scene
   std::vector<double> clearance;   ///< radius around the spawn point each item needs free
@@ -63,7 +63,7 @@ struct SpawnerSpec {
 /// Removes whatever arrives in a box-shaped region and counts it (end of a line, a dock door).
 struct SinkSpec {
   std::string entity;
-  Pose region;                 ///< world pose of the region's centre
+  Pose region;  ///< world pose of the region's centre
   Vec3 half_size{0.5, 0.5, 0.5};
 };
 

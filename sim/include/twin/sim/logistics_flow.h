@@ -59,7 +59,7 @@ class LogisticsFlow {
     std::vector<int> items;  // indices into items_
     double next_arrival = 0;
     int64_t arrivals = 0;
-    bool waiting = false;    // the current arrival is delayed
+    bool waiting = false;  // the current arrival is delayed
     bool reported_exhaustion = false;
   };
 

@@ -1,9 +1,9 @@
 // twin::sim::World: one MuJoCo simulation (mjModel + mjData) that never takes the process down.
 #pragma once
 
+#include <twin/scenes/random.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/anomaly.h>
-#include <twin/scenes/random.h>
 
 #include <mujoco/mujoco.h>
 
