@@ -9,10 +9,12 @@ MjcfDocument::MjcfDocument(const std::string& model_name) {
   root_->SetAttribute("model", model_name.c_str());
   doc_.InsertEndChild(root_);
   // Fixed order, as in MuJoCo's own files, so exported models read naturally.
-  for (const char* name : {"compiler", "option", "size", "visual", "asset", "worldbody", "contact",
-                           "equality", "actuator", "sensor"}) {
+  for (const char* name : {"compiler", "option", "size", "visual", "default", "asset", "worldbody",
+                           "tendon", "contact", "equality", "actuator", "sensor"}) {
     Section(name);
   }
+  Set(compiler(), "angle", std::string("radian"));
+  Set(compiler(), "autolimits", std::string("true"));
 }
 
 Xml* MjcfDocument::Section(const char* name) {

@@ -15,6 +15,8 @@ using Xml = tinyxml2::XMLElement;
 
 class MjcfDocument {
  public:
+  /// Angles in the document are radians (<compiler angle="radian">), as in every model MuJoCo
+  /// saves, so included models merge without conversion.
   explicit MjcfDocument(const std::string& model_name);
   MjcfDocument(const MjcfDocument&) = delete;
   MjcfDocument& operator=(const MjcfDocument&) = delete;
@@ -24,8 +26,10 @@ class MjcfDocument {
   Xml* option() { return Section("option"); }
   Xml* size() { return Section("size"); }
   Xml* visual() { return Section("visual"); }
+  Xml* default_classes() { return Section("default"); }
   Xml* asset() { return Section("asset"); }
   Xml* worldbody() { return Section("worldbody"); }
+  Xml* tendon() { return Section("tendon"); }
   Xml* contact() { return Section("contact"); }
   Xml* equality() { return Section("equality"); }
   Xml* actuator() { return Section("actuator"); }

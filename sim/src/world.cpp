@@ -1,8 +1,8 @@
 #include <twin/scenes/error.h>
+#include <twin/scenes/mujoco_messages.h>
 #include <twin/sim/world.h>
 
 #include "model_names.h"
-#include "mujoco_messages_internal.h"
 
 #include <cmath>
 #include <cstdio>
@@ -71,7 +71,7 @@ World::World(std::string name, mjModel* model, WorldOptions options, std::string
       noise_rng_(options_.seed, StreamId("sensor_noise")),
       load_warnings_(std::move(load_warnings)) {
   {
-    internal::WarningCapture capture(&mujoco_messages_);
+    MujocoWarningCapture capture(&mujoco_messages_);
     try {
       data_ = mj_makeData(model_);
     } catch (...) {
@@ -126,7 +126,7 @@ World::~World() {
 }
 
 int64_t World::Step(int64_t n) {
-  internal::WarningCapture capture(&mujoco_messages_);
+  MujocoWarningCapture capture(&mujoco_messages_);
   int64_t taken = 0;
   while (taken < n && !diverged_) {
     for (const Hook& hook : pre_hooks_) hook.fn(*model_, *data_);
@@ -236,7 +236,7 @@ void World::ApplySensorNoise() {
 }
 
 void World::Reset(int keyframe) {
-  internal::WarningCapture capture(&mujoco_messages_);
+  MujocoWarningCapture capture(&mujoco_messages_);
   if (keyframe >= 0) {
     TWIN_DEMAND(keyframe < model_->nkey);
     mj_resetDataKeyframe(model_, data_, keyframe);
@@ -295,7 +295,7 @@ void World::Restore(const WorldSnapshot& s) {
     CopyIn(d->mocap_quat, s.mocap_quat);
     CopyIn(d->userdata, s.userdata);
   };
-  internal::WarningCapture capture(&mujoco_messages_);
+  MujocoWarningCapture capture(&mujoco_messages_);
   write_state();
   mj_forward(model_, data_);  // recompute positions, contacts, ...
   write_state();              // ... and undo what mj_forward wrote into the state (warmstart)

@@ -1,10 +1,9 @@
 // Loading a World: file and text checks, MuJoCo's compiler, and readable load errors.
 #include <twin/scenes/error.h>
+#include <twin/scenes/mujoco_messages.h>
 #include <twin/scenes/scene_file.h>
-#include <twin/sim/mujoco_messages.h>
 #include <twin/sim/world.h>
 
-#include "mujoco_messages_internal.h"
 
 #include <cmath>
 #include <cstring>
@@ -50,7 +49,7 @@ mjModel* Compile(const std::string& shown, const std::string& filename, const mj
   char error[1024] = "";
   mjModel* model = nullptr;
   {
-    internal::WarningCapture capture(warnings);
+    MujocoWarningCapture capture(warnings);
     model = mj_loadXML(filename.c_str(), vfs, error, sizeof(error));
   }
   if (!model) throw Error(FormatLoadError(shown, error));

@@ -1,7 +1,5 @@
 #include <twin/scenes/error.h>
-#include <twin/sim/mujoco_messages.h>
-
-#include "mujoco_messages_internal.h"
+#include <twin/scenes/mujoco_messages.h>
 
 #include <mujoco/mujoco.h>
 
@@ -10,7 +8,7 @@
 #include <mutex>
 #include <string>
 
-namespace twin::sim {
+namespace twin {
 namespace {
 
 thread_local std::string* t_warning_sink = nullptr;
@@ -53,15 +51,10 @@ void SetMujocoWarningObserver(MujocoWarningObserver observer) {
   g_observer.store(observer);
 }
 
-namespace internal {
-
-WarningCapture::WarningCapture(std::string* sink) : previous_(t_warning_sink) {
+MujocoWarningCapture::MujocoWarningCapture(std::string* sink) : previous_(t_warning_sink) {
   t_warning_sink = sink;
 }
 
-WarningCapture::~WarningCapture() {
-  t_warning_sink = previous_;
-}
+MujocoWarningCapture::~MujocoWarningCapture() { t_warning_sink = previous_; }
 
-}  // namespace internal
-}  // namespace twin::sim
+}  // namespace twin
