@@ -5,6 +5,7 @@
 #include <twin/scenes/suggest.h>
 
 #include "layout_parts.h"
+#include "model_include.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -42,14 +43,14 @@ std::pair<Xml*, Pose> ResolveMount(const LayoutNode& where, const std::string& m
              "; mount on 'world', on equipment declared above, or on one of its parts");
 }
 
-namespace {
-
 int ClassId(Site& site, const std::string& name) {
   const auto it = std::find(site.classes.begin(), site.classes.end(), name);
   if (it != site.classes.end()) return static_cast<int>(it - site.classes.begin()) + 1;
   site.classes.push_back(name);
   return static_cast<int>(site.classes.size());
 }
+
+namespace {
 
 std::vector<std::string> TypeNames() {
   std::vector<std::string> names;
@@ -195,6 +196,21 @@ class Loader {
       item.ExpectMap("an include like {file: aisle.yaml, pose: {position: [0, 5, 0]}}");
       const std::string file = item.RequiredString("file");
       const fs::path path = (fs::path(base_dir) / file).lexically_normal();
+      const std::string ext = path.extension().string();
+      const bool layout = ext == ".yaml" || ext == ".yml";
+      if (!layout && ext != ".xml" && ext != ".urdf") {
+        item.Required("file").Fail("cannot include '" + file +
+                                   "': include layouts (.yaml), MJCF models (.xml) or URDF "
+                                   "robots (.urdf)");
+      }
+      std::error_code ec;
+      if (!fs::is_regular_file(path, ec)) {
+        item.Required("file").Fail("included file '" + path.string() + "' does not exist");
+      }
+      if (!layout) {
+        IncludeModel(item, path, at, build_);
+        continue;
+      }
       Placement inner = at;
       if (item.Has("pose"))
         inner.pose = Compose(at.pose, ReadPose(item.Required("pose")));
@@ -202,21 +218,12 @@ class Loader {
         item.Optional("pose");
       inner.prefix = at.prefix + item.String("prefix", "");
       item.CheckNoUnknownKeys();
-
-      const std::string ext = path.extension().string();
-      if (ext != ".yaml" && ext != ".yml") {
-        item.Required("file").Fail("cannot include '" + file +
-                                   "': layouts include other layouts (.yaml, .yml)");
-      }
-      std::error_code ec;
-      if (!fs::is_regular_file(path, ec)) {
-        item.Required("file").Fail("included file '" + path.string() + "' does not exist");
-      }
       const std::string absolute = fs::absolute(path).string();
       if (std::find(stack_.begin(), stack_.end(), absolute) != stack_.end()) {
         std::string cycle;
-        for (const std::string& f : stack_)
+        for (const std::string& f : stack_) {
           cycle += (cycle.empty() ? "" : " -> ") + fs::path(f).filename().string();
+        }
         item.Required("file").Fail("include cycle: " + cycle + " -> " + path.filename().string());
       }
       const LayoutNode root = ParseLayoutFile(path.string());

@@ -28,6 +28,9 @@ void ReadSensors(const LayoutNode& sensors, const Placement& at, LayoutBuild& bu
 std::pair<Xml*, Pose> ResolveMount(const LayoutNode& where, const std::string& mount,
                                    LayoutBuild& build);
 
+/// The id of a semantic class (1-based), adding the class on first use.
+int ClassId(Site& site, const std::string& name);
+
 /// Names must be unique across the layout; records where `name` was declared or fails.
 void ClaimName(const LayoutNode& where, const std::string& name, LayoutBuild& build);
 

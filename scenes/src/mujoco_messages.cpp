@@ -55,6 +55,8 @@ MujocoWarningCapture::MujocoWarningCapture(std::string* sink) : previous_(t_warn
   t_warning_sink = sink;
 }
 
-MujocoWarningCapture::~MujocoWarningCapture() { t_warning_sink = previous_; }
+MujocoWarningCapture::~MujocoWarningCapture() {
+  t_warning_sink = previous_;
+}
 
 }  // namespace twin

@@ -112,6 +112,8 @@ int Check(const CheckOptions& opt) {
   while (!load_warnings.empty() && load_warnings.back() == '\n') load_warnings.pop_back();
   if (!load_warnings.empty()) std::printf("  load        warning: %s\n", load_warnings.c_str());
 
+  for (const std::string& note : site.scene.site.notes)
+    std::printf("  note        %s\n", note.c_str());
   const int deep = PrintPenetrations(world, opt.penetration_mm);
 
   const int64_t steps = std::max<int64_t>(1, std::llround(opt.settle / world.timestep()));

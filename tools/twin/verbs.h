@@ -14,6 +14,7 @@ inline constexpr int kExitDiverged = 3;  ///< the simulation diverged / the scen
 
 void AddRunVerb(CLI::App& app, int* exit_code);
 void AddCheckVerb(CLI::App& app, int* exit_code);
+void AddExportVerb(CLI::App& app, int* exit_code);
 void AddBenchVerb(CLI::App& app, int* exit_code);
 
 }  // namespace twin::tools

@@ -120,6 +120,7 @@ struct Site {
   std::vector<ImuSpec> imus;
   std::vector<BeamBreakSpec> beam_breaks;
   std::map<std::string, std::string> bridge_topics;  ///< default topic -> override
+  std::vector<std::string> notes;  ///< things a person should know about the expansion
 
   const Entity* FindEntity(const std::string& name) const;
 };
