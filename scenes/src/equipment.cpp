@@ -55,9 +55,9 @@ Xml* EquipmentContext::AddPartBody(const std::string& part, const Pose& pose, Xm
 
 const std::vector<EquipmentType>& EquipmentTypes() {
   static const std::vector<EquipmentType> types = {
-      {"carton", "carton", true, BuildCarton},
-      {"tote", "tote", true, BuildTote},
-      {"pallet", "pallet", true, BuildPallet},
+      {"carton", "carton", true, BuildCarton, /*fixable=*/true},
+      {"tote", "tote", true, BuildTote, /*fixable=*/true},
+      {"pallet", "pallet", true, BuildPallet, /*fixable=*/true},
       {"obstacle", "obstacle", false, BuildObstacle},
       {"rack", "rack", false, BuildRack},
       {"conveyor", "conveyor", false, BuildBeltConveyor},

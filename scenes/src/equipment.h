@@ -64,6 +64,10 @@ struct EquipmentType {
   std::string default_class;  ///< semantic class unless the item says `class:`
   bool loose;                 ///< a free body (cartons, pallets...) rather than fixed to its parent
   std::function<void(EquipmentContext&)> build;
+  /// A loose type that an item may declare `fixed: true`: stored goods that never move, built
+  /// without degrees of freedom. MuJoCo 2.2.2 allocates constraint memory per degree of freedom
+  /// and contact, so this is what makes warehouse-scale stock affordable.
+  bool fixable = false;
 };
 
 const std::vector<EquipmentType>& EquipmentTypes();

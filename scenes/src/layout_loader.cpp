@@ -131,6 +131,8 @@ class Loader {
     entity.source = item.Where();
     const Pose local =
         item.Has("pose") ? ReadPose(item.Required("pose")) : (item.Optional("pose"), Pose{});
+    const bool loose = type->loose && !(type->fixable && item.Bool("fixed", false));
+    entity.dynamic = loose;
 
     // Where it goes: on a parent's mount point, or in the (included) layout's frame.
     Xml* parent_body = build_.mjcf.worldbody();
@@ -152,7 +154,7 @@ class Loader {
                                       "levels/slots"));
       }
       entity.pose = Compose(mount->second.world, local);
-      if (!type->loose) {
+      if (!loose) {
         parent_body = mount->second.body;
         in_parent = Compose(mount->second.in_body, local);
       } else {
@@ -163,7 +165,7 @@ class Loader {
     Xml* root = AddBody(parent_body, entity.name, in_parent);
     build_.bodies[entity.name] = root;
     entity.bodies.push_back(entity.name);
-    if (type->loose) {
+    if (loose) {
       Xml* joint = Add(root, "freejoint");
       Set(joint, "name", entity.name + "/free");
     }
@@ -238,10 +240,13 @@ class Loader {
 // MuJoCo 2.2.2 sizes its contact and constraint buffers from <size>; a warehouse with hundreds of
 // cartons needs far more than the defaults, so size them from what the layout holds.
 void SizeBuffers(LayoutBuild& build) {
-  int loose = 0;
-  for (const Entity& e : build.site.entities)
-    loose += FindEquipmentType(e.type) && FindEquipmentType(e.type)->loose;
-  const int contacts = std::max(500, 40 * loose + 200);
+  int free_bodies = 0;
+  for (Xml* body = build.mjcf.worldbody()->FirstChildElement("body"); body;
+       body = body->NextSiblingElement("body")) {
+    free_bodies += body->FirstChildElement("freejoint") != nullptr;
+  }
+  // Cartons resting on each other touch at up to ~8 points with 4 constraint rows each.
+  const int contacts = std::max(500, 40 * free_bodies + 200);
   Set(build.mjcf.size(), "nconmax", static_cast<double>(contacts));
   Set(build.mjcf.size(), "njmax", static_cast<double>(4 * contacts));
 }

@@ -61,6 +61,7 @@ void BuildSpawner(EquipmentContext& ctx) {
     item.class_name = ctx.entity.class_name;
     item.class_id = ctx.entity.class_id;
     item.parent = ctx.entity.name;
+    item.dynamic = true;
     item.source = ctx.entity.source;
     item.bodies = {item.name};
     item.parameters = {

@@ -28,6 +28,7 @@ struct Entity {
   int class_id = 0;                 ///< 1-based index into Site::classes (0 is the background)
   int instance_id = 0;              ///< 1-based, in order of declaration, stable across loads
   std::string parent;               ///< the entity or mount point it was placed on, or ""
+  bool dynamic = false;  ///< has its own free joint (loose and not `fixed: true`)
   Pose pose;                        ///< world pose of the root body as laid out
   std::vector<std::string> bodies;  ///< its MJCF bodies, root first
   std::map<std::string, double> parameters;  ///< numeric parameters after defaults
