@@ -51,6 +51,8 @@ const std::vector<EquipmentType>& EquipmentTypes() {
       {"rack", "rack", false, BuildRack},
       {"conveyor", "conveyor", false, BuildBeltConveyor},
       {"roller_conveyor", "conveyor", false, BuildRollerConveyor},
+      {"amr", "amr", true, BuildAmr},
+      {"forklift", "forklift", true, BuildForklift},
   };
   return types;
 }

@@ -75,5 +75,7 @@ void BuildObstacle(EquipmentContext& ctx);
 void BuildRack(EquipmentContext& ctx);
 void BuildBeltConveyor(EquipmentContext& ctx);
 void BuildRollerConveyor(EquipmentContext& ctx);
+void BuildAmr(EquipmentContext& ctx);
+void BuildForklift(EquipmentContext& ctx);
 
 }  // namespace twin::scenes::internal
