@@ -46,8 +46,8 @@ void BuildAmr(EquipmentContext& ctx) {
   if (casters == 3) ctx.item.Required("casters").Fail("an AMR has 2 casters (front and rear) or 4");
   if (2 * wheel_radius >= height) {
     ctx.item.Required(ctx.item.Has("wheel_radius") ? "wheel_radius" : "height")
-        .Fail("the drive wheels (diameter " + std::to_string(2 * wheel_radius) +
-              " m) must fit under the deck (height " + std::to_string(height) + " m)");
+        .Fail("the drive wheels (diameter " + Format(2 * wheel_radius) +
+              " m) must fit under the deck (height " + Format(height) + " m)");
   }
   if (track <= wheel_width) {
     ctx.item.Required(ctx.item.Has("track") ? "track" : "wheel_width")

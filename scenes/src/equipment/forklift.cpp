@@ -95,8 +95,8 @@ void BuildForklift(EquipmentContext& ctx) {
   const double mast_stroke = lift_height - free_lift;
   if (mast_stroke > mast_height - 0.3) {
     ctx.item.Required(ctx.item.Has("lift_height") ? "lift_height" : "mast_height")
-        .Fail("a two-stage mast " + std::to_string(mast_height) + " m high lifts at most " +
-              std::to_string(2 * mast_height - 0.9) + " m; raise mast_height or lower lift_height");
+        .Fail("a two-stage mast " + Format(mast_height) + " m high lifts at most " +
+              Format(2 * mast_height - 0.9) + " m; raise mast_height or lower lift_height");
   }
 
   const std::string paint = ctx.build.Material("forklift_yellow", "0.95 0.7 0.05 1", 0.4);

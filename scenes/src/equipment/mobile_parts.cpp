@@ -2,8 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 namespace twin::scenes::internal {
+
+std::string Format(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
 
 double Degrees(double radians) {
   return radians * 180.0 / M_PI;

@@ -79,6 +79,9 @@ void AddPartMount(EquipmentContext& ctx, const std::string& suffix, Xml* body, c
 /// pairs; wheels under the chassis, masts and carriages sliding along each other are the rest).
 void ExcludeSelfContacts(EquipmentContext& ctx);
 
+/// A number as people write it in messages ("3.1", not "3.100000").
+std::string Format(double value);
+
 /// Radians to the degrees MJCF hinge ranges are written in.
 double Degrees(double radians);
 /// Degrees (as layouts give angles) to radians.
