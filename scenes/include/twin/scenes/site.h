@@ -6,6 +6,7 @@
 #include <twin/scenes/pose.h>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -55,22 +56,25 @@ struct AmrSpec {
   std::string free_joint;                                 ///< "<entity>/free"
   std::string left_wheel_joint, right_wheel_joint;        ///< hinges about the body's +y axis
   std::string left_wheel_actuator, right_wheel_actuator;  ///< velocity actuators
-  std::string lift_joint, lift_actuator;  ///< payload lift (slide, position servo); "" without
-  double wheel_radius = 0.1;              ///< m
-  double track = 0.5;                     ///< distance between the drive wheels' centres, m
-  double max_speed = 1.5;                 ///< m/s, forward and backward
-  double max_acceleration = 0.5;          ///< m/s^2
-  double max_angular_speed = 1.0;         ///< rad/s
-  double max_angular_acceleration = 1.0;  ///< rad/s^2
-  double lift_stroke = 0;                 ///< m; 0 without a lift
-  double lift_speed = 0;                  ///< m/s
-  double deck_height = 0;                 ///< top of the deck above the floor (lift lowered), m
+  /// Payload lift: a slide joint and a velocity-controlled axis (ctrl in m/s; it holds its load
+  /// at ctrl 0); "" without a lift.
+  std::string lift_joint, lift_actuator;
+  double wheel_radius = 0.1;                   ///< m
+  double track = 0.5;                          ///< distance between the drive wheels' centres, m
+  double max_speed = 1.5;                      ///< m/s, forward and backward
+  double max_acceleration = 0.5;               ///< m/s^2
+  double max_angular_speed = M_PI / 3;         ///< rad/s
+  double max_angular_acceleration = M_PI / 3;  ///< rad/s^2
+  double lift_stroke = 0;                      ///< m; 0 without a lift
+  double lift_speed = 0;                       ///< m/s
+  double deck_height = 0.352;  ///< top of the deck above the floor (lift lowered), m
 };
 
 /// A counterbalanced forklift (scenes/src/equipment/forklift.cpp): front drive wheels with
 /// velocity actuators, one steered rear wheel (position servo on a vertical hinge), a tilting
-/// two-stage mast (inner mast and fork carriage on slide joints, each a position servo). The root
-/// body "<entity>" has the free joint; x points from the counterweight to the forks and the
+/// two-stage mast (inner mast and fork carriage on slide joints). Tilt, mast and carriage are
+/// velocity-controlled axes (ctrl in m/s or rad/s), like the hydraulic cylinders behind them. The
+/// root body "<entity>" has the free joint; x points from the counterweight to the forks and the
 /// origin is on the floor under the middle of the front axle.
 struct ForkliftSpec {
   std::string entity;
@@ -88,13 +92,13 @@ struct ForkliftSpec {
   double track = 0.9;                       ///< between the front wheels' centres, m
   double max_speed = 3.0;                   ///< m/s
   double max_acceleration = 1.0;            ///< m/s^2
-  double max_steer = 1.4;                   ///< rad, either way
-  double steer_rate = 1.5;                  ///< rad/s
+  double max_steer = 80 * M_PI / 180;       ///< rad, either way
+  double steer_rate = M_PI / 2;             ///< rad/s
   double lift_height = 3.0;                 ///< highest fork position above the lowest, m
-  double free_lift = 1.5;                   ///< carriage stroke before the inner mast extends, m
+  double free_lift = 1.4;                   ///< carriage stroke before the inner mast extends, m
   double lift_speed = 0.5;                  ///< m/s
-  double tilt_forward = 0.1, tilt_back = 0.17;    ///< rad
-  double tilt_speed = 0.1;                        ///< rad/s
+  double tilt_forward = 6 * M_PI / 180, tilt_back = 10 * M_PI / 180;  ///< rad
+  double tilt_speed = 5 * M_PI / 180;                                 ///< rad/s
   double fork_length = 1.15, fork_spread = 0.35;  ///< m (spread: between the tines' centres)
   double fork_bottom = 0.02;  ///< underside of the tines above the floor, lowered, m
 };
