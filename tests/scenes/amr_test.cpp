@@ -204,7 +204,11 @@ equipment:
   }
   SECTION("lift settings without a lift") {
     CHECK_THAT(LoadError("equipment:\n  - {type: amr, name: a, lift_stroke: 0.1}\n"),
-               Contains("lift_stroke") && Contains("set lift: true"));
+               Contains("lift_stroke") && Contains("add lift: true"));
+  }
+  SECTION("a body too short for its casters") {
+    CHECK_THAT(LoadError("equipment:\n  - {type: amr, name: a, length: 0.3}\n"),
+               Contains("amr.yaml:2:") && Contains("length") && Contains("4 x wheel_radius"));
   }
   SECTION("three casters") {
     CHECK_THAT(LoadError("equipment:\n  - {type: amr, name: a, casters: 3}\n"),

@@ -14,9 +14,9 @@
 namespace twin::scenes::internal {
 
 void BuildAmr(EquipmentContext& ctx) {
-  const double length = ctx.Positive("length", 0.89);
-  const double width = ctx.Positive("width", 0.58);
-  const double height = ctx.Positive("height", 0.352);  // top of the deck
+  const double length = ctx.Param("length", 0.89, 0.2, 5.0);
+  const double width = ctx.Param("width", 0.58, 0.2, 5.0);
+  const double height = ctx.Param("height", 0.352, 0.1, 3.0);  // top of the deck
   const double mass = ctx.Positive("mass", 70.0);
   const double payload = ctx.Param("payload", 100.0, 0.0);
   const double wheel_radius = ctx.Positive("wheel_radius", 0.1);
@@ -33,9 +33,10 @@ void BuildAmr(EquipmentContext& ctx) {
   if (!lift) {
     for (const char* key : {"lift_stroke", "lift_speed"}) {
       if (ctx.item.Has(key)) {
-        ctx.item.Required(key).Fail(
-            std::string("this AMR has no payload lift; set lift: true to ") +
-            "give it one with a " + key);
+        FailAt(ctx, {key},
+               std::string(key) +
+                   " is a setting of the payload lift and this AMR has "
+                   "none; add lift: true");
       }
     }
   }
@@ -43,20 +44,20 @@ void BuildAmr(EquipmentContext& ctx) {
   const double lift_speed = lift ? ctx.Positive("lift_speed", 0.05) : 0.0;
 
   // Geometry that cannot be built.
-  if (casters == 3) ctx.item.Required("casters").Fail("an AMR has 2 casters (front and rear) or 4");
+  if (casters == 3) FailAt(ctx, {"casters"}, "an AMR has 2 casters (front and rear) or 4");
   if (2 * wheel_radius >= height) {
-    ctx.item.Required(ctx.item.Has("wheel_radius") ? "wheel_radius" : "height")
-        .Fail("the drive wheels (diameter " + Format(2 * wheel_radius) +
-              " m) must fit under the deck (height " + Format(height) + " m)");
+    FailAt(ctx, {"wheel_radius", "height"},
+           "the drive wheels (diameter " + Format(2 * wheel_radius) +
+               " m) must fit under the deck (height " + Format(height) + " m)");
   }
   if (track <= wheel_width) {
-    ctx.item.Required(ctx.item.Has("track") ? "track" : "wheel_width")
-        .Fail("the wheels overlap: track (between the wheel centres) must exceed wheel_width");
+    FailAt(ctx, {"track", "wheel_width"},
+           "the wheels overlap: track (between the wheel centres) must exceed wheel_width");
   }
   if (length < 4 * wheel_radius) {
-    ctx.item.Required("length").Fail(
-        "the casters need room before and behind the drive wheels: "
-        "length must be at least 4 x wheel_radius");
+    FailAt(ctx, {"length", "wheel_radius"},
+           "the casters need room before and behind the drive wheels: length must be at least "
+           "4 x wheel_radius");
   }
 
   const std::string body_grey = ctx.build.Material("amr_body", "0.80 0.81 0.83 1", 0.3);

@@ -50,10 +50,10 @@ void AddBoxes(EquipmentContext& ctx, Xml* body, const std::vector<Box>& boxes, d
 
 void BuildForklift(EquipmentContext& ctx) {
   // Truck and running gear.
-  const double wheelbase = ctx.Positive("wheelbase", 1.4);
+  const double wheelbase = ctx.Param("wheelbase", 1.4, 0.8, 4.0);
   const double track = ctx.Positive("track", 0.9);
-  const double width = ctx.Positive("width", 1.08);
-  const double height = ctx.Positive("height", 2.1);  // top of the overhead guard
+  const double width = ctx.Param("width", 1.08, 0.6, 3.0);
+  const double height = ctx.Param("height", 2.1, 1.3, 4.0);  // top of the overhead guard
   const double mass = ctx.Positive("mass", 2800.0);
   const double capacity = ctx.Positive("capacity", 1500.0);  // rated load, kg
   const double wheel_radius = ctx.Positive("wheel_radius", 0.23);
@@ -75,28 +75,28 @@ void BuildForklift(EquipmentContext& ctx) {
   const double fork_thickness = ctx.Positive("fork_thickness", 0.04);
   const double fork_spread = ctx.Positive("fork_spread", 0.35);  // between the tines' centres
 
-  if (track <= wheel_width) {
-    ctx.item.Required(ctx.item.Has("track") ? "track" : "wheel_width")
-        .Fail("the front wheels overlap: track (between their centres) must exceed wheel_width");
+  if (track < wheel_width + 0.2) {
+    FailAt(ctx, {"track", "wheel_width"},
+           "the frame needs room between the front wheels: track (between their centres) must "
+           "exceed wheel_width by 0.2 m");
   }
   if (fork_spread <= fork_width) {
-    ctx.item.Required(ctx.item.Has("fork_spread") ? "fork_spread" : "fork_width")
-        .Fail("the tines overlap: fork_spread (between their centres) must exceed fork_width");
+    FailAt(ctx, {"fork_spread", "fork_width"},
+           "the tines overlap: fork_spread (between their centres) must exceed fork_width");
   }
   if (wheelbase < wheel_radius + rear_wheel_radius + 0.1) {
-    ctx.item.Required("wheelbase")
-        .Fail(
-            "the front and rear wheels overlap: the wheelbase must "
-            "exceed the sum of their radii by 0.1 m");
+    FailAt(ctx, {"wheelbase", "wheel_radius", "rear_wheel_radius"},
+           "the front and rear wheels overlap: the wheelbase must exceed the sum of their radii "
+           "by 0.1 m");
   }
   // Two stages: the carriage (0.6 m tall with its plate) rises on the inner mast by the free
   // lift, then the inner mast rises out of the outer one, keeping 0.3 m of overlap.
   const double free_lift = std::min(mast_height - 0.6, lift_height / 2);
   const double mast_stroke = lift_height - free_lift;
-  if (mast_stroke > mast_height - 0.3) {
-    ctx.item.Required(ctx.item.Has("lift_height") ? "lift_height" : "mast_height")
-        .Fail("a two-stage mast " + Format(mast_height) + " m high lifts at most " +
-              Format(2 * mast_height - 0.9) + " m; raise mast_height or lower lift_height");
+  if (mast_stroke > mast_height - 0.3 + 1e-9) {
+    FailAt(ctx, {"lift_height", "mast_height"},
+           "a two-stage mast " + Format(mast_height) + " m high lifts at most " +
+               Format(2 * mast_height - 0.9) + " m; raise mast_height or lower lift_height");
   }
 
   const std::string paint = ctx.build.Material("forklift_yellow", "0.95 0.7 0.05 1", 0.4);
@@ -121,18 +121,24 @@ void BuildForklift(EquipmentContext& ctx) {
            {{"body", {-(wheelbase - 0.2), -half_w, 0.15}, {-0.35, half_w, 0.75}, 0.22},
             {"front_frame", {-0.35, -inner_y, 0.12}, {mast_x - 0.02, inner_y, 0.6}, 0.08}},
            mass, paint);
+  // Overhead guard: posts behind the mast (clear of it at full back tilt) and in front of the
+  // counterweight.
+  const double guard_rear = -(wheelbase - 0.15), guard_top = height - 0.05;
   AddBoxes(
       ctx, ctx.root,
-      {{"guard_roof", {-1.25, -half_w + 0.04, height - 0.05}, {-0.1, half_w - 0.04, height}, 0.013},
-       {"guard_post_fl", {-0.25, half_w - 0.1, 0.6}, {-0.17, half_w - 0.04, height - 0.05}, 0.005},
-       {"guard_post_fr",
-        {-0.25, -half_w + 0.04, 0.6},
-        {-0.17, -half_w + 0.1, height - 0.05},
+      {{"guard_roof",
+        {guard_rear, -half_w + 0.04, guard_top},
+        {-0.1, half_w - 0.04, height},
+        0.013},
+       {"guard_post_fl", {-0.25, half_w - 0.1, 0.6}, {-0.17, half_w - 0.04, guard_top}, 0.005},
+       {"guard_post_fr", {-0.25, -half_w + 0.04, 0.6}, {-0.17, -half_w + 0.1, guard_top}, 0.005},
+       {"guard_post_rl",
+        {guard_rear, half_w - 0.1, 1.05},
+        {guard_rear + 0.08, half_w - 0.04, guard_top},
         0.005},
-       {"guard_post_rl", {-1.25, half_w - 0.1, 1.05}, {-1.17, half_w - 0.04, height - 0.05}, 0.005},
        {"guard_post_rr",
-        {-1.25, -half_w + 0.04, 1.05},
-        {-1.17, -half_w + 0.1, height - 0.05},
+        {guard_rear, -half_w + 0.04, 1.05},
+        {guard_rear + 0.08, -half_w + 0.1, guard_top},
         0.005}},
       mass, steel);
 
@@ -244,7 +250,7 @@ void BuildForklift(EquipmentContext& ctx) {
       ctx, "forks", carriage, forks_in_carriage,
       {{carriage_at[0] + forks_in_carriage.position[0], 0, carriage_at[2] + fork_thickness},
        {1, 0, 0, 0}});
-  ctx.AddMount("roof", {{-0.65, 0, height}, {1, 0, 0, 0}});
+  ctx.AddMount("roof", {{(guard_rear - 0.1) / 2, 0, height}, {1, 0, 0, 0}});
   ExcludeSelfContacts(ctx);
 
   ForkliftSpec spec;

@@ -6,6 +6,14 @@
 
 namespace twin::scenes::internal {
 
+void FailAt(const EquipmentContext& ctx, std::initializer_list<const char*> keys,
+            const std::string& message) {
+  for (const char* key : keys) {
+    if (ctx.item.Has(key)) ctx.item.Required(key).Fail(message);
+  }
+  ctx.item.Fail(message);
+}
+
 std::string Format(double value) {
   std::ostringstream out;
   out << value;

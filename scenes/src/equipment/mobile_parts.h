@@ -12,6 +12,7 @@
 
 #include "../equipment.h"
 
+#include <initializer_list>
 #include <string>
 
 namespace twin::scenes::internal {
@@ -78,6 +79,11 @@ void AddPartMount(EquipmentContext& ctx, const std::string& suffix, Xml* body, c
 /// Excludes contacts between any two bodies of the entity (MuJoCo already skips parent-child
 /// pairs; wheels under the chassis, masts and carriages sliding along each other are the rest).
 void ExcludeSelfContacts(EquipmentContext& ctx);
+
+/// Fails at the first of `keys` the layout item gives (at the item itself when it gives none):
+/// for geometry that cannot be built from several parameters together.
+[[noreturn]] void FailAt(const EquipmentContext& ctx, std::initializer_list<const char*> keys,
+                         const std::string& message);
 
 /// A number as people write it in messages ("3.1", not "3.100000").
 std::string Format(double value);
