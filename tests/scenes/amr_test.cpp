@@ -215,3 +215,25 @@ equipment:
                Contains("casters") && Contains("2 casters (front and rear) or 4"));
   }
 }
+
+TEST_CASE("Sensors mount on an AMR's front and deck and ride along", "[scenes][amr]") {
+  const Scene scene = Layout(R"(
+equipment:
+  - {type: amr, name: amr1, pose: {position: [2, 0, 0]}, lift: true}
+sensors:
+  lidars:
+    - {name: scan, mount: amr1/front}
+    - {name: top, mount: amr1/deck, pose: {position: [0, 0, 0.1]}}
+)");
+  World world = World::FromScene(scene);
+  const mjModel* m = world.model();
+  const mjData* d = world.data();
+  const int scan = mj_name2id(m, mjOBJ_SITE, "scan"), top = mj_name2id(m, mjOBJ_SITE, "top");
+  REQUIRE(scan >= 0);
+  REQUIRE(top >= 0);
+  // The scanner on the chassis, in the middle of the front face; the other on the lift plate.
+  CHECK(m->site_bodyid[scan] == world.BodyId("amr1"));
+  CHECK(d->site_xpos[3 * scan] == Approx(2 + 0.89 / 2));
+  CHECK(m->site_bodyid[top] == world.BodyId("amr1/lift_plate"));
+  CHECK(d->site_xpos[3 * top + 2] == Approx(0.352 + 0.1));
+}

@@ -209,3 +209,25 @@ TEST_CASE("Bad forklift parameters are errors naming the file, line and key",
                Contains("max_steer") && Contains("must be in [1, 85], got 90"));
   }
 }
+
+TEST_CASE("A sensor on the forks rides on the fork carriage", "[scenes][forklift]") {
+  const Scene scene = Layout(R"(
+equipment:
+  - {type: forklift, name: fl}
+sensors:
+  lidars:
+    - {name: fork_scan, mount: fl/forks}
+    - {name: roof_scan, mount: fl/roof}
+)");
+  World world = World::FromScene(scene);
+  const mjModel* m = world.model();
+  const mjData* d = world.data();
+  const int forks = mj_name2id(m, mjOBJ_SITE, "fork_scan");
+  const int roof = mj_name2id(m, mjOBJ_SITE, "roof_scan");
+  REQUIRE(forks >= 0);
+  REQUIRE(roof >= 0);
+  CHECK(m->site_bodyid[forks] == world.BodyId("fl/carriage"));
+  CHECK(d->site_xpos[3 * forks + 2] == Approx(High(m, d, Geom(m, "fl/fork_left"), 2)));
+  CHECK(m->site_bodyid[roof] == world.BodyId("fl"));
+  CHECK(d->site_xpos[3 * roof + 2] == Approx(2.1));
+}

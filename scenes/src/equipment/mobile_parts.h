@@ -5,7 +5,7 @@
 // Wheel contact. Every wheel is one ellipsoid with semi-axes (radius, width / 2, radius) about
 // its axle: its section in the wheel plane is the exact rolling circle, so it rolls like a tyre,
 // and MuJoCo 2.2.2 gives an ellipsoid on the floor plane a single contact point under the axle
-// (a cylinder lying on its side gets two to four, a sphere of the wheel's radius would bulge far
+// (a cylinder lying on its side gets two, a sphere of the wheel's radius would bulge far
 // beyond the tyre's width). One contact per wheel keeps a fleet of AMRs cheap and the traction
 // honest: the wheel drives the vehicle only through friction at that point.
 #pragma once
