@@ -179,7 +179,10 @@ void BuildForklift(EquipmentContext& ctx) {
   const double carriage_half = std::max(0.4, (fork_spread + fork_width) / 2 + 0.05);
   const Vec3 pivot{mast_x + 0.05, 0, wheel_radius};
   Xml* mast = ctx.AddPartBody("mast", {pivot, {1, 0, 0, 0}});
-  const double heel_x = mast_x + 0.21;  // the tines' vertical faces, where a load rests against
+  // The fork carriage's plate sits 0.12 m ahead of the outer mast; the tines' vertical faces
+  // (their heels, where a load rests against) are 0.05 m plate + one fork thickness ahead of it.
+  const double carriage_x = mast_x + 0.12;
+  const double heel_x = carriage_x + 0.05 + fork_thickness;
   const double tilt_rated = capacity * kGravity * (heel_x + 0.5 - pivot[0]);
   const double tilt_damping = VelocityAxisDamping(tilt_rated, Radians(tilt_speed));
   AddJoint(ctx, mast, "tilt", "hinge", {0, -1, 0}, -Radians(tilt_forward), Radians(tilt_back),
@@ -226,7 +229,7 @@ void BuildForklift(EquipmentContext& ctx) {
 
   // Fork carriage: its origin is on the tines' underside at the plate's rear face.
   const double fork_bottom = 0.02;
-  const Vec3 carriage_at{mast_x + 0.12, 0, fork_bottom};
+  const Vec3 carriage_at{carriage_x, 0, fork_bottom};
   Xml* carriage = ctx.AddPartBody(
       "carriage", {{carriage_at[0] - pivot[0], 0, carriage_at[2] - pivot[2]}, {1, 0, 0, 0}}, inner);
   const double lift_damping =
