@@ -64,6 +64,8 @@ const std::vector<EquipmentType>& EquipmentTypes() {
       {"roller_conveyor", "conveyor", false, BuildRollerConveyor},
       {"spawner", "carton", false, BuildSpawner},
       {"sink", "sink", false, BuildSink},
+      {"amr", "amr", true, BuildAmr},
+      {"forklift", "forklift", true, BuildForklift},
   };
   return types;
 }

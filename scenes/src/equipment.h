@@ -87,5 +87,7 @@ void BuildBeltConveyor(EquipmentContext& ctx);
 void BuildRollerConveyor(EquipmentContext& ctx);
 void BuildSpawner(EquipmentContext& ctx);
 void BuildSink(EquipmentContext& ctx);
+void BuildAmr(EquipmentContext& ctx);
+void BuildForklift(EquipmentContext& ctx);
 
 }  // namespace twin::scenes::internal

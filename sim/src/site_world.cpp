@@ -1,8 +1,33 @@
+#include <twin/scenes/error.h>
+#include <twin/scenes/suggest.h>
 #include <twin/sim/site_world.h>
 
 #include <cstdio>
 
 namespace twin::sim {
+namespace {
+
+template <typename Drive>
+Drive& FindDrive(const std::vector<std::shared_ptr<Drive>>& drives, std::string_view name,
+                 const std::string& what) {
+  std::vector<std::string> names;
+  for (const auto& drive : drives) {
+    if (drive->name() == name) return *drive;
+    names.push_back(drive->name());
+  }
+  throw Error("no " + what + " named '" + std::string(name) + "'" +
+              DidYouMean(std::string(name), names) + (names.empty() ? "; the site has none" : ""));
+}
+
+}  // namespace
+
+DiffDrive& SiteWorld::Amr(std::string_view name) const {
+  return FindDrive(amrs, name, "AMR");
+}
+
+ForkliftDrive& SiteWorld::Forklift(std::string_view name) const {
+  return FindDrive(forklifts, name, "forklift");
+}
 
 SiteWorld LoadSiteWorld(const std::string& path, WorldOptions options,
                         std::optional<uint64_t> seed) {
@@ -14,10 +39,12 @@ SiteWorld LoadSiteWorld(const std::string& path, WorldOptions options,
   const auto log = options.log;
   World world = World::FromScene(scene, std::move(options));
 
-  SiteWorld site{std::move(scene), std::move(world), nullptr, nullptr};
+  SiteWorld site{std::move(scene), std::move(world), nullptr, nullptr, {}, {}};
   const scenes::Site& s = site.scene.site;
   if (!s.conveyors.empty()) site.conveyors = AttachConveyorDrive(site.world, s);
   if (!s.spawners.empty() || !s.sinks.empty()) site.flows = AttachLogisticsFlow(site.world, s, log);
+  site.amrs = AttachDiffDrives(site.world, s);
+  site.forklifts = AttachForkliftDrives(site.world, s);
   return site;
 }
 

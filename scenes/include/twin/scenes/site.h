@@ -6,6 +6,7 @@
 #include <twin/scenes/pose.h>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -68,6 +69,62 @@ struct SinkSpec {
   Vec3 half_size{0.5, 0.5, 0.5};
 };
 
+/// A differential-drive AMR (scenes/src/equipment/amr.cpp): two driven wheels on hinge joints
+/// with velocity actuators (ctrl = wheel angular velocity, rad/s; positive drives forward) and
+/// frictionless casters. The root body "<entity>" has the free joint; x is forward, the origin is
+/// on the floor midway between the drive wheels.
+struct AmrSpec {
+  std::string entity;
+  std::string free_joint;                                 ///< "<entity>/free"
+  std::string left_wheel_joint, right_wheel_joint;        ///< hinges about the body's +y axis
+  std::string left_wheel_actuator, right_wheel_actuator;  ///< velocity actuators
+  /// Payload lift: a slide joint and a velocity-controlled axis (ctrl in m/s; it holds its load
+  /// at ctrl 0); "" without a lift.
+  std::string lift_joint, lift_actuator;
+  double wheel_radius = 0.1;                   ///< m
+  double track = 0.5;                          ///< distance between the drive wheels' centres, m
+  double max_speed = 1.5;                      ///< m/s, forward and backward
+  double max_acceleration = 0.5;               ///< m/s^2
+  double max_angular_speed = M_PI / 3;         ///< rad/s
+  double max_angular_acceleration = M_PI / 3;  ///< rad/s^2
+  double lift_stroke = 0;                      ///< m; 0 without a lift
+  double lift_speed = 0;                       ///< m/s
+  double deck_height = 0.352;  ///< top of the deck above the floor (lift lowered), m
+};
+
+/// A counterbalanced forklift (scenes/src/equipment/forklift.cpp): front drive wheels with
+/// velocity actuators, one steered rear wheel (position servo on a vertical hinge), a tilting
+/// two-stage mast (inner mast and fork carriage on slide joints). Tilt, mast and carriage are
+/// velocity-controlled axes (ctrl in m/s or rad/s), like the hydraulic cylinders behind them. The
+/// root body "<entity>" has the free joint; x points from the counterweight to the forks and the
+/// origin is on the floor under the middle of the front axle.
+struct ForkliftSpec {
+  std::string entity;
+  std::string free_joint;
+  std::string left_wheel_joint, right_wheel_joint;        ///< front drive wheels, about +y
+  std::string left_wheel_actuator, right_wheel_actuator;  ///< velocity actuators, rad/s
+  std::string steer_joint, steer_actuator;  ///< rear wheel about +z; + turns the wheel left
+  std::string rear_wheel_joint;             ///< free-rolling rear wheel
+  std::string tilt_joint, tilt_actuator;    ///< mast tilt; + tilts the mast back
+  std::string mast_joint, mast_actuator;    ///< inner mast extension (second stage)
+  std::string lift_joint, lift_actuator;    ///< fork carriage on the inner mast (free lift)
+  double wheel_radius = 0.23;               ///< front wheels, m
+  double rear_wheel_radius = 0.19;          ///< m
+  double wheelbase = 1.4;                   ///< front axle to the steered wheel, m
+  double track = 0.9;                       ///< between the front wheels' centres, m
+  double max_speed = 3.0;                   ///< m/s
+  double max_acceleration = 1.0;            ///< m/s^2
+  double max_steer = 80 * M_PI / 180;       ///< rad, either way
+  double steer_rate = M_PI / 2;             ///< rad/s
+  double lift_height = 3.0;                 ///< highest fork position above the lowest, m
+  double free_lift = 1.4;                   ///< carriage stroke before the inner mast extends, m
+  double lift_speed = 0.5;                  ///< m/s
+  double tilt_forward = 6 * M_PI / 180, tilt_back = 10 * M_PI / 180;  ///< rad
+  double tilt_speed = 5 * M_PI / 180;                                 ///< rad/s
+  double fork_length = 1.15, fork_spread = 0.35;  ///< m (spread: between the tines' centres)
+  double fork_bottom = 0.02;  ///< underside of the tines above the floor, lowered, m
+};
+
 struct CameraSpec {
   std::string name;   ///< also the MJCF camera name
   std::string mount;  ///< body it is attached to ("world" for the site)
@@ -116,6 +173,8 @@ struct Site {
   std::vector<ConveyorSpec> conveyors;
   std::vector<SpawnerSpec> spawners;
   std::vector<SinkSpec> sinks;
+  std::vector<AmrSpec> amrs;
+  std::vector<ForkliftSpec> forklifts;
   std::vector<CameraSpec> cameras;
   std::vector<LidarSpec> lidars;
   std::vector<ImuSpec> imus;

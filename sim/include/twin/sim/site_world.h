@@ -5,19 +5,29 @@
 #include <twin/scenes/scene.h>
 #include <twin/sim/conveyor_drive.h>
 #include <twin/sim/logistics_flow.h>
+#include <twin/sim/diff_drive.h>
+#include <twin/sim/forklift_drive.h>
 #include <twin/sim/world.h>
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace twin::sim {
 
 struct SiteWorld {
   scenes::Scene scene;
   World world;
-  std::shared_ptr<ConveyorDrive> conveyors;  ///< null when the site has none
-  std::shared_ptr<LogisticsFlow> flows;      ///< null when the site has no spawner or sink
+  std::shared_ptr<ConveyorDrive> conveyors;               ///< null when the site has none
+  std::shared_ptr<LogisticsFlow> flows;  ///< null when the site has no spawner or sink
+  std::vector<std::shared_ptr<DiffDrive>> amrs;           ///< one per AMR, in layout order
+  std::vector<std::shared_ptr<ForkliftDrive>> forklifts;  ///< one per forklift
+
+  /// The drive of the AMR / forklift named `name`; throws twin::Error naming the ones there are.
+  DiffDrive& Amr(std::string_view name) const;
+  ForkliftDrive& Forklift(std::string_view name) const;
 };
 
 /// Loads `path` (layout or model) and attaches its behaviours. The seed is `seed` when given,
