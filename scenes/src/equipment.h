@@ -53,6 +53,10 @@ struct EquipmentContext {
   /// Offers a frame (given in the root body's coordinates) as "<entity>" when `suffix` is empty,
   /// else "<entity>/<suffix>".
   void AddMount(const std::string& suffix, const Pose& in_root);
+  /// Offers a frame of one of its part bodies (a moving link, such as an arm's tool flange) as
+  /// "<entity>/<suffix>": items placed on it nest in `body` and move with it. `world` is where the
+  /// frame is as laid out.
+  void AddMount(const std::string& suffix, Xml* body, const Pose& in_body, const Pose& world);
   /// Appends a child body of the root (or of `parent`) and records it as part of the entity.
   Xml* AddPartBody(const std::string& part, const Pose& pose, Xml* parent = nullptr);
 };
@@ -63,6 +67,13 @@ struct EquipmentType {
   bool loose;                 ///< a free body (cartons, pallets...) rather than fixed to its parent
   std::function<void(EquipmentContext&)> build;
 };
+
+/// Robot geoms (arm links, grippers) collide with the site (contype 1) but not with each other,
+/// so a folded arm never jams on itself and fingers may close on nothing.
+inline void CollideWithSiteOnly(Xml* geom) {
+  Set(geom, "contype", 2.0);
+  Set(geom, "conaffinity", 1.0);
+}
 
 const std::vector<EquipmentType>& EquipmentTypes();
 const EquipmentType* FindEquipmentType(const std::string& name);
@@ -75,5 +86,8 @@ void BuildObstacle(EquipmentContext& ctx);
 void BuildRack(EquipmentContext& ctx);
 void BuildBeltConveyor(EquipmentContext& ctx);
 void BuildRollerConveyor(EquipmentContext& ctx);
+void BuildArm(EquipmentContext& ctx);
+void BuildSuctionGripper(EquipmentContext& ctx);
+void BuildParallelGripper(EquipmentContext& ctx);
 
 }  // namespace twin::scenes::internal
