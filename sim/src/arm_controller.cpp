@@ -33,9 +33,18 @@ ArmController::ArmController(const scenes::ArmSpec& arm, const World& world)
   reference_ = hold_;
   flange_site_ = internal::RequireId(m, world.name(), mjOBJ_SITE, "site", arm.flange_site);
   flange_body_ = m->site_bodyid[flange_site_];
+  base_body_ = world.BodyId(arm.base_body);
+  UpdateBase(*world.data());
   scratch_acc_.assign(m->nv, 0);
   scratch_force_.assign(m->nv, 0);
   scratch_jac_.assign(3 * m->nv, 0);
+}
+
+void ArmController::UpdateBase(const mjData& data) {
+  scenes::Pose body;
+  for (int i = 0; i < 3; ++i) body.position[i] = data.xpos[3 * base_body_ + i];
+  for (int i = 0; i < 4; ++i) body.orientation[i] = data.xquat[4 * base_body_ + i];
+  kinematics_.set_base(scenes::Compose(body, spec_.base_in_body));
 }
 
 void ArmController::SetPayload(double mass, const scenes::Vec3& centre_of_mass) {
@@ -75,11 +84,10 @@ void ArmController::MoveTo(const JointVector& q, double duration) {
   if (!(duration > 0) || !std::isfinite(duration)) {
     throw Error(spec_.entity + ": a move needs a duration > 0 seconds");
   }
-  TrajectoryPoint from, to;
-  from.positions.assign(reference_.begin(), reference_.end());
+  TrajectoryPoint to;
   to.time = duration;
   to.positions.assign(q.begin(), q.end());
-  Follow(JointTrajectory({from, to}));
+  Follow(JointTrajectory({to}));  // starts from the reference when it starts
 }
 
 void ArmController::Follow(const JointTrajectory& trajectory) {
@@ -87,27 +95,35 @@ void ArmController::Follow(const JointTrajectory& trajectory) {
     throw Error(spec_.entity + ": the trajectory has " + std::to_string(trajectory.joints()) +
                 " joints; a 6-axis arm needs 6");
   }
-  std::vector<TrajectoryPoint> points = trajectory.points();
-  for (size_t i = 0; i < points.size(); ++i) {
+  for (size_t i = 0; i < trajectory.points().size(); ++i) {
     JointVector q{};
-    std::copy(points[i].positions.begin(), points[i].positions.end(), q.begin());
+    const std::vector<double>& positions = trajectory.points()[i].positions;
+    std::copy(positions.begin(), positions.end(), q.begin());
     CheckLimits(q, "trajectory point " + std::to_string(i));
   }
+  pending_ = trajectory;
+}
+
+void ArmController::Start(const mjData& data) {
+  std::vector<TrajectoryPoint> points = pending_->points();
+  const Interpolation interpolation = pending_->interpolation();
+  pending_.reset();
   if (points.front().time > 0) {
     // Start from where the servos aim now, with values of the same kinds as the other points.
     TrajectoryPoint now;
     now.positions.assign(reference_.begin(), reference_.end());
-    if (trajectory.interpolation() == Interpolation::kSpline) {
+    if (interpolation == Interpolation::kSpline) {
       for (TrajectoryPoint& p : points) p.velocities.clear();  // refit with the new first point
     } else {
       now.velocities.assign(reference_velocity_.begin(), reference_velocity_.end());
     }
-    if (trajectory.interpolation() == Interpolation::kQuintic) {
+    if (interpolation == Interpolation::kQuintic) {
       now.accelerations.assign(reference_acceleration_.begin(), reference_acceleration_.end());
     }
     points.insert(points.begin(), std::move(now));
   }
-  pending_ = JointTrajectory(std::move(points));
+  trajectory_ = JointTrajectory(std::move(points));
+  start_time_ = data.time;
 }
 
 bool ArmController::done() const {
@@ -122,16 +138,16 @@ JointVector ArmController::Positions(const World& world) const {
 
 void ArmController::Apply(const mjModel& model, mjData& data) {
   if (data.time < last_time_) {
+    // Reset or restored: the motion in progress belongs to another time line.
     for (int k = 0; k < 6; ++k) hold_[k] = data.qpos[qpos_[k]];
     trajectory_.reset();
-    pending_.reset();
+    reference_ = hold_;
+    reference_velocity_ = {};
+    reference_acceleration_ = {};
   }
   last_time_ = data.time;
-  if (pending_) {
-    trajectory_ = std::move(pending_);
-    pending_.reset();
-    start_time_ = data.time;
-  }
+  UpdateBase(data);
+  if (pending_) Start(data);
 
   JointVector& acceleration = reference_acceleration_;
   if (trajectory_) {

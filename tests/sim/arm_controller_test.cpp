@@ -131,6 +131,15 @@ TEST_CASE("After a world reset the arm holds its home pose", "[sim][arm]") {
   CHECK(arm.done());
   CHECK(WorstError(arm.Positions(sw.world), {0, -kPi / 2, kPi / 2, -kPi / 2, -kPi / 2, 0}) <
         0.01 * kDeg);
+  // A move given right after a reset starts from the reset pose and gets there.
+  arm.MoveTo({0.5, -1.2, 1.2, -1.5, -1.5, 0.5}, 1.0);
+  sw.world.Reset();
+  StepFor(sw, 0.1);
+  CHECK(WorstError(arm.Positions(sw.world), {0, -kPi / 2, kPi / 2, -kPi / 2, -kPi / 2, 0}) <
+        2 * kDeg);
+  StepFor(sw, 1.2);
+  CHECK(arm.done());
+  CHECK(WorstError(arm.Positions(sw.world), {0.5, -1.2, 1.2, -1.5, -1.5, 0.5}) < 0.01 * kDeg);
 }
 
 TEST_CASE("Bad arm commands are refused with the joint and its limits", "[sim][arm]") {

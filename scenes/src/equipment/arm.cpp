@@ -278,11 +278,12 @@ void BuildArm(EquipmentContext& ctx) {
   }
 
   // Masses and centres of mass (UR5e values in DH frame k, moved into body k's frame).
-  const double u = dh.a2 / -0.425, f = dh.a3 / -0.3922;  // length scales of the long links
+  const double upper_scale = dh.a2 / -0.425, fore_scale = dh.a3 / -0.3922;  // vs the UR5e
   AddInertial(body[0], kLinkMass[0], {0, -0.00193, dh.d1 - 0.02561}, kInertiaRadius[0], 0.15, 'z');
-  AddInertial(body[1], kLinkMass[1], {dh.a2 + 0.2125 * u, 0, 0.11336}, kInertiaRadius[1], -dh.a2,
-              'x');
-  AddInertial(body[2], kLinkMass[2], {dh.a3 + 0.15 * f, 0, 0.0265}, kInertiaRadius[2], -dh.a3, 'x');
+  AddInertial(body[1], kLinkMass[1], {dh.a2 + 0.2125 * upper_scale, 0, 0.11336}, kInertiaRadius[1],
+              -dh.a2, 'x');
+  AddInertial(body[2], kLinkMass[2], {dh.a3 + 0.15 * fore_scale, 0, 0.0265}, kInertiaRadius[2],
+              -dh.a3, 'x');
   AddInertial(body[3], kLinkMass[3], {0, -0.01634, dh.d4 - 0.0018}, kInertiaRadius[3], 0.12, 'z');
   AddInertial(body[4], kLinkMass[4], {0, 0.01634, dh.d5 - 0.0018}, kInertiaRadius[4], 0.12, 'z');
   AddInertial(body[5], kLinkMass[5], {0, 0, dh.d6 - 0.001159}, kInertiaRadius[5], 0.0345, 'z');

@@ -31,8 +31,8 @@ class ArmController {
   ArmController(const scenes::ArmSpec& arm, const World& world);
 
   /// The pre-step hook: samples the reference at data.time and writes the servos' ctrl. When time
-  /// goes backwards (the world was reset or restored) it drops any trajectory and holds the arm
-  /// where it now is.
+  /// goes backwards (the world was reset or restored) it drops the running trajectory and holds
+  /// the arm where it now is; a trajectory given since the last step still starts.
   void Apply(const mjModel& model, mjData& data);
 
   /// Holds `q` (radians) from the next step on; a jump away from the arm's pose is the servos'
@@ -41,7 +41,8 @@ class ArmController {
   /// Moves smoothly (at rest at both ends) from the current reference to `q` in `duration` s.
   void MoveTo(const JointVector& q, double duration);
   /// Follows a 6-joint trajectory whose times count from the next step. When its first point is
-  /// later than 0 s, it starts from the current reference position at 0 s. Every waypoint must be
+  /// later than 0 s, it starts from the reference at that step (position, and the rates the
+  /// trajectory's kind carries), as ROS's joint_trajectory_controller does. Every waypoint must be
   /// within the joint limits (twin::Error otherwise). A trajectory replaces the one before.
   void Follow(const JointTrajectory& trajectory);
   /// Holds the current reference position, abandoning any trajectory.
@@ -66,17 +67,19 @@ class ArmController {
   /// Gravity and dynamics feedforward (on by default); off leaves plain position servos.
   void set_feedforward(bool on) { feedforward_ = on; }
   const scenes::ArmSpec& spec() const { return spec_; }
-  /// Kinematics with the base where the layout put it.
+  /// Kinematics with the base where it was at the last step (where the layout put it before the
+  /// first), so an arm on a moving base (an AMR) solves in the right place.
   const ArmKinematics& kinematics() const { return kinematics_; }
 
  private:
-  void Start(const JointTrajectory& trajectory);
+  void UpdateBase(const mjData& data);
+  void Start(const mjData& data);  // the pending trajectory, from the reference now
   void CheckLimits(const JointVector& q, const std::string& what) const;
 
   scenes::ArmSpec spec_;
   ArmKinematics kinematics_;
   std::array<int, 6> qpos_{}, dof_{}, actuator_{};
-  int flange_site_ = -1, flange_body_ = -1;
+  int flange_site_ = -1, flange_body_ = -1, base_body_ = -1;
   double payload_mass_ = 0;
   scenes::Vec3 payload_com_{};
   bool feedforward_ = true;
