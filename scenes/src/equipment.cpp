@@ -46,6 +46,16 @@ void EquipmentContext::AddMount(const std::string& suffix, const Pose& in_root) 
   build.mounts[suffix.empty() ? entity.name : entity.name + "/" + suffix] = mount;
 }
 
+void EquipmentContext::AddMount(const std::string& suffix, Xml* body, const Pose& in_body,
+                                const Pose& world) {
+  MountPoint mount;
+  mount.world = world;
+  mount.body = body;
+  mount.in_body = in_body;
+  mount.entity = entity.name;
+  build.mounts[entity.name + "/" + suffix] = mount;
+}
+
 Xml* EquipmentContext::AddPartBody(const std::string& part, const Pose& pose, Xml* parent) {
   Xml* body = AddBody(parent ? parent : root, Name(part), pose);
   entity.bodies.push_back(Name(part));
@@ -66,6 +76,9 @@ const std::vector<EquipmentType>& EquipmentTypes() {
       {"sink", "sink", false, BuildSink},
       {"amr", "amr", true, BuildAmr},
       {"forklift", "forklift", true, BuildForklift},
+      {"arm", "robot_arm", false, BuildArm},
+      {"suction_gripper", "gripper", false, BuildSuctionGripper},
+      {"parallel_gripper", "gripper", false, BuildParallelGripper},
   };
   return types;
 }

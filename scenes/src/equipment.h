@@ -55,6 +55,10 @@ struct EquipmentContext {
   /// Offers a frame (given in the root body's coordinates) as "<entity>" when `suffix` is empty,
   /// else "<entity>/<suffix>".
   void AddMount(const std::string& suffix, const Pose& in_root);
+  /// Offers a frame of one of its part bodies (a moving link, such as an arm's tool flange) as
+  /// "<entity>/<suffix>": items placed on it nest in `body` and move with it. `world` is where the
+  /// frame is as laid out.
+  void AddMount(const std::string& suffix, Xml* body, const Pose& in_body, const Pose& world);
   /// Appends a child body of the root (or of `parent`) and records it as part of the entity.
   Xml* AddPartBody(const std::string& part, const Pose& pose, Xml* parent = nullptr);
 };
@@ -69,6 +73,13 @@ struct EquipmentType {
   /// and contact, so this is what makes warehouse-scale stock affordable.
   bool fixable = false;
 };
+
+/// Robot geoms (arm links, grippers) collide with the site (contype 1) but not with each other,
+/// so a folded arm never jams on itself and fingers may close on nothing.
+inline void CollideWithSiteOnly(Xml* geom) {
+  Set(geom, "contype", 2.0);
+  Set(geom, "conaffinity", 1.0);
+}
 
 const std::vector<EquipmentType>& EquipmentTypes();
 const EquipmentType* FindEquipmentType(const std::string& name);
@@ -89,5 +100,8 @@ void BuildSpawner(EquipmentContext& ctx);
 void BuildSink(EquipmentContext& ctx);
 void BuildAmr(EquipmentContext& ctx);
 void BuildForklift(EquipmentContext& ctx);
+void BuildArm(EquipmentContext& ctx);
+void BuildSuctionGripper(EquipmentContext& ctx);
+void BuildParallelGripper(EquipmentContext& ctx);
 
 }  // namespace twin::scenes::internal

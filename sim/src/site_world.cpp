@@ -19,6 +19,16 @@ Drive& FindDrive(const std::vector<std::shared_ptr<Drive>>& drives, std::string_
               DidYouMean(std::string(name), names) + (names.empty() ? "; the site has none" : ""));
 }
 
+template <typename T>
+T& Find(const std::map<std::string, std::shared_ptr<T>>& items, std::string_view name,
+        const char* what) {
+  if (const auto it = items.find(std::string(name)); it != items.end()) return *it->second;
+  std::vector<std::string> names;
+  for (const auto& [key, item] : items) names.push_back(key);
+  throw Error("the site has no " + std::string(what) + " named '" + std::string(name) + "'" +
+              DidYouMean(std::string(name), names));
+}
+
 }  // namespace
 
 DiffDrive& SiteWorld::Amr(std::string_view name) const {
@@ -29,9 +39,20 @@ ForkliftDrive& SiteWorld::Forklift(std::string_view name) const {
   return FindDrive(forklifts, name, "forklift");
 }
 
+ArmController& SiteWorld::Arm(std::string_view name) const {
+  return Find(arms, name, "arm");
+}
+
+GripperControl& SiteWorld::Gripper(std::string_view name) const {
+  return Find(grippers, name, "gripper");
+}
+
 SiteWorld LoadSiteWorld(const std::string& path, WorldOptions options,
                         std::optional<uint64_t> seed) {
-  scenes::Scene scene = scenes::LoadScene(path);
+  return MakeSiteWorld(scenes::LoadScene(path), std::move(options), seed);
+}
+
+SiteWorld MakeSiteWorld(scenes::Scene scene, WorldOptions options, std::optional<uint64_t> seed) {
   options.seed = seed ? *seed : scene.site.has_seed ? scene.site.seed : kDefaultSeed;
   if (!options.log) {
     options.log = [](const std::string& line) { std::fprintf(stderr, "twin: %s\n", line.c_str()); };
@@ -39,12 +60,16 @@ SiteWorld LoadSiteWorld(const std::string& path, WorldOptions options,
   const auto log = options.log;
   World world = World::FromScene(scene, std::move(options));
 
-  SiteWorld site{std::move(scene), std::move(world), nullptr, nullptr, {}, {}};
+  SiteWorld site{std::move(scene), std::move(world), nullptr, nullptr, {}, {}, {}, {}};
   const scenes::Site& s = site.scene.site;
   if (!s.conveyors.empty()) site.conveyors = AttachConveyorDrive(site.world, s);
   if (!s.spawners.empty() || !s.sinks.empty()) site.flows = AttachLogisticsFlow(site.world, s, log);
   site.amrs = AttachDiffDrives(site.world, s);
   site.forklifts = AttachForkliftDrives(site.world, s);
+  for (const scenes::ArmSpec& arm : s.arms) site.arms[arm.entity] = AttachArmController(site.world, arm);
+  for (const scenes::GripperSpec& gripper : s.grippers) {
+    site.grippers[gripper.entity] = AttachGripperControl(site.world, gripper);
+  }
   return site;
 }
 

@@ -119,7 +119,7 @@ TEST_CASE("Layout errors name file, line, column, key and what is allowed", "[sc
     CHECK(ErrorOf("equipment:\n  - {type: conveyer, name: a}\n") ==
           "test.yaml:2:12: equipment[0].type: unknown equipment type 'conveyer' (did you mean "
           "'conveyor'?); the types are: carton, tote, pallet, obstacle, rack, conveyor, "
-          "roller_conveyor, spawner, sink, amr, forklift");
+          "roller_conveyor, spawner, sink, amr, forklift, arm, suction_gripper, parallel_gripper");
   }
   SECTION("missing key") {
     CHECK(ErrorOf("equipment:\n  - {type: carton}\n") ==

@@ -20,23 +20,18 @@ std::string Format(double value) {
   return out.str();
 }
 
-double Degrees(double radians) {
-  return radians * 180.0 / M_PI;
-}
-
 double Radians(double degrees) {
   return degrees * M_PI / 180.0;
 }
 
 Xml* AddJoint(EquipmentContext& ctx, Xml* body, const std::string& name, const char* type,
               const Vec3& axis, double lower, double upper, double damping, double armature) {
-  const bool hinge = std::string(type) == "hinge";
   Xml* joint = Add(body, "joint");
   Set(joint, "name", ctx.Name(name));
   Set(joint, "type", std::string(type));
   Set(joint, "axis", axis);
   Set(joint, "limited", std::string("true"));
-  Set(joint, "range", {hinge ? Degrees(lower) : lower, hinge ? Degrees(upper) : upper});
+  Set(joint, "range", {lower, upper});  // radians: the document's compiler angle
   if (damping > 0) Set(joint, "damping", damping);
   if (armature > 0) Set(joint, "armature", armature);
   return joint;

@@ -88,8 +88,6 @@ void ExcludeSelfContacts(EquipmentContext& ctx);
 /// A number as people write it in messages ("3.1", not "3.100000").
 std::string Format(double value);
 
-/// Radians to the degrees MJCF hinge ranges are written in.
-double Degrees(double radians);
 /// Degrees (as layouts give angles) to radians.
 double Radians(double degrees);
 

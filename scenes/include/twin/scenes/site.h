@@ -161,6 +161,49 @@ struct BeamBreakSpec {
   double length = 1;   ///< the beam is broken when something is nearer than this
 };
 
+/// Standard Denavit-Hartenberg table of a Universal Robots type arm, metres (defaults: UR5e as
+/// published by Universal Robots). The rest of the table is fixed by the geometry:
+/// alpha = (pi/2, 0, 0, pi/2, -pi/2, 0), a1 = a4 = a5 = a6 = 0, d2 = d3 = 0. a2 and a3 are
+/// negative in UR's convention (the upper arm and forearm lengths are -a2 and -a3).
+struct UrDhTable {
+  double d1 = 0.1625, a2 = -0.425, a3 = -0.3922, d4 = 0.1333, d5 = 0.0997, d6 = 0.0996;
+};
+
+/// A 6-axis arm: a chain of hinge joints, each driven by a position servo. Joint k is
+/// "<entity>/joint<k>", its servo "<entity>/servo<k>" (ctrl = joint angle target, radians).
+struct ArmSpec {
+  std::string entity;
+  std::array<std::string, 6> joints;
+  std::array<std::string, 6> actuators;
+  std::string flange_site;  ///< "<entity>/flange": DH frame 6, z out of the tool flange
+  std::string base_body;    ///< the body that carries DH frame 0 (the arm's root body)
+  Pose base_in_body;        ///< DH frame 0 in base_body: on top of the pedestal
+  Pose base;                ///< DH frame 0 in world coordinates, as laid out
+  UrDhTable dh;
+  std::array<double, 6> lower{}, upper{};  ///< joint limits, radians
+  std::array<double, 6> home{};            ///< radians; the arm starts here (qpos0)
+  std::array<double, 6> kp{}, kv{};        ///< servo gains, N m/rad and N m s/rad
+  std::array<double, 6> damping{};         ///< joint damping, N m s/rad
+  std::array<double, 6> max_torque{};      ///< servo force range, N m
+};
+
+enum class GripperKind { kSuction, kParallel };
+
+/// An end effector on an arm's tool flange.
+struct GripperSpec {
+  std::string entity;
+  GripperKind kind = GripperKind::kSuction;
+  std::string arm;  ///< the arm whose flange carries it
+  /// suction: {"<entity>/vacuum"}, an adhesion actuator (ctrl 0 = off, 1 = full vacuum);
+  /// parallel: {"<entity>/fingers"}, a servo on the finger opening (ctrl = opening, metres).
+  std::vector<std::string> actuators;
+  std::string tcp_site;  ///< "<entity>/tcp": centre of the cup face, or between the finger pads
+  Pose tcp_in_flange;    ///< the tcp in the arm's flange frame
+  std::vector<std::string> contact_geoms;  ///< geoms that touch what is gripped
+  double max_force = 0;                    ///< N: vacuum pull, or finger squeeze
+  double stroke = 0;                       ///< parallel: full opening, metres
+};
+
 struct Site {
   std::string name;
   std::string source;  ///< the layout file
@@ -179,6 +222,8 @@ struct Site {
   std::vector<LidarSpec> lidars;
   std::vector<ImuSpec> imus;
   std::vector<BeamBreakSpec> beam_breaks;
+  std::vector<ArmSpec> arms;
+  std::vector<GripperSpec> grippers;
   std::map<std::string, std::string> bridge_topics;  ///< default topic -> override
   std::vector<std::string> notes;  ///< things a person should know about the expansion
 

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <twin/scenes/scene.h>
+#include <twin/sim/arm_controller.h>
 #include <twin/sim/conveyor_drive.h>
-#include <twin/sim/logistics_flow.h>
 #include <twin/sim/diff_drive.h>
 #include <twin/sim/forklift_drive.h>
+#include <twin/sim/gripper_control.h>
+#include <twin/sim/logistics_flow.h>
 #include <twin/sim/world.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,19 +23,28 @@ namespace twin::sim {
 struct SiteWorld {
   scenes::Scene scene;
   World world;
-  std::shared_ptr<ConveyorDrive> conveyors;               ///< null when the site has none
-  std::shared_ptr<LogisticsFlow> flows;  ///< null when the site has no spawner or sink
+  std::shared_ptr<ConveyorDrive> conveyors;  ///< null when the site has none
+  std::shared_ptr<LogisticsFlow> flows;      ///< null when the site has no spawner or sink
   std::vector<std::shared_ptr<DiffDrive>> amrs;           ///< one per AMR, in layout order
   std::vector<std::shared_ptr<ForkliftDrive>> forklifts;  ///< one per forklift
+  std::map<std::string, std::shared_ptr<ArmController>> arms;       ///< by entity name
+  std::map<std::string, std::shared_ptr<GripperControl>> grippers;  ///< by entity name
 
-  /// The drive of the AMR / forklift named `name`; throws twin::Error naming the ones there are.
+  /// The behaviour of the AMR / forklift / arm / gripper named `name`; each throws twin::Error
+  /// naming the closest names when there is none.
   DiffDrive& Amr(std::string_view name) const;
   ForkliftDrive& Forklift(std::string_view name) const;
+  ArmController& Arm(std::string_view name) const;
+  GripperControl& Gripper(std::string_view name) const;
 };
 
 /// Loads `path` (layout or model) and attaches its behaviours. The seed is `seed` when given,
 /// else the layout's `site: seed:`, else kDefaultSeed.
 SiteWorld LoadSiteWorld(const std::string& path, WorldOptions options,
+                        std::optional<uint64_t> seed = std::nullopt);
+
+/// The same for a scene already loaded (e.g. by scenes::LoadLayoutText).
+SiteWorld MakeSiteWorld(scenes::Scene scene, WorldOptions options,
                         std::optional<uint64_t> seed = std::nullopt);
 
 }  // namespace twin::sim
