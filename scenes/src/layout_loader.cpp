@@ -74,7 +74,7 @@ class Loader {
     if (!root.IsMap()) {
       root.Fail(
           "a layout is a mapping with the sections site:, equipment:, include:, sensors:, "
-          "lights:, bridge:");
+          "lights:, bridge:, autopilot:");
     }
     if (top_level) {
       if (const auto site = root.Optional("site"))
@@ -91,6 +91,10 @@ class Loader {
     if (const auto includes = root.Optional("include")) ReadIncludes(*includes, at, base_dir);
     if (const auto sensors = root.Optional("sensors")) ReadSensors(*sensors, at, build_);
     if (const auto lights = root.Optional("lights")) ReadLights(*lights, at, build_);
+    if (const auto autopilot = root.Optional("autopilot")) {
+      if (!top_level) autopilot->Fail("only the top-level layout has an autopilot: section");
+      ReadAutopilot(*autopilot, build_);
+    }
     if (const auto bridge = root.Optional("bridge")) {
       if (!top_level) bridge->Fail("only the top-level layout has a bridge: section");
       ReadBridge(*bridge, build_);

@@ -21,6 +21,7 @@ struct Placement {
 void ReadSiteSection(const LayoutNode& site, LayoutBuild& build);
 void ReadLights(const LayoutNode& lights, const Placement& at, LayoutBuild& build);
 void ReadBridge(const LayoutNode& bridge, LayoutBuild& build);
+void ReadAutopilot(const LayoutNode& autopilot, LayoutBuild& build);
 void ReadSensors(const LayoutNode& sensors, const Placement& at, LayoutBuild& build);
 
 /// The body a sensor or light is attached to: "world", a mount point, or an MJCF body name.

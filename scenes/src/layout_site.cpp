@@ -127,4 +127,23 @@ void ReadBridge(const LayoutNode& bridge, LayoutBuild& build) {
   bridge.CheckNoUnknownKeys();
 }
 
+void ReadAutopilot(const LayoutNode& autopilot, LayoutBuild& build) {
+  autopilot.ExpectMap("the autopilot, like {type: palletize, arm: robot}");
+  AutopilotSpec& spec = build.site.autopilot;
+  spec.type = autopilot.RequiredString("type");
+  spec.where = autopilot.Where() + ": autopilot";
+  for (const auto& [key, value] : autopilot.Entries("autopilot settings")) {
+    if (key == "type") continue;
+    std::string text;
+    if (value.IsSequence()) {
+      for (const LayoutNode& item : value.Items("values")) {
+        text += (text.empty() ? "" : " ") + item.AsString();
+      }
+    } else {
+      text = value.AsString();
+    }
+    spec.params[key] = {text, value.Where() + ": " + value.path()};
+  }
+}
+
 }  // namespace twin::scenes::internal

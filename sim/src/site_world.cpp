@@ -47,12 +47,13 @@ GripperControl& SiteWorld::Gripper(std::string_view name) const {
   return Find(grippers, name, "gripper");
 }
 
-SiteWorld LoadSiteWorld(const std::string& path, WorldOptions options,
-                        std::optional<uint64_t> seed) {
-  return MakeSiteWorld(scenes::LoadScene(path), std::move(options), seed);
+SiteWorld LoadSiteWorld(const std::string& path, WorldOptions options, std::optional<uint64_t> seed,
+                        bool autopilot) {
+  return MakeSiteWorld(scenes::LoadScene(path), std::move(options), seed, autopilot);
 }
 
-SiteWorld MakeSiteWorld(scenes::Scene scene, WorldOptions options, std::optional<uint64_t> seed) {
+SiteWorld MakeSiteWorld(scenes::Scene scene, WorldOptions options, std::optional<uint64_t> seed,
+                        bool autopilot) {
   options.seed = seed ? *seed : scene.site.has_seed ? scene.site.seed : kDefaultSeed;
   if (!options.log) {
     options.log = [](const std::string& line) { std::fprintf(stderr, "twin: %s\n", line.c_str()); };
@@ -60,16 +61,18 @@ SiteWorld MakeSiteWorld(scenes::Scene scene, WorldOptions options, std::optional
   const auto log = options.log;
   World world = World::FromScene(scene, std::move(options));
 
-  SiteWorld site{std::move(scene), std::move(world), nullptr, nullptr, {}, {}, {}, {}};
+  SiteWorld site{std::move(scene), std::move(world), nullptr, nullptr, {}, {}, {}, {}, nullptr};
   const scenes::Site& s = site.scene.site;
   if (!s.conveyors.empty()) site.conveyors = AttachConveyorDrive(site.world, s);
   if (!s.spawners.empty() || !s.sinks.empty()) site.flows = AttachLogisticsFlow(site.world, s, log);
   site.amrs = AttachDiffDrives(site.world, s);
   site.forklifts = AttachForkliftDrives(site.world, s);
-  for (const scenes::ArmSpec& arm : s.arms) site.arms[arm.entity] = AttachArmController(site.world, arm);
+  for (const scenes::ArmSpec& arm : s.arms)
+    site.arms[arm.entity] = AttachArmController(site.world, arm);
   for (const scenes::GripperSpec& gripper : s.grippers) {
     site.grippers[gripper.entity] = AttachGripperControl(site.world, gripper);
   }
+  if (autopilot) site.autopilot = AttachAutopilot(site);
   return site;
 }
 

@@ -4,7 +4,6 @@
 #include <twin/scenes/scene_file.h>
 #include <twin/sim/world.h>
 
-
 #include <cmath>
 #include <cstring>
 #include <filesystem>

@@ -24,13 +24,14 @@ struct RunOptions {
   bool realtime = false;
   std::optional<uint64_t> seed;  // unset: the layout's seed, else the default
   sim::DivergencePolicy on_divergence = sim::DivergencePolicy::kStop;
+  bool no_autopilot = false;
 };
 
 int Run(const RunOptions& opt) {
   using Clock = std::chrono::steady_clock;
   sim::WorldOptions world_options;
   world_options.on_divergence = opt.on_divergence;
-  sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, world_options, opt.seed);
+  sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, world_options, opt.seed, !opt.no_autopilot);
   sim::World& world = site.world;
 
   const double dt = world.timestep();
@@ -64,6 +65,7 @@ int Run(const RunOptions& opt) {
               opt.realtime ? " (paced to the wall clock)" : "");
   std::printf("  seed        %llu\n", static_cast<unsigned long long>(world.seed()));
   PrintAnomalies(world, stdout);
+  if (site.autopilot) std::printf("  autopilot   %s\n", site.autopilot->Status().c_str());
   if (site.flows) {
     for (const sim::SpawnerStats& s : site.flows->spawners()) {
       std::printf("  spawner     %s: %lld spawned, %lld delayed, %lld dropped (pool exhausted)\n",
@@ -104,6 +106,8 @@ void AddRunVerb(CLI::App& app, int* exit_code) {
       ->check(PositiveNumber("a duration in seconds, e.g. --duration 10"))
       ->capture_default_str();
   verb->add_flag("--realtime", opt->realtime, "Pace the simulation to the wall clock");
+  verb->add_flag("--no-autopilot", opt->no_autopilot,
+                 "Do not start the layout's autopilot (its scripted site logic)");
   verb->add_option_function<uint64_t>(
       "--seed", [opt](const uint64_t& seed) { opt->seed = seed; },
       "Seed of every random choice (same seed, same bits); default: the layout's, else fixed");

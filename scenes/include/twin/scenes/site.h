@@ -29,7 +29,7 @@ struct Entity {
   int class_id = 0;                 ///< 1-based index into Site::classes (0 is the background)
   int instance_id = 0;              ///< 1-based, in order of declaration, stable across loads
   std::string parent;               ///< the entity or mount point it was placed on, or ""
-  bool dynamic = false;  ///< has its own free joint (loose and not `fixed: true`)
+  bool dynamic = false;             ///< has its own free joint (loose and not `fixed: true`)
   Pose pose;                        ///< world pose of the root body as laid out
   std::vector<std::string> bodies;  ///< its MJCF bodies, root first
   std::map<std::string, double> parameters;  ///< numeric parameters after defaults
@@ -204,6 +204,24 @@ struct GripperSpec {
   double stroke = 0;                       ///< parallel: full opening, metres
 };
 
+/// The scripted logic that makes a twin do something useful out of the box (no ROS needed):
+/// `autopilot: {type: palletize, arm: robot, ...}`. The sim looks `type` up in its autopilot
+/// table; each autopilot reads and checks its own parameters.
+struct AutopilotSpec {
+  struct Value {
+    std::string text;   ///< the scalar as written, or the items of a list joined by ' '
+    std::string where;  ///< "file:line:column: autopilot.key", for messages
+  };
+  std::string type;                     ///< "" when the layout has no autopilot
+  std::string where;                    ///< where `autopilot:` was declared
+  std::map<std::string, Value> params;  ///< every other key
+
+  /// A parameter's text; throws twin::Error naming the autopilot when it is missing.
+  const Value& Require(const std::string& key) const;
+  /// Throws twin::Error at the parameter's location: "<where>: <message>".
+  [[noreturn]] void Fail(const std::string& key, const std::string& message) const;
+};
+
 struct Site {
   std::string name;
   std::string source;  ///< the layout file
@@ -226,6 +244,7 @@ struct Site {
   std::vector<GripperSpec> grippers;
   std::map<std::string, std::string> bridge_topics;  ///< default topic -> override
   std::vector<std::string> notes;  ///< things a person should know about the expansion
+  AutopilotSpec autopilot;
 
   const Entity* FindEntity(const std::string& name) const;
 };

@@ -1,0 +1,45 @@
+// Autopilots: the scripted logic of a built-in twin (palletize the cartons that arrive, patrol the
+// aisles, move a pallet) so that a scene does something useful out of the box, without ROS.
+//
+// A layout names one in its `autopilot:` section ({type: NAME, ...parameters}); the table in
+// autopilot.cpp maps NAME to a factory. An autopilot runs as a pre-step hook on the World and
+// commands the site's behaviours (arm controllers, grippers, drives, conveyors) like a PLC would.
+#pragma once
+
+#include <twin/scenes/site.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace twin::sim {
+
+struct SiteWorld;
+
+class Autopilot {
+ public:
+  virtual ~Autopilot() = default;
+  /// One line for a person: what it has done so far ("palletized 12 cartons").
+  virtual std::string Status() const = 0;
+};
+
+/// Builds an autopilot for `site` from its spec, checking the parameters (twin::Error naming the
+/// layout's file, line and key on bad ones), and registers its hooks on site.world.
+using AutopilotFactory =
+    std::function<std::shared_ptr<Autopilot>(SiteWorld& site, const scenes::AutopilotSpec& spec)>;
+
+struct AutopilotType {
+  std::string name;
+  std::string description;
+  AutopilotFactory make;
+};
+
+/// Every autopilot twin knows.
+const std::vector<AutopilotType>& AutopilotTypes();
+
+/// Creates the autopilot the site's layout asks for; null when it asks for none. Throws
+/// twin::Error for an unknown type (with a suggestion) or bad parameters.
+std::shared_ptr<Autopilot> AttachAutopilot(SiteWorld& site);
+
+}  // namespace twin::sim

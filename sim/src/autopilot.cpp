@@ -1,0 +1,28 @@
+#include <twin/scenes/error.h>
+#include <twin/scenes/suggest.h>
+#include <twin/sim/autopilot.h>
+#include <twin/sim/site_world.h>
+
+namespace twin::sim {
+
+const std::vector<AutopilotType>& AutopilotTypes() {
+  // One line per autopilot (sim/src/autopilot_*.cpp).
+  static const std::vector<AutopilotType> types = {};
+  return types;
+}
+
+std::shared_ptr<Autopilot> AttachAutopilot(SiteWorld& site) {
+  const scenes::AutopilotSpec& spec = site.scene.site.autopilot;
+  if (spec.type.empty()) return nullptr;
+  std::vector<std::string> names;
+  for (const AutopilotType& type : AutopilotTypes()) {
+    if (type.name == spec.type) return type.make(site, spec);
+    names.push_back(type.name);
+  }
+  std::string list;
+  for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+  throw Error(spec.where + ": unknown autopilot type '" + spec.type + "'" +
+              DidYouMean(spec.type, names) + "; the types are: " + list);
+}
+
+}  // namespace twin::sim
