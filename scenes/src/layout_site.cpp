@@ -20,9 +20,18 @@ void ReadSiteSection(const LayoutNode& site, LayoutBuild& build) {
     s.has_seed = true;
   }
 
+  // Solver settings a site may need: implicit integration for stiff drives, and MuJoCo's no-slip
+  // pass, which removes the slow creep of objects held by friction (grippers, stacked goods).
+  const std::string integrator = site.Choice("integrator", "Euler", {"Euler", "implicit", "RK4"});
+  const std::string cone = site.Choice("cone", "pyramidal", {"pyramidal", "elliptic"});
+  const int noslip = site.Integer("noslip_iterations", 0, 0, 100);
+
   Xml* option = build.mjcf.option();
   Set(option, "timestep", s.timestep);
   Set(option, "gravity", gravity);
+  if (integrator != "Euler") Set(option, "integrator", integrator);
+  if (cone != "pyramidal") Set(option, "cone", cone);
+  if (noslip > 0) Set(option, "noslip_iterations", static_cast<double>(noslip));
 
   // Floor: a plane (collides everywhere), sized for the renderer.
   Vec3 floor_size{20, 20, 0};

@@ -145,7 +145,8 @@ TEST_CASE("Layout errors name file, line, column, key and what is allowed", "[sc
           "here: class, end_stop, friction, height, length, name, parent, pose, rail_height, "
           "randomize, side_rails, speed, type, width");
     CHECK(ErrorOf("sensor:\n  cameras: []\n") ==
-          "test.yaml:1:1: unknown key 'sensor' (did you mean 'sensors'?); allowed here: autopilot, bridge, "
+          "test.yaml:1:1: unknown key 'sensor' (did you mean 'sensors'?); allowed here: autopilot, "
+          "bridge, "
           "equipment, include, lights, sensors, site");
   }
   SECTION("duplicate name") {

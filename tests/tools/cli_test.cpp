@@ -201,3 +201,53 @@ TEST_CASE("The test listener fails a test that raises an unexpected MuJoCo warni
   CHECK_THAT(r.out,
              Contains("unexpected MuJoCo warning") && Contains("Nan, Inf or huge value in CTRL"));
 }
+
+TEST_CASE("twin check summarises a layout: equipment, classes, flows, sensors", "[tools][cli]") {
+  const ProcessResult r = Twin({"check", kData + "/layouts/line.yaml"});
+  RequireCleanExit(r, 0);
+  CHECK_THAT(r.out, Contains("(twin layout)"));
+  // 6 pool cartons of the spawner + the one on the pallet.
+  CHECK_THAT(r.out, Contains("equipment   11: carton 7 conveyor 1 pallet 1 sink 1 spawner 1"));
+  CHECK_THAT(r.out, Contains("classes     4: conveyor carton sink pallet"));
+  CHECK_THAT(r.out, Contains("sensors     1 camera(s), 0 lidar(s), 0 IMU(s), 0 beam-break(s)"));
+  CHECK_THAT(r.out, Contains("\nusable\n"));
+}
+
+TEST_CASE("twin run runs a layout and reports its flows", "[tools][cli]") {
+  const ProcessResult r = Twin({"run", kData + "/layouts/line.yaml", "--duration", "20"});
+  RequireCleanExit(r, 0);
+  CHECK_THAT(r.out, Contains("seed        11"));  // the layout's seed
+  CHECK_THAT(r.out, Contains("spawner     feed: 10 spawned"));
+  CHECK_THAT(r.out, Contains("sink        out: "));
+  const ProcessResult seeded =
+      Twin({"run", kData + "/layouts/line.yaml", "--duration", "1", "--seed", "5"});
+  RequireCleanExit(seeded, 0);
+  CHECK_THAT(seeded.out, Contains("seed        5"));
+}
+
+TEST_CASE("twin export writes MJCF that twin itself loads again", "[tools][cli]") {
+  const std::string out = (std::filesystem::temp_directory_path() / "twin_cli_export.xml").string();
+  std::filesystem::remove(out);
+  const ProcessResult r = Twin({"export", kData + "/layouts/line.yaml", "-o", out});
+  RequireCleanExit(r, 0);
+  CHECK_THAT(r.out, Contains("twin export: ") && Contains(out));
+  const ProcessResult check = Twin({"check", out});
+  RequireCleanExit(check, 0);
+  CHECK_THAT(check.out, Contains("(MJCF)") && Contains("\nusable\n"));
+  const ProcessResult missing = Twin({"export", kData + "/layouts/line.yaml"});
+  RequireCleanExit(missing, 2);
+  CHECK_THAT(missing.err, Contains("--output is required"));
+  const ProcessResult bad_dir =
+      Twin({"export", kData + "/layouts/line.yaml", "-o", "/no/such/dir/x.xml"});
+  RequireCleanExit(bad_dir, 1);
+  CHECK_THAT(bad_dir.err, Contains("the folder /no/such/dir does not exist"));
+}
+
+TEST_CASE("twin refuses a layout with a typo and points at it", "[tools][cli]") {
+  const auto path = std::filesystem::temp_directory_path() / "twin_cli_typo.yaml";
+  std::ofstream(path) << "equipment:\n  - {type: conveyor, name: belt, sped: 0.5}\n";
+  const ProcessResult r = Twin({"check", path.string()});
+  RequireCleanExit(r, 1);
+  CHECK_THAT(r.err, Contains("twin_cli_typo.yaml:2:34: equipment[0]: unknown key 'sped' (did you "
+                             "mean 'speed'?)"));
+}
