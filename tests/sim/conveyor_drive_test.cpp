@@ -13,9 +13,7 @@ using twin::sim::SiteWorld;
 namespace {
 
 SiteWorld Load(const std::string& yaml, const std::string& name) {
-  const auto path = std::filesystem::temp_directory_path() / name;
-  std::ofstream(path) << yaml;
-  return twin::sim::LoadSiteWorld(path.string(), {});
+  return twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(yaml, name, "."), {});
 }
 
 // Velocity of a body's origin along world x, by finite difference over `steps` steps.

@@ -24,17 +24,10 @@ using twin::sim::World;
 
 namespace {
 
-struct Rig {
-  twin::scenes::Scene scene;
-  World world;
-  std::vector<std::shared_ptr<DiffDrive>> drives;
-};
+using Rig = twin::sim::SiteWorld;
 
 Rig Load(const std::string& text) {
-  twin::scenes::Scene scene = twin::scenes::LoadLayoutText(text, "amr.yaml", ".");
-  World world = World::FromScene(scene);
-  auto drives = twin::sim::AttachDiffDrives(world, scene.site);
-  return {std::move(scene), std::move(world), std::move(drives)};
+  return twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(text, "amr.yaml", "."), {});
 }
 
 const char* kOneAmr = R"(
@@ -96,7 +89,7 @@ TEST_CASE("A speed command is reached at the acceleration limit and held within 
   const double limit = GENERATE(0.5, 0.3);
   Rig rig = Load(
       "equipment:\n  - {type: amr, name: amr1, max_acceleration: " + std::to_string(limit) + "}\n");
-  DiffDrive& drive = *rig.drives.at(0);
+  DiffDrive& drive = *rig.amrs.at(0);
   CHECK(drive.spec().max_acceleration == limit);
   const int body = rig.world.BodyId("amr1");
   const int window = 25;  // steps: speeds over 50 ms, accelerations between those
@@ -142,7 +135,7 @@ TEST_CASE("A speed command is reached at the acceleration limit and held within 
 TEST_CASE("A turn command drives a circle of radius v / omega within 5 %", "[sim][diff_drive]") {
   const auto [v, omega] = GENERATE(std::pair{0.5, 0.5}, std::pair{0.8, -0.4}, std::pair{1.2, 0.3});
   Rig rig = Load(kOneAmr);
-  DiffDrive& drive = *rig.drives.at(0);
+  DiffDrive& drive = *rig.amrs.at(0);
   const int body = rig.world.BodyId("amr1");
   drive.SetVelocity(v, omega);
   rig.world.Step(1500);  // 3 s: both speeds reached
@@ -176,7 +169,7 @@ TEST_CASE("The go-to-pose controller brings the AMR within 5 cm and 5 degrees of
   const Pose2d goal = GENERATE(Pose2d{2.0, 1.0, M_PI / 2}, Pose2d{-1.5, 0.5, M_PI},
                                Pose2d{-0.6, 0.1, 0.3}, Pose2d{0.5, -2.5, -M_PI / 4});
   Rig rig = Load(kOneAmr);
-  DiffDrive& drive = *rig.drives.at(0);
+  DiffDrive& drive = *rig.amrs.at(0);
   const int body = rig.world.BodyId("amr1");
   drive.GoTo(goal);
   CHECK(drive.goal_active());
@@ -200,7 +193,7 @@ equipment:
   - {type: carton, name: box, parent: lifter/deck, mass: 20}
   - {type: amr, name: plain, pose: {position: [0, 2, 0]}}
 )");
-  DiffDrive& lifter = *rig.drives.at(0);
+  DiffDrive& lifter = *rig.amrs.at(0);
   const int box = rig.world.BodyId("box");
   rig.world.Step(250);
   const double z0 = rig.world.data()->xpos[3 * box + 2];
@@ -210,13 +203,13 @@ equipment:
   CHECK(lifter.LiftHeight(*rig.world.data()) == Approx(0.05).margin(0.002));
   lifter.SetLift(1.0);  // clamped to the stroke
   CHECK(lifter.lift_target() == 0.06);
-  CHECK_THROWS_WITH(rig.drives.at(1)->SetLift(0.05),
+  CHECK_THROWS_WITH(rig.amrs.at(1)->SetLift(0.05),
                     Contains("'plain' has no payload lift") && Contains("lift: true"));
 }
 
 TEST_CASE("Snapshot and restore continue a driving AMR bit-exactly", "[sim][diff_drive]") {
   Rig rig = Load(kOneAmr);
-  rig.drives.at(0)->SetVelocity(0.7, 0.3);
+  rig.amrs.at(0)->SetVelocity(0.7, 0.3);
   rig.world.Step(300);
   const twin::sim::WorldSnapshot snapshot = rig.world.Snapshot();
   rig.world.Step(500);
@@ -230,7 +223,7 @@ TEST_CASE("Snapshot and restore continue a driving AMR bit-exactly", "[sim][diff
   // After a reset the odometry starts again from the true pose.
   rig.world.Reset();
   rig.world.Step(1);
-  CHECK(std::abs(rig.drives.at(0)->odometry().x) < 1e-3);
+  CHECK(std::abs(rig.amrs.at(0)->odometry().x) < 1e-3);
 }
 
 TEST_CASE("A site world comes with a drive for each AMR", "[sim][diff_drive]") {

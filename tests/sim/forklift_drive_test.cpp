@@ -22,17 +22,10 @@ using twin::sim::World;
 
 namespace {
 
-struct Rig {
-  twin::scenes::Scene scene;
-  World world;
-  std::vector<std::shared_ptr<ForkliftDrive>> drives;
-};
+using Rig = twin::sim::SiteWorld;
 
 Rig Load(const std::string& text) {
-  twin::scenes::Scene scene = twin::scenes::LoadLayoutText(text, "forklift.yaml", ".");
-  World world = World::FromScene(scene);
-  auto drives = twin::sim::AttachForkliftDrives(world, scene.site);
-  return {std::move(scene), std::move(world), std::move(drives)};
+  return twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(text, "forklift.yaml", "."), {});
 }
 
 const char* kOneForklift = R"(
@@ -79,7 +72,7 @@ double Back(const World& world, int geom) {
 TEST_CASE("The forklift reaches its speed at the acceleration limit and holds it within 5 %",
           "[sim][forklift_drive]") {
   Rig rig = Load(kOneForklift);
-  ForkliftDrive& drive = *rig.drives.at(0);
+  ForkliftDrive& drive = *rig.forklifts.at(0);
   const int body = rig.world.BodyId("fl");
   const int window = 25;
   const double dt = window * rig.world.timestep();
@@ -109,7 +102,7 @@ TEST_CASE("Steering the rear wheel turns the truck about a point on the front ax
           "[sim][forklift_drive]") {
   const double steer = GENERATE(0.4, -0.7);
   Rig rig = Load(kOneForklift);
-  ForkliftDrive& drive = *rig.drives.at(0);
+  ForkliftDrive& drive = *rig.forklifts.at(0);
   const int body = rig.world.BodyId("fl");
   drive.SetSteer(steer);
   drive.SetSpeed(1.0);
@@ -152,7 +145,7 @@ equipment:
   - {type: pallet, name: pallet, pose: {position: [3.0, 0, 0]}}
   - {type: carton, name: carton, parent: pallet, size: [0.6, 0.4, 0.4], mass: 15}
 )");
-  ForkliftDrive& drive = *rig.drives.at(0);
+  ForkliftDrive& drive = *rig.forklifts.at(0);
   World& world = rig.world;
   const mjData* d = world.data();
   const int pallet = world.BodyId("pallet"), carton = world.BodyId("carton");
@@ -195,7 +188,7 @@ equipment:
 TEST_CASE("The mast lifts the forks to full height in two stages and tilts",
           "[sim][forklift_drive]") {
   Rig rig = Load(kOneForklift);
-  ForkliftDrive& drive = *rig.drives.at(0);
+  ForkliftDrive& drive = *rig.forklifts.at(0);
   World& world = rig.world;
   const int tine = Geom(world, "fl/fork_left");
   const int mast = world.BodyId("fl/mast");
@@ -220,9 +213,9 @@ TEST_CASE("The mast lifts the forks to full height in two stages and tilts",
 
 TEST_CASE("Snapshot and restore continue a driving forklift bit-exactly", "[sim][forklift_drive]") {
   Rig rig = Load(kOneForklift);
-  rig.drives.at(0)->SetSpeed(1.5);
-  rig.drives.at(0)->SetSteer(0.3);
-  rig.drives.at(0)->SetLift(0.4);
+  rig.forklifts.at(0)->SetSpeed(1.5);
+  rig.forklifts.at(0)->SetSteer(0.3);
+  rig.forklifts.at(0)->SetLift(0.4);
   rig.world.Step(300);
   const twin::sim::WorldSnapshot snapshot = rig.world.Snapshot();
   rig.world.Step(500);

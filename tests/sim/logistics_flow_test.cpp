@@ -1,5 +1,6 @@
 // Spawners and sinks over long runs: arrival counts against the arrival process's statistics,
 // and conservation (everything that came in went out or is still in the scene).
+#include <twin/scenes/scene.h>
 #include <twin/sim/site_world.h>
 
 #include <catch2/catch.hpp>
@@ -14,11 +15,9 @@ namespace {
 
 SiteWorld Load(const std::string& yaml, const std::string& name,
                std::vector<std::string>* log = nullptr) {
-  const auto path = std::filesystem::temp_directory_path() / name;
-  std::ofstream(path) << yaml;
   twin::sim::WorldOptions options;
   if (log) options.log = [log](const std::string& line) { log->push_back(line); };
-  return twin::sim::LoadSiteWorld(path.string(), options);
+  return twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(yaml, name, "."), options);
 }
 
 std::string Line(const std::string& arrivals, int pool) {
