@@ -6,6 +6,7 @@
 // slow moment of the machine hits all three alike. MuJoCo's own mujoco-testspeed runs too, when it
 // is installed, as an outside reference.
 #include <twin/scenes/error.h>
+#include <twin/scenes/scene.h>
 #include <twin/sim/world.h>
 
 #include "bench.h"
@@ -84,7 +85,8 @@ int BenchPhysics(const BenchPhysicsOptions& opt) {
   }
   sim::WorldOptions options;
   options.log = [](const std::string&) {};  // anomalies are counted and printed below
-  sim::World world = sim::World::FromFile(model_path, options);
+  // Layouts too: the World's cost is measured without the site's behaviours.
+  sim::World world = sim::World::FromScene(scenes::LoadScene(model_path), options);
   const mjModel* m = world.model();
   mjData* raw = mj_makeData(m);
   if (!raw) throw Error(model_path + ": MuJoCo could not allocate the simulation data");

@@ -15,7 +15,7 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
   auto physics = std::make_shared<BenchPhysicsOptions>();
   CLI::App* verb = bench->add_subcommand(
       "physics", "World::Step vs a raw mj_step loop (and mujoco-testspeed) on one model");
-  verb->add_option("--model", physics->model, "MJCF/URDF model (default: MuJoCo's humanoid.xml)");
+  verb->add_option("--model", physics->model, "Layout (.yaml), MJCF or URDF model (default: MuJoCo's humanoid.xml)");
   verb->add_option("--steps", physics->steps, "Steps per timed loop")
       ->check(PositiveCount("a number of steps, e.g. --steps 20000"))
       ->capture_default_str();
