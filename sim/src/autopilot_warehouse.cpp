@@ -225,9 +225,10 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
     const double tine_top = scratch->geom_xpos[3 * tine + 2] + m->geom_size[3 * tine + 2];
     const double deck_bottom = scratch->geom_xpos[3 * deck + 2] - m->geom_size[3 * deck + 2];
     const double pallet_z = scratch->xpos[3 * pallet_body_ + 2];
+    const double truck_z = tx[2];
     mj_deleteData(scratch);
     // The tines' top rises by the lift; the deck's underside stands this far above the floor.
-    lift_gap_ = (deck_bottom - pallet_z) - (tine_top - tx[2]);
+    lift_gap_ = (deck_bottom - pallet_z) - (tine_top - truck_z);
     if (lift_gap_ <= 0) throw Error(spec.where + ": the forks do not fit under the pallet's deck");
   } else {
     for (const char* key : {"pallet", "pick", "place", "cycles", "carry_height"}) {
