@@ -7,7 +7,9 @@ namespace twin::sim {
 
 const std::vector<AutopilotType>& AutopilotTypes() {
   // One line per autopilot (sim/src/autopilot_*.cpp).
-  static const std::vector<AutopilotType> types = {};
+  static const std::vector<AutopilotType> types = {
+      {"warehouse", "AMRs patrol the aisles; a forklift moves a pallet", MakeWarehouseAutopilot},
+  };
   return types;
 }
 

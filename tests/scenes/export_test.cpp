@@ -73,6 +73,12 @@ lights: [{name: sun, type: directional, direction: [0, 0, -1]}]
                            "layout");
 }
 
+TEST_CASE("The warehouse twins export to MJCF that MuJoCo's tools accept", "[scenes][export]") {
+  const std::string twin = GENERATE("warehouse", "warehouse_large");
+  RequireMujocoToolsAccept(
+      twin::scenes::LoadScene(std::string(TWIN_TWINS_DIR) + "/" + twin + ".yaml"), twin);
+}
+
 TEST_CASE("twin export refuses an output folder that does not exist", "[scenes][export]") {
   const auto scene = twin::scenes::LoadScene(kData + "/cell.xml");
   CHECK_THROWS_WITH(twin::scenes::ExportScene(scene, "/nonexistent_dir/out.xml"),

@@ -38,6 +38,11 @@ struct AutopilotType {
 /// Every autopilot twin knows.
 const std::vector<AutopilotType>& AutopilotTypes();
 
+/// `warehouse` (sim/src/autopilot_warehouse.cpp): AMRs patrol waypoint loops, a forklift moves a
+/// pallet between two floor spots. Parameters in scenes/README.md.
+std::shared_ptr<Autopilot> MakeWarehouseAutopilot(SiteWorld& site,
+                                                  const scenes::AutopilotSpec& spec);
+
 /// Creates the autopilot the site's layout asks for; null when it asks for none. Throws
 /// twin::Error for an unknown type (with a suggestion) or bad parameters.
 std::shared_ptr<Autopilot> AttachAutopilot(SiteWorld& site);
