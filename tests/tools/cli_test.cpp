@@ -251,3 +251,16 @@ TEST_CASE("twin refuses a layout with a typo and points at it", "[tools][cli]") 
   CHECK_THAT(r.err, Contains("twin_cli_typo.yaml:2:34: equipment[0]: unknown key 'sped' (did you "
                              "mean 'speed'?)"));
 }
+
+TEST_CASE("Every built-in twin passes twin check", "[tools][cli][twins]") {
+  int twins = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(TWIN_TWINS_DIR)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++twins;
+    const ProcessResult r = Twin({"check", entry.path().string()});
+    INFO(entry.path());
+    RequireCleanExit(r, 0);
+    CHECK_THAT(r.out, Contains("(twin layout)") && Contains("\nusable"));
+  }
+  CHECK(twins >= 2);
+}
