@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <numbers>
 #include <optional>
@@ -31,7 +32,7 @@ constexpr double kGripAbove = 0.002;    // the tcp stops this far above the top;
 constexpr double kStopHeight = 0.1;     // the conveyor's end stop above the belt
 constexpr double kSwing = 35 * kPi / 180;  // turn at full height before heading for the slot
 // A carton is at the pick point when it is this near the beam (in plan) and at rest this long.
-constexpr double kPickRadius = 0.1, kAtRest = 0.02, kSettleTime = 0.3;
+constexpr double kPickRadius = 0.1, kAtRest = 0.1, kSettleTime = 0.3;
 constexpr double kGripTimeout = 1.0;    // s for the cup to hold a carton
 constexpr double kDwell = 0.15;         // s to let a carried carton stop swinging before measuring
 constexpr double kReleaseWait = 0.4;    // s after vacuum off before the cup leaves
@@ -487,6 +488,7 @@ void Palletize::Fault(const std::string& why) {
 }
 
 void Palletize::Enter(Phase phase, double time) {
+  if (std::getenv("PDEBUG")) std::fprintf(stderr, "t=%.3f enter %d: %s\n", time, int(phase), Status().c_str());
   phase_ = phase;
   phase_start_ = time;
 }
@@ -510,6 +512,19 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
   if (now < last_time_) Restart();
   last_time_ = now;
   if (phase_ == Phase::kFault || phase_ == Phase::kFull) return;
+  if (std::getenv("PDEBUG") && false) {
+    const mjtNum* p = data.site_xpos + 3 * tcp_site_;
+    std::fprintf(stderr, "t=%.2f phase=%d tcp=(%.3f %.3f %.3f) beam=%g carton=%d slot=%zu %s\n", now,
+                 int(phase_), p[0], p[1], p[2], data.sensordata[model.sensor_adr[beam_sensor_]],
+                 CartonAtPick(model, data), next_slot_, Status().c_str());
+    for (const Carton& c : cartons_) {
+      const mjtNum* x = data.xpos + 3 * c.body;
+      const mjtNum* v = data.qvel + c.qvel;
+      if (std::abs(x[0]) < 100)
+        std::fprintf(stderr, "   carton %d at %.3f %.3f %.3f v %.3f %.3f %.3f\n", c.body, x[0], x[1],
+                     x[2], v[0], v[1], v[2]);
+    }
+  }
   if (Moving(data)) return;
   if (phase_ == Phase::kFault) return;
 
