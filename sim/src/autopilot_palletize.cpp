@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <deque>
 #include <numbers>
 #include <optional>
@@ -22,20 +21,20 @@ using scenes::Vec3;
 constexpr double kPi = std::numbers::pi;
 
 // Motion tunables. Speeds are averages along a move (its peak is 1.5 times as fast).
-constexpr double kCruise = 0.6;         // m/s, moves through free space
-constexpr double kCareful = 0.15;       // m/s, onto a carton and into a slot
-constexpr double kJointSpeed = 1.2;     // rad/s, the fastest joint of a move
-constexpr double kMinMove = 0.3;        // s
-constexpr double kPathStep = 0.04;      // m between the inverse-kinematics points of a path
+constexpr double kCruise = 0.6;          // m/s, moves through free space
+constexpr double kCareful = 0.15;        // m/s, onto a carton and into a slot
+constexpr double kJointSpeed = 1.2;      // rad/s, the fastest joint of a move
+constexpr double kMinMove = 0.3;         // s
+constexpr double kPathStep = 0.04;       // m between the inverse-kinematics points of a path
 constexpr double kApproachAbove = 0.08;  // tcp above a carton's top before going down onto it
-constexpr double kGripAbove = 0.002;    // the tcp stops this far above the top; the cup draws it in
-constexpr double kStopHeight = 0.1;     // the conveyor's end stop above the belt
+constexpr double kGripAbove = 0.002;  // the tcp stops this far above the top; the cup draws it in
+constexpr double kStopHeight = 0.1;   // the conveyor's end stop above the belt
 constexpr double kSwing = 35 * kPi / 180;  // turn at full height before heading for the slot
 // A carton is at the pick point when it is this near the beam (in plan) and at rest this long.
 constexpr double kPickRadius = 0.1, kAtRest = 0.1, kSettleTime = 0.3;
-constexpr double kGripTimeout = 1.0;    // s for the cup to hold a carton
-constexpr double kDwell = 0.15;         // s to let a carried carton stop swinging before measuring
-constexpr double kReleaseWait = 0.4;    // s after vacuum off before the cup leaves
+constexpr double kGripTimeout = 1.0;  // s for the cup to hold a carton
+constexpr double kDwell = 0.15;       // s to let a carried carton stop swinging before measuring
+constexpr double kReleaseWait = 0.4;  // s after vacuum off before the cup leaves
 
 // A tcp target in cylindrical coordinates about the arm's base axis, pointing down, its x axis at
 // world yaw `yaw`: moves between targets sweep around the arm instead of cutting past it.
@@ -77,7 +76,16 @@ class Palletize : public Autopilot {
 
  private:
   enum class Phase {
-    kStart, kWaitCarton, kGrip, kCarry, kDwell, kPlace, kRelease, kRetreat, kFull, kFault
+    kStart,
+    kWaitCarton,
+    kGrip,
+    kCarry,
+    kDwell,
+    kPlace,
+    kRelease,
+    kRetreat,
+    kFull,
+    kFault
   };
 
   // Parameters.
@@ -125,10 +133,11 @@ class Palletize : public Autopilot {
   // State.
   Phase phase_ = Phase::kStart;
   double phase_start_ = 0, settle_start_ = -1, last_time_ = -1;
+  bool moving_ = false;
   std::deque<std::pair<Target, double>> segments_;
   Target commanded_;  // where the last segment ends
   size_t next_slot_ = 0;
-  int carton_ = -1;      // index into cartons_ being handled
+  int carton_ = -1;        // index into cartons_ being handled
   double grip_delta_ = 0;  // carton yaw minus tcp yaw, measured when gripped
   int missed_ = 0, dropped_ = 0;
   std::string fault_;
@@ -137,9 +146,9 @@ class Palletize : public Autopilot {
 Palletize::Palletize(SiteWorld& site, const scenes::AutopilotSpec& spec) : spec_(spec) {
   const scenes::Site& s = site.scene.site;
   const World& world = site.world;
-  static const std::vector<std::string> kKeys = {
-      "arm", "gripper", "conveyor", "beam_break", "pallet", "pattern", "gap", "clearance",
-      "release_height"};
+  static const std::vector<std::string> kKeys = {"arm",        "gripper",   "conveyor",
+                                                 "beam_break", "pallet",    "pattern",
+                                                 "gap",        "clearance", "release_height"};
   for (const auto& [key, value] : spec.params) {
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
       std::string list;
@@ -243,8 +252,10 @@ Palletize::Palletize(SiteWorld& site, const scenes::AutopilotSpec& spec) : spec_
     }
   }
   if (cartons_.empty()) {
-    throw Error(spec.where + ": autopilot 'palletize' needs cartons: add a spawner on the "
-                "conveyor '" + conveyor_ + "'");
+    throw Error(spec.where +
+                ": autopilot 'palletize' needs cartons: add a spawner on the "
+                "conveyor '" +
+                conveyor_ + "'");
   }
 
   gap_ = Number("gap", 0.03, 0, 0.5);
@@ -280,8 +291,9 @@ void Palletize::ReadPattern() {
     char* end = nullptr;
     const long n = std::strtol(word.c_str(), &end, 10);
     if (*end != '\0' || n < 1 || n > 100) {
-      spec_.Fail("pattern", "pattern is [columns, rows, layers], whole numbers from 1 to 100; got '" +
-                                word + "'");
+      spec_.Fail(
+          "pattern",
+          "pattern is [columns, rows, layers], whole numbers from 1 to 100; got '" + word + "'");
     }
     counts.push_back(static_cast<int>(n));
   }
@@ -296,11 +308,10 @@ void Palletize::ReadPattern() {
   const double need_x = columns_ * pitch_x - gap_, need_y = rows_ * pitch_y - gap_;
   if (need_x > pallet_length_ + 1e-9 || need_y > pallet_width_ + 1e-9) {
     spec_.Fail("pattern", std::to_string(columns_) + " x " + std::to_string(rows_) +
-                              " cartons of " + Fmt(carton_size_[0]) + " x " +
-                              Fmt(carton_size_[1]) + " m with " + Fmt(gap_) +
-                              " m gaps need " + Fmt(need_x) + " x " + Fmt(need_y) +
-                              " m; the pallet '" + spec_.Require("pallet").text + "' is " +
-                              Fmt(pallet_length_) + " x " + Fmt(pallet_width_) +
+                              " cartons of " + Fmt(carton_size_[0]) + " x " + Fmt(carton_size_[1]) +
+                              " m with " + Fmt(gap_) + " m gaps need " + Fmt(need_x) + " x " +
+                              Fmt(need_y) + " m; the pallet '" + spec_.Require("pallet").text +
+                              "' is " + Fmt(pallet_length_) + " x " + Fmt(pallet_width_) +
                               " m: use fewer columns or rows, or a smaller gap");
   }
 
@@ -337,8 +348,8 @@ void Palletize::ReadPattern() {
 // the pick point: a pattern the arm cannot serve is a layout error, not a stall at run time.
 void Palletize::CheckReach() const {
   const JointVector home = arm_->spec().home;
-  const double pallet_yaw = 2 * std::atan2(pallet_layout_.orientation[3],
-                                           pallet_layout_.orientation[0]);
+  const double pallet_yaw =
+      2 * std::atan2(pallet_layout_.orientation[3], pallet_layout_.orientation[0]);
   const double lift = belt_top_ + kStopHeight + clearance_ + carton_size_[2];
   if (!Solve(ToTarget({pick_[0], pick_[1], belt_top_ + carton_size_[2] + kGripAbove}, 0), home) ||
       !Solve(ToTarget({pick_[0], pick_[1], lift}, 0), home)) {
@@ -355,11 +366,12 @@ void Palletize::CheckReach() const {
       if (!Solve(ToTarget({p[0], p[1], z}, pallet_yaw), home) &&
           !Solve(ToTarget({p[0], p[1], z}, pallet_yaw + kPi / 2), home)) {
         const int layer_size = columns_ * rows_;
-        spec_.Fail("pattern", "slot " + std::to_string(k + 1) + " (layer " +
-                                  std::to_string(k / layer_size + 1) + ") at (" + Fmt(p[0]) +
-                                  ", " + Fmt(p[1]) + ", " + Fmt(p[2]) + ") is out of the reach of '" +
-                                  arm_->spec().entity +
-                                  "': use fewer layers, columns or rows, or move the pallet nearer");
+        spec_.Fail("pattern",
+                   "slot " + std::to_string(k + 1) + " (layer " +
+                       std::to_string(k / layer_size + 1) + ") at (" + Fmt(p[0]) + ", " +
+                       Fmt(p[1]) + ", " + Fmt(p[2]) + ") is out of the reach of '" +
+                       arm_->spec().entity +
+                       "': use fewer layers, columns or rows, or move the pallet nearer");
       }
     }
   }
@@ -411,8 +423,8 @@ bool Palletize::StartNext(const mjData&) {
   JointVector seed = arm_->reference();
   for (int i = 1; i <= n; ++i) {
     const double s = static_cast<double>(i) / n;
-    const Target t{from.r + s * (to.r - from.r), from.theta + s * turn, from.z + s * (to.z - from.z),
-                   from.yaw + s * (to.yaw - from.yaw)};
+    const Target t{from.r + s * (to.r - from.r), from.theta + s * turn,
+                   from.z + s * (to.z - from.z), from.yaw + s * (to.yaw - from.yaw)};
     const auto solution = Solve(t, seed);
     if (!solution) {
       const Vec3 p = ToPoint(t);
@@ -438,9 +450,10 @@ bool Palletize::StartNext(const mjData&) {
   for (int i = 1; i <= n; ++i) {
     const double s = static_cast<double>(i) / n;
     double tau = s;
-    for (int k = 0; k < 30; ++k) tau = std::clamp(tau - (3 * tau * tau - 2 * tau * tau * tau - s) /
-                                                            std::max(1e-6, 6 * tau - 6 * tau * tau),
-                                                  0.0, 1.0);
+    for (int k = 0; k < 30; ++k)
+      tau = std::clamp(
+          tau - (3 * tau * tau - 2 * tau * tau * tau - s) / std::max(1e-6, 6 * tau - 6 * tau * tau),
+          0.0, 1.0);
     TrajectoryPoint p;
     p.time = std::max(tau, 1e-3 * i) * duration;
     p.positions.assign(q[i - 1].begin(), q[i - 1].end());
@@ -472,7 +485,7 @@ int Palletize::CartonAtPick(const mjModel&, const mjData& data) const {
   for (size_t i = 0; i < cartons_.size(); ++i) {
     const mjtNum* x = data.xpos + 3 * cartons_[i].body;
     if (std::hypot(x[0] - pick_[0], x[1] - pick_[1]) > kPickRadius) continue;
-    if (std::abs(x[2] - belt_top_) > 0.03) continue;
+    if (std::abs(x[2] - belt_top_) > 0.05) continue;
     const mjtNum* v = data.qvel + cartons_[i].qvel;
     if (std::hypot(v[0], v[1], v[2]) > kAtRest) return -1;
     return static_cast<int>(i);
@@ -488,7 +501,6 @@ void Palletize::Fault(const std::string& why) {
 }
 
 void Palletize::Enter(Phase phase, double time) {
-  if (std::getenv("PDEBUG")) std::fprintf(stderr, "t=%.3f enter %d: %s\n", time, int(phase), Status().c_str());
   phase_ = phase;
   phase_start_ = time;
 }
@@ -512,30 +524,22 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
   if (now < last_time_) Restart();
   last_time_ = now;
   if (phase_ == Phase::kFault || phase_ == Phase::kFull) return;
-  if (std::getenv("PDEBUG") && false) {
-    const mjtNum* p = data.site_xpos + 3 * tcp_site_;
-    std::fprintf(stderr, "t=%.2f phase=%d tcp=(%.3f %.3f %.3f) beam=%g carton=%d slot=%zu %s\n", now,
-                 int(phase_), p[0], p[1], p[2], data.sensordata[model.sensor_adr[beam_sensor_]],
-                 CartonAtPick(model, data), next_slot_, Status().c_str());
-    for (const Carton& c : cartons_) {
-      const mjtNum* x = data.xpos + 3 * c.body;
-      const mjtNum* v = data.qvel + c.qvel;
-      if (std::abs(x[0]) < 100)
-        std::fprintf(stderr, "   carton %d at %.3f %.3f %.3f v %.3f %.3f %.3f\n", c.body, x[0], x[1],
-                     x[2], v[0], v[1], v[2]);
-    }
+  if (Moving(data)) {
+    moving_ = true;
+    return;
   }
-  if (Moving(data)) return;
   if (phase_ == Phase::kFault) return;
+  // Waits count from the end of the phase's moves.
+  if (moving_) phase_start_ = now;
+  moving_ = false;
 
   const double top_of_pick = belt_top_ + carton_size_[2];
   const double lift = belt_top_ + kStopHeight + clearance_ + carton_size_[2];
   // Above the pick point, the cup turned to the nearest half turn of the belt's direction (the
   // cup is square: any half turn will do).
-  const Target ready =
-      ToTarget({pick_[0], pick_[1], top_of_pick + kApproachAbove},
-               NearestHalfTurn(std::atan2(pick_[1] - Base()[1], pick_[0] - Base()[0]),
-                               commanded_.yaw));
+  const Target ready = ToTarget(
+      {pick_[0], pick_[1], top_of_pick + kApproachAbove},
+      NearestHalfTurn(std::atan2(pick_[1] - Base()[1], pick_[0] - Base()[0]), commanded_.yaw));
   switch (phase_) {
     case Phase::kStart: {
       // From wherever the arm is, straight to the ready pose in joint space.
@@ -663,8 +667,7 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
       return Enter(Phase::kWaitCarton, now);
     }
     case Phase::kFull:
-    case Phase::kFault:
-      return;
+    case Phase::kFault: return;
   }
 }
 
@@ -686,9 +689,8 @@ std::string Palletize::Status() const {
 std::shared_ptr<Autopilot> MakePalletizeAutopilot(SiteWorld& site,
                                                   const scenes::AutopilotSpec& spec) {
   auto autopilot = std::make_shared<Palletize>(site, spec);
-  site.world.AddPreStepHook("autopilot palletize", [autopilot](const mjModel& m, mjData& d) {
-    autopilot->Apply(m, d);
-  });
+  site.world.AddPreStepHook("autopilot palletize",
+                            [autopilot](const mjModel& m, mjData& d) { autopilot->Apply(m, d); });
   return autopilot;
 }
 

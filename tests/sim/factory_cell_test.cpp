@@ -38,8 +38,8 @@ std::string CellWithAutopilot(const std::string& autopilot) {
 }
 
 twin::sim::SiteWorld LoadText(const std::string& text) {
-  return twin::sim::MakeSiteWorld(
-      twin::scenes::LoadLayoutText(text, "cell.yaml", TWIN_TWINS_DIR), {});
+  return twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(text, "cell.yaml", TWIN_TWINS_DIR),
+                                  {});
 }
 
 double Yaw(const mjtNum* xmat) {
@@ -57,8 +57,8 @@ TEST_CASE("factory_cell: in 10 simulated minutes at least 20 cartons are palleti
   REQUIRE(sw.world.Step(steps) == steps);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  WARN("10 simulated minutes in " << wall << " s (" << steps / wall << " steps/s); autopilot: "
-                                  << sw.autopilot->Status());
+  WARN("10 simulated minutes in " << wall << " s (" << steps / wall
+                                  << " steps/s); autopilot: " << sw.autopilot->Status());
   CHECK_FALSE(sw.world.diverged());
   CHECK(sw.world.anomalies().empty());
 
@@ -117,7 +117,8 @@ TEST_CASE("factory_cell: in 10 simulated minutes at least 20 cartons are palleti
     ++on_pallet;
   }
   CHECK(on_pallet >= 20);
-  CHECK_THAT(sw.autopilot->Status(), Contains("palletized " + std::to_string(on_pallet) + " of 24"));
+  CHECK_THAT(sw.autopilot->Status(),
+             Contains("palletized " + std::to_string(on_pallet) + " of 24"));
 }
 
 TEST_CASE("factory_cell runs 60 s with no divergence, and twin check passes it",
@@ -138,8 +139,9 @@ TEST_CASE("factory_cell runs 60 s with no divergence, and twin check passes it",
 
 TEST_CASE("palletize parameters are checked with the layout's file and line",
           "[sim][autopilot][factory_cell]") {
-  const std::string base = "autopilot:\n  type: palletize\n  gripper: cup\n  conveyor: infeed\n"
-                           "  beam_break: gate\n  pallet: pallet\n";
+  const std::string base =
+      "autopilot:\n  type: palletize\n  gripper: cup\n  conveyor: infeed\n"
+      "  beam_break: gate\n  pallet: pallet\n";
   SECTION("an unknown autopilot type") {
     CHECK_THROWS_WITH(LoadText(CellWithAutopilot("autopilot: {type: palletise, arm: robot}\n")),
                       Contains("cell.yaml:") && Contains("unknown autopilot type 'palletise'") &&
@@ -158,7 +160,8 @@ TEST_CASE("palletize parameters are checked with the layout's file and line",
   SECTION("a pattern that does not fit the pallet") {
     CHECK_THROWS_WITH(LoadText(CellWithAutopilot(base + "  arm: robot\n  pattern: [5, 2, 4]\n")),
                       Contains("cell.yaml:") && Contains("autopilot.pattern") &&
-                          Contains("5 x 2 cartons") && Contains("the pallet 'pallet' is 1.2 x 0.8"));
+                          Contains("5 x 2 cartons") &&
+                          Contains("the pallet 'pallet' is 1.2 x 0.8"));
   }
   SECTION("a stack too high to reach") {
     CHECK_THROWS_WITH(LoadText(CellWithAutopilot(base + "  arm: robot\n  pattern: [3, 2, 9]\n")),
