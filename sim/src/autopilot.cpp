@@ -3,12 +3,17 @@
 #include <twin/sim/autopilot.h>
 #include <twin/sim/site_world.h>
 
+#include "autopilot_palletize.h"
+
 namespace twin::sim {
 
 const std::vector<AutopilotType>& AutopilotTypes() {
   // One line per autopilot (sim/src/autopilot_*.cpp).
   static const std::vector<AutopilotType> types = {
       {"warehouse", "AMRs patrol the aisles; a forklift moves a pallet", MakeWarehouseAutopilot},
+      {"palletize",
+       "pick cartons off a conveyor at a beam break and stack them on a pallet in a pattern",
+       internal::MakePalletizeAutopilot},
   };
   return types;
 }

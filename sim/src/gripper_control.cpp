@@ -74,9 +74,13 @@ void GripperControl::Apply(const mjModel&, mjData& data) const {
 }
 
 int GripperControl::HeldBody(const World& world) const {
+  return HeldBody(*world.model(), *world.data());
+}
+
+int GripperControl::HeldBody(const mjModel& model, const mjData& data) const {
   if (spec_.kind == scenes::GripperKind::kSuction && !vacuum()) return -1;
-  const mjModel* m = world.model();
-  const mjData* d = world.data();
+  const mjModel* m = &model;
+  const mjData* d = &data;
   const int own_root = m->body_rootid[m->geom_bodyid[pad_geoms_.front()]];
   // For each pad, the movable bodies it touches (parallel jaws need both pads on one body).
   std::vector<std::vector<int>> touched(pad_geoms_.size());

@@ -1,9 +1,9 @@
 // Arm kinematics against independent truth: MuJoCo's own kinematics of the MJCF the layout
 // builds (so the model matches the published DH table), the closed-form flange position at zero
 // angles, and forward kinematics for the inverse.
+#include <twin/scenes/random.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/arm_kinematics.h>
-#include <twin/scenes/random.h>
 #include <twin/sim/world.h>
 
 #include <catch2/catch.hpp>
@@ -34,8 +34,7 @@ const char* kLayout = R"(equipment:
     d6: 0.116
 )";
 
-JointVector RandomJoints(const twin::CounterRng& rng, uint64_t draw,
-                         const ArmKinematics& kin) {
+JointVector RandomJoints(const twin::CounterRng& rng, uint64_t draw, const ArmKinematics& kin) {
   JointVector q{};
   for (int k = 0; k < 6; ++k) q[k] = rng.Uniform(6 * draw + k, kin.lower()[k], kin.upper()[k]);
   return q;

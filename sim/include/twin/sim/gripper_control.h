@@ -41,6 +41,8 @@ class GripperControl {
   /// The body held, or -1: suction, the vacuum is on and the cup face touches a movable body;
   /// parallel, both pads touch the same movable body. Bodies of the arm and gripper never count.
   int HeldBody(const World& world) const;
+  /// The same from a step hook's model and state (the contacts of the last step).
+  int HeldBody(const mjModel& model, const mjData& data) const;
   bool Holding(const World& world) const { return HeldBody(world) >= 0; }
 
   /// World pose of the tool centre point (tcp site) now.
