@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "error_message.h"
+
 #include <cmath>
 #include <string>
 #include <tuple>
@@ -23,12 +25,7 @@ Scene Layout(const std::string& text) {
 
 // The error message of loading `text`, or "" when it loads.
 std::string LoadError(const std::string& text) {
-  try {
-    Layout(text);
-  } catch (const twin::Error& e) {
-    return e.what();
-  }
-  return "";
+  return twin::testing::ErrorMessage([&] { Layout(text); });
 }
 
 double SubtreeMass(const mjModel* m, int body) {

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "error_message.h"
+
 #include <cmath>
 #include <numbers>
 #include <string>
@@ -38,12 +40,9 @@ int Id(const mjModel* m, mjtObj type, const std::string& name) {
 }
 
 std::string ItemError(const std::string& item) {
-  try {
+  return twin::testing::ErrorMessage([&] {
     Load("equipment:\n  - {type: arm, name: robot}\n  - {type: conveyor, name: conv}\n" + item);
-  } catch (const twin::Error& e) {
-    return e.what();
-  }
-  return "no error";
+  });
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "error_message.h"
+
 #include <cmath>
 #include <sstream>
 #include <string>
@@ -22,12 +24,7 @@ Scene Layout(const std::string& text) {
 }
 
 std::string LoadError(const std::string& text) {
-  try {
-    Layout(text);
-  } catch (const twin::Error& e) {
-    return e.what();
-  }
-  return "";
+  return twin::testing::ErrorMessage([&] { Layout(text); });
 }
 
 int Geom(const mjModel* m, const std::string& name) {

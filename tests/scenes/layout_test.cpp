@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "error_message.h"
+
 #include <mujoco/mujoco.h>
 
 #include <cstring>
@@ -22,12 +24,7 @@ Scene Layout(const std::string& text) {
 
 // The exact message a layout gives.
 std::string ErrorOf(const std::string& text) {
-  try {
-    Layout(text);
-  } catch (const twin::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return twin::testing::ErrorMessage([&] { Layout(text); });
 }
 
 // Compiles the expanded MJCF with MuJoCo itself.
@@ -166,14 +163,8 @@ TEST_CASE("Layout errors name file, line, column, key and what is allowed", "[sc
         "declare it before the items placed on it");
   }
   SECTION("include cycle and missing include file") {
-    const std::string cycle = [] {
-      try {
-        LoadScene(kData + "/layouts/cycle_a.yaml");
-      } catch (const twin::Error& e) {
-        return std::string(e.what());
-      }
-      return std::string("(no error)");
-    }();
+    const std::string cycle =
+        twin::testing::ErrorMessage([] { LoadScene(kData + "/layouts/cycle_a.yaml"); });
     CHECK(cycle == kData +
                        "/layouts/cycle_b.yaml:4:11: include[0].file: include cycle: "
                        "cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml");

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "error_message.h"
+
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -67,12 +69,8 @@ equipment:
   - {type: pallet, name: p1, pose: {position: [0, 0, 0]}}
 autopilot:
 )" + autopilot;
-  try {
-    twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(text, "bad.yaml", "."), {});
-  } catch (const twin::Error& e) {
-    return e.what();
-  }
-  return "";
+  return twin::testing::ErrorMessage(
+      [&] { twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(text, "bad.yaml", "."), {}); });
 }
 
 }  // namespace

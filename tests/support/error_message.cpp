@@ -1,0 +1,16 @@
+#include "error_message.h"
+
+#include <twin/scenes/error.h>
+
+namespace twin::testing {
+
+std::string ErrorMessage(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace twin::testing
