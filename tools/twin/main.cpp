@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   AddRunVerb(app, &exit_code);
   AddCheckVerb(app, &exit_code);
   AddExportVerb(app, &exit_code);
+  AddRenderVerb(app, &exit_code);
   AddBenchVerb(app, &exit_code);
 
   // An unknown verb gets a suggestion instead of CLI11's "arguments were not expected".

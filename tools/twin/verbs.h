@@ -16,5 +16,6 @@ void AddRunVerb(CLI::App& app, int* exit_code);
 void AddCheckVerb(CLI::App& app, int* exit_code);
 void AddExportVerb(CLI::App& app, int* exit_code);
 void AddBenchVerb(CLI::App& app, int* exit_code);
+void AddRenderVerb(CLI::App& app, int* exit_code);
 
 }  // namespace twin::tools

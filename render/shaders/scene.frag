@@ -1,0 +1,117 @@
+#version 450
+#extension GL_GOOGLE_include_directive : require
+#include "common.glsl"
+
+const int kMaxLights = 8;
+
+struct Light {
+  vec4 position;     // world; w 1 = directional
+  vec4 direction;    // world, unit; w: cos(cutoff) (spot), -2 for no cutoff
+  vec4 diffuse;      // rgb; w: spot exponent
+  vec4 ambient;      // rgb; w 1 = this light casts the shadow map
+  vec4 specular;     // rgb
+  vec4 attenuation;  // constant, linear, quadratic
+};
+
+layout(std140, set = 0, binding = 0) uniform Frame {
+  mat4 shadow_matrix;  // world -> shadow map [0,1]^2 x depth
+  vec4 counts;         // x: lights, y: 1 = shadow map valid, z: headlight on
+  vec4 headlight_ambient;
+  vec4 headlight_diffuse;
+  vec4 headlight_specular;
+  Light lights[kMaxLights];
+} frame;
+
+layout(set = 0, binding = 2) uniform sampler2DArray textures;
+layout(set = 0, binding = 3) uniform sampler2DShadow shadow_map;
+
+layout(push_constant) uniform Camera {
+  mat4 view;
+  vec4 projection;
+  vec4 position;
+} camera;
+
+layout(location = 0) in vec3 in_world;
+layout(location = 1) in vec3 in_world_normal;
+layout(location = 2) in vec3 in_camera;
+layout(location = 3) in vec2 in_uv;
+layout(location = 4) flat in uint in_instance;
+
+layout(location = 0) out vec4 out_color;
+layout(location = 1) out float out_depth;
+layout(location = 2) out uint out_ids;
+layout(location = 3) out vec4 out_normal;
+
+float Shadow(vec3 world) {
+  if (frame.counts.y < 0.5) return 1.0;
+  vec4 s = frame.shadow_matrix * vec4(world, 1.0);
+  s.xyz /= s.w;
+  if (s.x <= 0.0 || s.x >= 1.0 || s.y <= 0.0 || s.y >= 1.0 || s.z >= 1.0) return 1.0;
+  // 2x2 percentage-closer filtering on top of the hardware's bilinear compare.
+  vec2 texel = 1.0 / vec2(textureSize(shadow_map, 0));
+  float lit = 0.0;
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 2; ++j)
+      lit += texture(shadow_map, vec3(s.xy + (vec2(i, j) - 0.5) * texel, s.z));
+  return lit * 0.25;
+}
+
+// Lambert diffuse plus energy-normalized Blinn-Phong specular.
+vec3 Shade(vec3 albedo, vec3 n, vec3 to_eye, vec3 to_light, vec3 diffuse, vec3 specular,
+           float spec_strength, float shininess) {
+  float ndl = max(dot(n, to_light), 0.0);
+  vec3 h = normalize(to_light + to_eye);
+  float exponent = max(shininess * 128.0, 1.0);
+  float spec = spec_strength * (exponent + 8.0) / 25.13 * pow(max(dot(n, h), 0.0), exponent);
+  return (albedo * diffuse + specular * spec) * ndl;
+}
+
+void main() {
+  Instance inst = instances[in_instance];
+  vec3 n = normalize(in_world_normal);
+  vec3 to_eye = normalize(camera.position.xyz - in_world);
+  if (dot(n, to_eye) < 0.0) n = -n;  // back faces (open meshes, planes from below) face the eye
+
+  vec3 albedo = inst.color.rgb;
+  if (inst.material.w >= 0.0) albedo *= texture(textures, vec3(in_uv, inst.material.w)).rgb;
+
+  vec3 color = albedo * inst.material.x;  // emission
+  float shininess = inst.material.z;
+  float spec_strength = inst.material.y;
+  if (frame.counts.z > 0.5) {
+    // MuJoCo's headlight: a directional light from the camera.
+    color += albedo * frame.headlight_ambient.rgb +
+             Shade(albedo, n, to_eye, to_eye, frame.headlight_diffuse.rgb,
+                   frame.headlight_specular.rgb, spec_strength, shininess);
+  }
+  for (int i = 0; i < int(frame.counts.x); ++i) {
+    Light light = frame.lights[i];
+    vec3 to_light;
+    float falloff = 1.0;
+    if (light.position.w > 0.5) {
+      to_light = -light.direction.xyz;
+    } else {
+      vec3 d = light.position.xyz - in_world;
+      float dist = length(d);
+      to_light = d / dist;
+      falloff = 1.0 / (light.attenuation.x + light.attenuation.y * dist +
+                       light.attenuation.z * dist * dist);
+      float cos_angle = dot(-to_light, light.direction.xyz);
+      if (light.direction.w > -1.5) {
+        if (cos_angle < light.direction.w) falloff = 0.0;
+        else falloff *= pow(max(cos_angle, 0.0), light.diffuse.w);
+      }
+    }
+    float shadow = light.ambient.w > 0.5 ? Shadow(in_world) : 1.0;
+    color += albedo * light.ambient.rgb +
+             falloff * shadow *
+                 Shade(albedo, n, to_eye, to_light, light.diffuse.rgb, light.specular.rgb,
+                       spec_strength, shininess);
+  }
+
+  out_color = vec4(color, 1.0);  // the sRGB attachment encodes
+  out_depth = in_camera.z;
+  out_ids = inst.ids.x;
+  vec3 n_camera = normalize(mat3(camera.view) * n);
+  out_normal = vec4(n_camera, 0.0);
+}

@@ -1,0 +1,46 @@
+#version 450
+#extension GL_GOOGLE_include_directive : require
+#include "common.glsl"
+
+layout(location = 0) in vec3 in_position;
+layout(location = 1) in vec3 in_normal;
+layout(location = 2) in vec2 in_uv;
+layout(location = 3) in float in_cap;
+
+// The camera: view = OpenCV camera frame (x right, y down, z forward) from world.
+layout(push_constant) uniform Camera {
+  mat4 view;
+  vec4 projection;  // 2 fx / W, 2 fy / H, 2 (cx + 0.5) / W - 1, 2 (cy + 0.5) / H - 1
+  vec4 position;    // camera position in world; w: near plane
+} camera;
+
+layout(location = 0) out vec3 out_world;
+layout(location = 1) out vec3 out_world_normal;
+layout(location = 2) out vec3 out_camera;
+layout(location = 3) out vec2 out_uv;
+layout(location = 4) flat out uint out_instance;
+
+void main() {
+  Instance inst = instances[gl_InstanceIndex];
+  vec3 local = LocalPosition(in_position, in_cap, inst.size);
+  vec3 world = ToWorld(inst, local);
+  // Normals of a non-uniformly scaled shape transform with the inverse scale.
+  vec3 normal = normalize(ToWorldDirection(inst, in_normal / inst.size.xyz));
+  vec3 cam = (camera.view * vec4(world, 1.0)).xyz;
+
+  out_world = world;
+  out_world_normal = normal;
+  out_camera = cam;
+  if (inst.uv.z > 0.5) {  // plane: MuJoCo maps the texture over the plane or per metre
+    out_uv = inst.uv.w > 0.5 ? local.xy * inst.uv.xy : (in_position.xy * 0.5 + 0.5) * inst.uv.xy;
+  } else {
+    out_uv = in_uv * inst.uv.xy;
+  }
+  out_instance = gl_InstanceIndex;
+
+  // Pinhole projection with the principal point anywhere, reversed infinite depth: z_ndc =
+  // near / z, so depth 1 is the near plane and 0 is infinitely far.
+  gl_Position = vec4(camera.projection.x * cam.x + camera.projection.z * cam.z,
+                     camera.projection.y * cam.y + camera.projection.w * cam.z,
+                     camera.position.w, cam.z);
+}

@@ -1,0 +1,52 @@
+// Render passes and graphics pipelines of the renderer: the shadow pass (depth only, from the
+// main light) and the scene pass, one variant per set of modalities (an attachment that is not
+// wanted is VK_ATTACHMENT_UNUSED, so its writes cost no memory traffic).
+#pragma once
+
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <map>
+
+#include <twin/render/context.h>
+
+namespace twin::render {
+
+struct ScenePass {
+  VkRenderPass render_pass = VK_NULL_HANDLE;
+  VkPipeline pipeline = VK_NULL_HANDLE;
+};
+
+class Pipelines {
+ public:
+  explicit Pipelines(Context& context);
+  ~Pipelines();
+  Pipelines(const Pipelines&) = delete;
+  Pipelines& operator=(const Pipelines&) = delete;
+
+  VkDescriptorSetLayout set_layout() const { return set_layout_; }
+  VkPipelineLayout layout() const { return layout_; }
+  VkRenderPass shadow_pass() const { return shadow_pass_; }
+  VkPipeline shadow_pipeline() const { return shadow_pipeline_; }
+  /// The scene pass writing the attachments of `modalities` (made on first use).
+  const ScenePass& Scene(uint32_t modalities);
+
+ private:
+  Context& context_;
+  VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
+  VkPipelineLayout layout_ = VK_NULL_HANDLE;
+  VkShaderModule scene_vert_ = VK_NULL_HANDLE, scene_frag_ = VK_NULL_HANDLE;
+  VkShaderModule shadow_vert_ = VK_NULL_HANDLE;
+  VkRenderPass shadow_pass_ = VK_NULL_HANDLE;
+  VkPipeline shadow_pipeline_ = VK_NULL_HANDLE;
+  std::map<uint32_t, ScenePass> scene_;
+};
+
+/// Push constants of the scene pass (mirrors `Camera` in scene.vert).
+struct CameraPush {
+  float view[16];       // column-major
+  float projection[4];  // 2 fx / W, 2 fy / H, 2 (cx + 0.5) / W - 1, 2 (cy + 0.5) / H - 1
+  float position[4];    // camera position; w: near plane
+};
+
+}  // namespace twin::render

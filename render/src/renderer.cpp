@@ -1,0 +1,640 @@
+#include <twin/render/renderer.h>
+
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include <twin/render/camera_noise.h>
+#include <twin/scenes/error.h>
+#include <twin/scenes/random.h>
+
+#include "geometry.h"
+#include "pipelines.h"
+#include "scene_state.h"
+#include "vk_check.h"
+#include "vk_constants.h"
+#include "vk_resources.h"
+
+namespace twin::render {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// Background of the colour image (linear): a neutral grey-blue "sky".
+constexpr float kBackground[4] = {0.12f, 0.14f, 0.17f, 1.0f};
+
+struct Attachment {
+  uint32_t modality;
+  VkFormat format;
+  uint32_t bytes_per_pixel;
+};
+constexpr std::array<Attachment, 4> kAttachments = {{
+    {kRgb, kColorFormat, 4},
+    {kDepth, kDepthOutFormat, 4},
+    {kLabels, kIdFormat, 4},
+    {kNormal, kNormalFormat, 4},
+}};
+
+// One camera's images on the device and where each slot reads them back to.
+struct CameraTarget {
+  RenderCamera camera;
+  DistortionMap map;  ///< canvas = what is rendered
+  std::array<Image, 4> color;  ///< by kAttachments index
+  Image depth_buffer;
+  std::map<uint32_t, VkFramebuffer> framebuffers;  ///< by modality set
+  std::array<std::array<Buffer, 4>, kFramesInFlight> staging;
+};
+
+struct Slot {
+  VkCommandBuffer cmd = VK_NULL_HANDLE;
+  VkFence fence = VK_NULL_HANDLE;
+  Buffer instances, frame;
+  VkDescriptorSet set = VK_NULL_HANDLE;
+  bool busy = false;
+  uint32_t modalities = 0;
+  uint64_t frame_index = 0;
+  double time = 0;
+  Clock::time_point submitted;
+};
+
+}  // namespace
+
+struct Renderer::Impl {
+  Context& context;
+  const mjModel* m;
+  SceneLabels labels;
+  RendererOptions options;
+  Pipelines pipelines;
+  DrawList draw_list;
+  std::vector<int> texture_layers;
+  Buffer vertices, indices;
+  std::vector<ShapeRange> shapes;
+  Image textures, shadow_map;
+  VkSampler texture_sampler = VK_NULL_HANDLE, shadow_sampler = VK_NULL_HANDLE;
+  VkFramebuffer shadow_framebuffer = VK_NULL_HANDLE;
+  VkDescriptorPool descriptor_pool = VK_NULL_HANDLE;
+  int shadow_light = -1;
+  std::vector<std::unique_ptr<CameraTarget>> cameras;
+  std::array<Slot, kFramesInFlight> slots;
+  int next_slot = 0;   // where the next Submit goes
+  int oldest_slot = 0; // what the next Collect returns
+  int in_flight = 0;
+  StageTimes times;
+
+  Impl(Context& c, const mjModel* model, SceneLabels l, RendererOptions o)
+      : context(c), m(model), labels(std::move(l)), options(o), pipelines(c) {}
+
+  void UploadScene();
+  void MakeSlots();
+  void DestroyCamera(CameraTarget& target);
+  VkFramebuffer Framebuffer(CameraTarget& target, uint32_t modalities);
+  void Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities);
+  CameraFrame Read(CameraTarget& target, int slot_index, const Slot& slot);
+};
+
+void Renderer::Impl::UploadScene() {
+  const Geometry geometry = BuildGeometry(m);
+  shapes = geometry.shapes;
+  vertices = CreateDeviceBuffer(context, geometry.vertices.data(),
+                                geometry.vertices.size() * sizeof(Vertex),
+                                VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
+  indices = CreateDeviceBuffer(context, geometry.indices.data(),
+                               geometry.indices.size() * sizeof(uint32_t),
+                               VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
+  draw_list = MakeDrawList(m);
+
+  // Textures: one array layer per 2D-mappable texture.
+  texture_layers = TextureLayers(m);
+  const std::vector<uint8_t> texels = TextureTexels(m, texture_layers);
+  const uint32_t layers =
+      static_cast<uint32_t>(texels.size() / (static_cast<size_t>(kTextureSize) * kTextureSize * 4));
+  textures = CreateImage(context, kTextureSize, kTextureSize, layers, VK_FORMAT_R8G8B8A8_SRGB,
+                         VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+                         VK_IMAGE_ASPECT_COLOR_BIT);
+  Buffer staging = CreateBuffer(context, texels.size(), VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
+  std::memcpy(staging.mapped, texels.data(), texels.size());
+  context.SubmitAndWait([&](VkCommandBuffer cmd) {
+    TransitionImage(cmd, textures, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+                    VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL);
+    VkBufferImageCopy region{};
+    region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, layers};
+    region.imageExtent = {kTextureSize, kTextureSize, 1};
+    vkCmdCopyBufferToImage(cmd, staging.buffer, textures.image,
+                           VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+    TransitionImage(cmd, textures, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                    VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+  });
+  DestroyBuffer(context, staging);
+
+  VkSamplerCreateInfo sampler{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
+  sampler.magFilter = sampler.minFilter = VK_FILTER_LINEAR;
+  sampler.addressModeU = sampler.addressModeV = sampler.addressModeW =
+      VK_SAMPLER_ADDRESS_MODE_REPEAT;
+  sampler.maxLod = 0;
+  VK_CHECK(vkCreateSampler(context.device(), &sampler, nullptr, &texture_sampler));
+
+  // Shadow map: rendered each frame when a light casts shadows; a 1x1 lit map otherwise.
+  shadow_light = options.shadows ? ShadowLight(m) : -1;
+  const uint32_t shadow_size = shadow_light >= 0 ? kShadowMapSize : 1;
+  shadow_map = CreateImage(context, shadow_size, shadow_size, 1, kDepthBufferFormat,
+                           VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
+                           VK_IMAGE_ASPECT_DEPTH_BIT);
+  context.SubmitAndWait([&](VkCommandBuffer cmd) {
+    TransitionImage(cmd, shadow_map, VK_IMAGE_ASPECT_DEPTH_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+                    VK_IMAGE_LAYOUT_DEPTH_STENCIL_READ_ONLY_OPTIMAL);
+  });
+  VkSamplerCreateInfo compare{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
+  compare.magFilter = compare.minFilter = VK_FILTER_LINEAR;
+  compare.addressModeU = compare.addressModeV = compare.addressModeW =
+      VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+  compare.compareEnable = VK_TRUE;
+  compare.compareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
+  VK_CHECK(vkCreateSampler(context.device(), &compare, nullptr, &shadow_sampler));
+  if (shadow_light >= 0) {
+    VkFramebufferCreateInfo fb{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
+    fb.renderPass = pipelines.shadow_pass();
+    fb.attachmentCount = 1;
+    fb.pAttachments = &shadow_map.view;
+    fb.width = fb.height = shadow_size;
+    fb.layers = 1;
+    VK_CHECK(vkCreateFramebuffer(context.device(), &fb, nullptr, &shadow_framebuffer));
+  }
+}
+
+void Renderer::Impl::MakeSlots() {
+  VkDescriptorPoolSize sizes[] = {
+      {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kFramesInFlight},
+      {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kFramesInFlight},
+      {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2 * kFramesInFlight},
+  };
+  VkDescriptorPoolCreateInfo pool{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  pool.maxSets = kFramesInFlight;
+  pool.poolSizeCount = 3;
+  pool.pPoolSizes = sizes;
+  VK_CHECK(vkCreateDescriptorPool(context.device(), &pool, nullptr, &descriptor_pool));
+
+  const size_t instance_bytes = std::max<size_t>(draw_list.geoms.size(), 1) * sizeof(GpuInstance);
+  for (Slot& slot : slots) {
+    VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    alloc.commandPool = context.command_pool();
+    alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    alloc.commandBufferCount = 1;
+    VK_CHECK(vkAllocateCommandBuffers(context.device(), &alloc, &slot.cmd));
+    VkFenceCreateInfo fence{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VK_CHECK(vkCreateFence(context.device(), &fence, nullptr, &slot.fence));
+    slot.instances =
+        CreateBuffer(context, instance_bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, true);
+    slot.frame = CreateBuffer(context, sizeof(GpuFrame), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, true);
+
+    VkDescriptorSetLayout layout = pipelines.set_layout();
+    VkDescriptorSetAllocateInfo set_alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    set_alloc.descriptorPool = descriptor_pool;
+    set_alloc.descriptorSetCount = 1;
+    set_alloc.pSetLayouts = &layout;
+    VK_CHECK(vkAllocateDescriptorSets(context.device(), &set_alloc, &slot.set));
+    VkDescriptorBufferInfo frame_info{slot.frame.buffer, 0, VK_WHOLE_SIZE};
+    VkDescriptorBufferInfo instance_info{slot.instances.buffer, 0, VK_WHOLE_SIZE};
+    VkDescriptorImageInfo texture_info{texture_sampler, textures.view,
+                                       VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+    VkDescriptorImageInfo shadow_info{shadow_sampler, shadow_map.view,
+                                      VK_IMAGE_LAYOUT_DEPTH_STENCIL_READ_ONLY_OPTIMAL};
+    VkWriteDescriptorSet writes[4] = {};
+    for (int i = 0; i < 4; ++i) {
+      writes[i].sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
+      writes[i].dstSet = slot.set;
+      writes[i].dstBinding = i;
+      writes[i].descriptorCount = 1;
+    }
+    writes[0].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+    writes[0].pBufferInfo = &frame_info;
+    writes[1].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[1].pBufferInfo = &instance_info;
+    writes[2].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+    writes[2].pImageInfo = &texture_info;
+    writes[3].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+    writes[3].pImageInfo = &shadow_info;
+    vkUpdateDescriptorSets(context.device(), 4, writes, 0, nullptr);
+  }
+}
+
+VkFramebuffer Renderer::Impl::Framebuffer(CameraTarget& target, uint32_t modalities) {
+  if (auto it = target.framebuffers.find(modalities); it != target.framebuffers.end())
+    return it->second;
+  std::vector<VkImageView> views;
+  for (size_t i = 0; i < kAttachments.size(); ++i)
+    if (modalities & kAttachments[i].modality) views.push_back(target.color[i].view);
+  views.push_back(target.depth_buffer.view);
+  VkFramebufferCreateInfo fb{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
+  fb.renderPass = pipelines.Scene(modalities).render_pass;
+  fb.attachmentCount = static_cast<uint32_t>(views.size());
+  fb.pAttachments = views.data();
+  fb.width = static_cast<uint32_t>(target.map.canvas.width);
+  fb.height = static_cast<uint32_t>(target.map.canvas.height);
+  fb.layers = 1;
+  VkFramebuffer framebuffer;
+  VK_CHECK(vkCreateFramebuffer(context.device(), &fb, nullptr, &framebuffer));
+  return target.framebuffers[modalities] = framebuffer;
+}
+
+namespace {
+
+// View matrix (OpenCV camera frame from world), column-major for GLSL.
+void ViewMatrix(const std::array<double, 3>& p, const std::array<double, 9>& r, float out[16]) {
+  // r's columns are the camera axes in world; the view rotation is r transposed.
+  for (int row = 0; row < 3; ++row) {
+    double t = 0;
+    for (int col = 0; col < 3; ++col) {
+      out[col * 4 + row] = static_cast<float>(r[3 * col + row]);
+      t += r[3 * col + row] * p[col];
+    }
+    out[12 + row] = static_cast<float>(-t);
+  }
+  out[3] = out[7] = out[11] = 0;
+  out[15] = 1;
+}
+
+// An MJCF camera's pose (x right, y up, looking along -z) as an OpenCV pose.
+void PoseFromMjCamera(const mjData* d, int cam, std::array<double, 3>& p,
+                      std::array<double, 9>& r) {
+  const mjtNum* xmat = d->cam_xmat + 9 * cam;
+  for (int i = 0; i < 3; ++i) {
+    p[i] = d->cam_xpos[3 * cam + i];
+    r[3 * i + 0] = xmat[3 * i + 0];
+    r[3 * i + 1] = -xmat[3 * i + 1];
+    r[3 * i + 2] = -xmat[3 * i + 2];
+  }
+}
+
+}  // namespace
+
+void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities) {
+  VkCommandBuffer cmd = slot.cmd;
+  VK_CHECK(vkResetCommandBuffer(cmd, 0));
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
+
+  VkDeviceSize offset = 0;
+  auto bind_geometry = [&](VkPipeline pipeline) {
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines.layout(), 0, 1,
+                            &slot.set, 0, nullptr);
+    vkCmdBindVertexBuffers(cmd, 0, 1, &vertices.buffer, &offset);
+    vkCmdBindIndexBuffer(cmd, indices.buffer, 0, VK_INDEX_TYPE_UINT32);
+  };
+  auto draw_all = [&]() {
+    for (const DrawList::Group& group : draw_list.groups) {
+      const ShapeRange& range = shapes[group.shape];
+      if (range.index_count == 0) continue;
+      vkCmdDrawIndexed(cmd, range.index_count, group.count, range.first_index, 0,
+                       group.first_instance);
+    }
+  };
+  auto set_viewport = [&](uint32_t width, uint32_t height) {
+    VkViewport viewport{0, 0, static_cast<float>(width), static_cast<float>(height), 0, 1};
+    VkRect2D scissor{{0, 0}, {width, height}};
+    vkCmdSetViewport(cmd, 0, 1, &viewport);
+    vkCmdSetScissor(cmd, 0, 1, &scissor);
+  };
+
+  if (shadow_light >= 0) {
+    float view_projection[16], shadow_matrix[16];
+    ShadowMatrices(m, d, shadow_light, view_projection, shadow_matrix);
+    VkClearValue clear{};
+    clear.depthStencil = {1.0f, 0};
+    VkRenderPassBeginInfo pass{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+    pass.renderPass = pipelines.shadow_pass();
+    pass.framebuffer = shadow_framebuffer;
+    pass.renderArea = {{0, 0}, {kShadowMapSize, kShadowMapSize}};
+    pass.clearValueCount = 1;
+    pass.pClearValues = &clear;
+    vkCmdBeginRenderPass(cmd, &pass, VK_SUBPASS_CONTENTS_INLINE);
+    bind_geometry(pipelines.shadow_pipeline());
+    set_viewport(kShadowMapSize, kShadowMapSize);
+    vkCmdPushConstants(cmd, pipelines.layout(),
+                       VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
+                       sizeof view_projection, view_projection);
+    draw_all();
+    vkCmdEndRenderPass(cmd);
+  }
+
+  const ScenePass& scene = pipelines.Scene(modalities);
+  for (auto& target_ptr : cameras) {
+    CameraTarget& target = *target_ptr;
+    const CameraIntrinsics& k = target.map.canvas;
+    std::array<double, 3> position = target.camera.position;
+    std::array<double, 9> rotation = target.camera.rotation;
+    if (target.camera.mj_camera >= 0) PoseFromMjCamera(d, target.camera.mj_camera, position, rotation);
+    CameraPush push{};
+    ViewMatrix(position, rotation, push.view);
+    push.projection[0] = static_cast<float>(2 * k.fx / k.width);
+    push.projection[1] = static_cast<float>(2 * k.fy / k.height);
+    push.projection[2] = static_cast<float>(2 * (k.cx + 0.5) / k.width - 1);
+    push.projection[3] = static_cast<float>(2 * (k.cy + 0.5) / k.height - 1);
+    for (int i = 0; i < 3; ++i) push.position[i] = static_cast<float>(position[i]);
+    push.position[3] = kNearPlane;
+
+    std::vector<VkClearValue> clears;
+    for (const Attachment& a : kAttachments) {
+      if (!(modalities & a.modality)) continue;
+      VkClearValue c{};
+      if (a.modality == kRgb) std::memcpy(c.color.float32, kBackground, sizeof kBackground);
+      clears.push_back(c);  // depth 0 = no surface, id 0 = background, normal 0
+    }
+    VkClearValue depth_clear{};
+    depth_clear.depthStencil = {0.0f, 0};  // reversed Z: 0 is infinitely far
+    clears.push_back(depth_clear);
+
+    const uint32_t width = static_cast<uint32_t>(k.width), height = static_cast<uint32_t>(k.height);
+    VkRenderPassBeginInfo pass{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+    pass.renderPass = scene.render_pass;
+    pass.framebuffer = Framebuffer(target, modalities);
+    pass.renderArea = {{0, 0}, {width, height}};
+    pass.clearValueCount = static_cast<uint32_t>(clears.size());
+    pass.pClearValues = clears.data();
+    vkCmdBeginRenderPass(cmd, &pass, VK_SUBPASS_CONTENTS_INLINE);
+    bind_geometry(scene.pipeline);
+    set_viewport(width, height);
+    vkCmdPushConstants(cmd, pipelines.layout(),
+                       VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof push,
+                       &push);
+    draw_all();
+    vkCmdEndRenderPass(cmd);
+
+    for (size_t i = 0; i < kAttachments.size(); ++i) {
+      if (!(modalities & kAttachments[i].modality)) continue;
+      VkBufferImageCopy region{};
+      region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+      region.imageExtent = {width, height, 1};
+      vkCmdCopyImageToBuffer(cmd, target.color[i].image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                             target.staging[slot_index][i].buffer, 1, &region);
+    }
+  }
+  // The host reads the staging buffers after the fence.
+  VkMemoryBarrier to_host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  to_host.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+  to_host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
+                       &to_host, 0, nullptr, 0, nullptr);
+  VK_CHECK(vkEndCommandBuffer(cmd));
+}
+
+CameraFrame Renderer::Impl::Read(CameraTarget& target, int slot_index, const Slot& slot) {
+  const CameraIntrinsics& canvas = target.map.canvas;
+  const size_t canvas_pixels = static_cast<size_t>(canvas.width) * canvas.height;
+  const bool remap = !target.map.map_x.empty();
+  CameraFrame frame;
+  frame.camera = target.camera.name;
+  frame.intrinsics = target.camera.intrinsics;
+  frame.width = target.camera.intrinsics.width;
+  frame.height = target.camera.intrinsics.height;
+  frame.time = slot.time;
+  const size_t pixels = frame.pixels();
+  const auto& staging = target.staging[slot_index];
+
+  // Canvas images in the frame's formats, then (with distortion) resampled into the frame.
+  const auto readback_start = Clock::now();
+  std::vector<uint8_t> rgb;
+  std::vector<float> depth, normal;
+  std::vector<uint16_t> instance, semantic;
+  if (slot.modalities & kRgb) {
+    rgb.resize(3 * canvas_pixels);
+    const uint8_t* src = static_cast<const uint8_t*>(staging[0].mapped);
+    for (size_t i = 0; i < canvas_pixels; ++i)
+      for (int c = 0; c < 3; ++c) rgb[3 * i + c] = src[4 * i + c];
+  }
+  if (slot.modalities & kDepth) {
+    depth.resize(canvas_pixels);
+    std::memcpy(depth.data(), staging[1].mapped, canvas_pixels * sizeof(float));
+  }
+  if (slot.modalities & kLabels) {
+    instance.resize(canvas_pixels);
+    semantic.resize(canvas_pixels);
+    const uint32_t* src = static_cast<const uint32_t*>(staging[2].mapped);
+    for (size_t i = 0; i < canvas_pixels; ++i) {
+      instance[i] = static_cast<uint16_t>(src[i] & 0xFFFF);
+      semantic[i] = static_cast<uint16_t>(src[i] >> 16);
+    }
+  }
+  if (slot.modalities & kNormal) {
+    normal.resize(3 * canvas_pixels);
+    const int8_t* src = static_cast<const int8_t*>(staging[3].mapped);
+    for (size_t i = 0; i < canvas_pixels; ++i) {
+      float n[3], len2 = 0;
+      for (int c = 0; c < 3; ++c) {
+        n[c] = std::max(src[4 * i + c] / 127.0f, -1.0f);
+        len2 += n[c] * n[c];
+      }
+      const float inv = len2 > 0 ? 1 / std::sqrt(len2) : 0;
+      for (int c = 0; c < 3; ++c) normal[3 * i + c] = n[c] * inv;
+    }
+  }
+  const auto remap_start = Clock::now();
+  times.readback += Ms(remap_start - readback_start);
+
+  if (!remap) {
+    frame.rgb = std::move(rgb);
+    frame.depth = std::move(depth);
+    frame.instance = std::move(instance);
+    frame.semantic = std::move(semantic);
+    frame.normal = std::move(normal);
+  } else {
+    if (!rgb.empty()) {
+      frame.rgb.resize(3 * pixels);
+      RemapBilinearRgb8(target.map, rgb.data(), frame.rgb.data());
+    }
+    if (!depth.empty()) {
+      frame.depth.resize(pixels);
+      RemapNearest(target.map, depth.data(), frame.depth.data(), sizeof(float));
+    }
+    if (!instance.empty()) {
+      frame.instance.resize(pixels);
+      frame.semantic.resize(pixels);
+      RemapNearest(target.map, instance.data(), frame.instance.data(), sizeof(uint16_t));
+      RemapNearest(target.map, semantic.data(), frame.semantic.data(), sizeof(uint16_t));
+    }
+    if (!normal.empty()) {
+      frame.normal.resize(3 * pixels);
+      RemapNearest(target.map, normal.data(), frame.normal.data(), 3 * sizeof(float));
+    }
+  }
+  ApplyCameraNoise(target.camera.noise, options.seed, StreamId(target.camera.name),
+                   slot.frame_index, frame);
+  times.remap += Ms(Clock::now() - remap_start);
+  return frame;
+}
+
+void Renderer::Impl::DestroyCamera(CameraTarget& target) {
+  for (auto& [mask, fb] : target.framebuffers) vkDestroyFramebuffer(context.device(), fb, nullptr);
+  for (Image& image : target.color) DestroyImage(context, image);
+  DestroyImage(context, target.depth_buffer);
+  for (auto& slot : target.staging)
+    for (Buffer& buffer : slot) DestroyBuffer(context, buffer);
+}
+
+// ---- public API ---------------------------------------------------------------------------------
+
+RenderCamera CameraFromModel(const mjModel* m, int camera, int width, int height) {
+  RenderCamera c;
+  c.mj_camera = camera;
+  if (camera >= 0) {
+    TWIN_DEMAND(camera < m->ncam);
+    const char* name = mj_id2name(m, mjOBJ_CAMERA, camera);
+    c.name = name && *name ? name : "camera" + std::to_string(camera);
+    c.intrinsics = IntrinsicsFromFovy(width, height, m->cam_fovy[camera]);
+    return c;
+  }
+  // MuJoCo's default free camera: looking at the model's centre from 1.5 extents away, at the
+  // azimuth and elevation of the model's <visual><global>.
+  c.name = "free";
+  c.intrinsics = IntrinsicsFromFovy(width, height, m->vis.global.fovy);
+  const double az = m->vis.global.azimuth * M_PI / 180, el = m->vis.global.elevation * M_PI / 180;
+  const double forward[3] = {std::cos(el) * std::cos(az), std::cos(el) * std::sin(az),
+                             std::sin(el)};
+  const double distance = 1.5 * m->stat.extent;
+  for (int i = 0; i < 3; ++i) c.position[i] = m->stat.center[i] - distance * forward[i];
+  // right = forward x up, down = forward x right (world z is up).
+  double right[3] = {forward[1], -forward[0], 0};
+  const double rn = std::hypot(right[0], right[1]);
+  for (double& x : right) x /= rn;
+  const double down[3] = {forward[1] * right[2] - forward[2] * right[1],
+                          forward[2] * right[0] - forward[0] * right[2],
+                          forward[0] * right[1] - forward[1] * right[0]};
+  for (int i = 0; i < 3; ++i) {
+    c.rotation[3 * i + 0] = right[i];
+    c.rotation[3 * i + 1] = down[i];
+    c.rotation[3 * i + 2] = forward[i];
+  }
+  return c;
+}
+
+Renderer::Renderer(Context& context, const mjModel* m, SceneLabels labels, RendererOptions options)
+    : impl_(std::make_unique<Impl>(context, m, std::move(labels), options)) {
+  TWIN_DEMAND(static_cast<int>(impl_->labels.geom_instance.size()) == m->ngeom);
+  impl_->UploadScene();
+  impl_->MakeSlots();
+}
+
+Renderer::~Renderer() {
+  Impl& r = *impl_;
+  VkDevice device = r.context.device();
+  vkDeviceWaitIdle(device);
+  for (auto& target : r.cameras) r.DestroyCamera(*target);
+  for (Slot& slot : r.slots) {
+    DestroyBuffer(r.context, slot.instances);
+    DestroyBuffer(r.context, slot.frame);
+    vkDestroyFence(device, slot.fence, nullptr);
+    vkFreeCommandBuffers(device, r.context.command_pool(), 1, &slot.cmd);
+  }
+  vkDestroyDescriptorPool(device, r.descriptor_pool, nullptr);
+  if (r.shadow_framebuffer) vkDestroyFramebuffer(device, r.shadow_framebuffer, nullptr);
+  vkDestroySampler(device, r.texture_sampler, nullptr);
+  vkDestroySampler(device, r.shadow_sampler, nullptr);
+  DestroyImage(r.context, r.textures);
+  DestroyImage(r.context, r.shadow_map);
+  DestroyBuffer(r.context, r.vertices);
+  DestroyBuffer(r.context, r.indices);
+}
+
+int Renderer::AddCamera(const RenderCamera& camera) {
+  Impl& r = *impl_;
+  TWIN_DEMAND(r.in_flight == 0);
+  const int max_dimension = static_cast<int>(r.context.max_image_dimension());
+  ValidateIntrinsics(camera.intrinsics, camera.name, max_dimension);
+  auto target = std::make_unique<CameraTarget>();
+  target->camera = camera;
+  target->map = MakeDistortionMap(camera.intrinsics, max_dimension);
+  const uint32_t width = static_cast<uint32_t>(target->map.canvas.width);
+  const uint32_t height = static_cast<uint32_t>(target->map.canvas.height);
+  try {
+    for (size_t i = 0; i < kAttachments.size(); ++i) {
+      target->color[i] = CreateImage(
+          r.context, width, height, 1, kAttachments[i].format,
+          VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+          VK_IMAGE_ASPECT_COLOR_BIT);
+      for (auto& slot : target->staging)
+        slot[i] = CreateBuffer(r.context,
+                               static_cast<VkDeviceSize>(width) * height *
+                                   kAttachments[i].bytes_per_pixel,
+                               VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
+    }
+    target->depth_buffer =
+        CreateImage(r.context, width, height, 1, kDepthBufferFormat,
+                    VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT);
+  } catch (...) {
+    r.DestroyCamera(*target);
+    throw;
+  }
+  r.cameras.push_back(std::move(target));
+  return static_cast<int>(r.cameras.size()) - 1;
+}
+
+int Renderer::camera_count() const { return static_cast<int>(impl_->cameras.size()); }
+const RenderCamera& Renderer::camera(int index) const { return impl_->cameras.at(index)->camera; }
+
+void Renderer::SetCameraPose(int index, const std::array<double, 3>& position,
+                             const std::array<double, 9>& rotation) {
+  RenderCamera& camera = impl_->cameras.at(index)->camera;
+  camera.position = position;
+  camera.rotation = rotation;
+}
+
+void Renderer::Submit(const mjData* d, uint32_t modalities, uint64_t frame_index) {
+  Impl& r = *impl_;
+  TWIN_DEMAND(r.in_flight < kFramesInFlight);  // Collect() the oldest frame first
+  TWIN_DEMAND((modalities & kAllModalities) != 0);
+  const auto start = Clock::now();
+  const int index = r.next_slot;
+  Slot& slot = r.slots[index];
+  FillInstances(r.m, d, r.labels, r.draw_list, r.texture_layers,
+                static_cast<GpuInstance*>(slot.instances.mapped));
+  float view_projection[16], shadow_matrix[16] = {};
+  if (r.shadow_light >= 0) ShadowMatrices(r.m, d, r.shadow_light, view_projection, shadow_matrix);
+  FillFrame(r.m, d, r.shadow_light, shadow_matrix, *static_cast<GpuFrame*>(slot.frame.mapped));
+  r.Record(slot, index, d, modalities & kAllModalities);
+
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.commandBufferCount = 1;
+  submit.pCommandBuffers = &slot.cmd;
+  VK_CHECK(vkQueueSubmit(r.context.queue(), 1, &submit, slot.fence));
+  slot.busy = true;
+  slot.modalities = modalities & kAllModalities;
+  slot.frame_index = frame_index;
+  slot.time = d->time;
+  slot.submitted = Clock::now();
+  r.times.upload = Ms(slot.submitted - start);
+  r.next_slot = (r.next_slot + 1) % kFramesInFlight;
+  ++r.in_flight;
+}
+
+std::vector<CameraFrame> Renderer::Collect() {
+  Impl& r = *impl_;
+  TWIN_DEMAND(r.in_flight > 0);  // Submit() first
+  const int index = r.oldest_slot;
+  Slot& slot = r.slots[index];
+  VK_CHECK(vkWaitForFences(r.context.device(), 1, &slot.fence, VK_TRUE, UINT64_MAX));
+  VK_CHECK(vkResetFences(r.context.device(), 1, &slot.fence));
+  r.times.draw = Ms(Clock::now() - slot.submitted);
+  r.times.readback = r.times.remap = 0;
+  std::vector<CameraFrame> frames;
+  for (auto& target : r.cameras) frames.push_back(r.Read(*target, index, slot));
+  slot.busy = false;
+  r.oldest_slot = (r.oldest_slot + 1) % kFramesInFlight;
+  --r.in_flight;
+  return frames;
+}
+
+std::vector<CameraFrame> Renderer::Render(const mjData* d, uint32_t modalities,
+                                          uint64_t frame_index) {
+  Submit(d, modalities, frame_index);
+  return Collect();
+}
+
+int Renderer::in_flight() const { return impl_->in_flight; }
+const StageTimes& Renderer::stage_times() const { return impl_->times; }
+const SceneLabels& Renderer::labels() const { return impl_->labels; }
+Context& Renderer::context() { return impl_->context; }
+
+}  // namespace twin::render

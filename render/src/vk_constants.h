@@ -1,0 +1,44 @@
+// Tunables of the renderer, in one place, each with the reason for its value.
+#pragma once
+
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+
+namespace twin::render {
+
+// Frames in flight: the CPU reads frame k back while the device renders k + 1.
+inline constexpr int kFramesInFlight = 2;
+
+// Attachment formats of the one multi-target pass.
+inline constexpr VkFormat kColorFormat = VK_FORMAT_R8G8B8A8_SRGB;  // shaded in linear, stored sRGB
+inline constexpr VkFormat kDepthOutFormat = VK_FORMAT_R32_SFLOAT;  // metres along the optical axis
+inline constexpr VkFormat kIdFormat = VK_FORMAT_R32_UINT;          // instance | class << 16
+inline constexpr VkFormat kNormalFormat = VK_FORMAT_R8G8B8A8_SNORM;  // camera frame; PNGs are 8-bit
+// Reversed Z in a float buffer: precision stays nearly constant from 1 cm to kilometres.
+inline constexpr VkFormat kDepthBufferFormat = VK_FORMAT_D32_SFLOAT;
+
+// Near plane in metres. Reversed infinite projection: there is no far plane.
+inline constexpr float kNearPlane = 0.01f;
+
+// Shadow map of the main light: resolution and the slope-scaled bias that keeps acne away.
+inline constexpr uint32_t kShadowMapSize = 2048;
+inline constexpr float kShadowDepthBiasConstant = 1.5f;
+inline constexpr float kShadowDepthBiasSlope = 2.0f;
+
+// 2D textures are resampled into one array of this size per layer (no descriptor indexing
+// needed, so the same shaders run on every Vulkan 1.2 device).
+inline constexpr uint32_t kTextureSize = 512;
+
+// Lights the shader handles (MuJoCo's default limit of active lights in its own renderer is 8).
+inline constexpr int kMaxLights = 8;
+
+// Tessellation of the primitives: enough that a sphere's silhouette is within 0.1% of its radius
+// at 64 segments.
+inline constexpr int kSphereSlices = 48, kSphereStacks = 24;
+inline constexpr int kCylinderSlices = 48;
+
+// Geom groups MuJoCo shows by default (mjvOption.geomgroup): 0, 1, 2.
+inline constexpr int kVisibleGeomGroups = 3;
+
+}  // namespace twin::render
