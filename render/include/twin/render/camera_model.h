@@ -34,7 +34,8 @@ struct CameraNoise {
 CameraIntrinsics IntrinsicsFromFovy(int width, int height, double fovy_degrees);
 
 /// Throws twin::Error naming `camera` when the intrinsics are impossible: width/height < 1 or
-/// above `max_dimension`, fx or fy <= 0 or not finite, principal point outside the image.
+/// above `max_dimension`, fx or fy <= 0 or not finite, principal point outside the image, a
+/// distortion coefficient not finite. E.g. "camera 'overhead': fx must be > 0 (got -5)".
 void ValidateIntrinsics(const CameraIntrinsics& k, std::string_view camera, int max_dimension);
 
 bool HasDistortion(const CameraIntrinsics& k);
@@ -43,6 +44,7 @@ bool HasDistortion(const CameraIntrinsics& k);
 std::array<double, 2> Distort(const CameraIntrinsics& k, double x, double y);
 
 /// The inverse of Distort (Newton iterations); exact to ~1e-12 within the valid field of view.
+/// Beyond it (past the fold of a strong lens, where no ray is seen) the result is a best effort.
 std::array<double, 2> Undistort(const CameraIntrinsics& k, double xd, double yd);
 
 /// Pixel coordinates (u, v) of a point in the camera frame (Z > 0), distortion included: what
@@ -57,6 +59,7 @@ struct DistortionMap {
   CameraIntrinsics canvas;  ///< pinhole, no distortion: what to render
   int width = 0, height = 0;  ///< output (distorted) image size
   std::vector<float> map_x, map_y;  ///< per output pixel, row-major: source pixel coordinates
+                                    ///< on the canvas; -1 where no ray is seen (past the fold)
 };
 
 /// Builds the canvas and the map. The canvas is at most `max_dimension` pixels on a side (a
@@ -65,7 +68,8 @@ DistortionMap MakeDistortionMap(const CameraIntrinsics& k, int max_dimension);
 
 /// Resamples a canvas image into the distorted output image. Bilinear for RGB (8-bit, 3
 /// channels); nearest for everything that must not be blended (depth, ids, normals). Pixels whose
-/// source falls outside the canvas get 0.
+/// source falls outside the canvas, [-0.5, width - 0.5) x [-0.5, height - 0.5), get 0; within
+/// half a pixel of its edge bilinear repeats the edge pixel. An empty map (no distortion) copies.
 void RemapBilinearRgb8(const DistortionMap& map, const uint8_t* src, uint8_t* dst);
 void RemapNearest(const DistortionMap& map, const void* src, void* dst, int bytes_per_pixel);
 

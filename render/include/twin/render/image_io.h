@@ -22,7 +22,8 @@ void WritePng(const std::string& path, const Image& image);
 /// Encodes to PNG bytes in memory (what WritePng writes).
 std::vector<uint8_t> EncodePng(const Image& image);
 
-/// Reads an 8- or 16-bit gray/RGB/RGBA PNG; throws twin::Error naming the path on failure.
+/// Reads an 8- or 16-bit gray/RGB/RGBA PNG (palette and gray+alpha files come back as RGB(A),
+/// low bit depths as 8-bit); throws twin::Error naming the path on failure.
 Image ReadPng(const std::string& path);
 
 /// Depth (metres, 0 = none) as an RGB image with the turbo colour map between the nearest and
