@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <numbers>
 #include <optional>
 #include <sstream>
@@ -35,25 +36,40 @@ constexpr double kPickRadius = 0.1, kAtRest = 0.1, kSettleTime = 0.3;
 constexpr double kGripTimeout = 1.0;  // s for the cup to hold a carton
 constexpr double kDwell = 0.15;       // s to let a carried carton stop swinging before measuring
 constexpr double kReleaseWait = 0.4;  // s after vacuum off before the cup leaves
+// A carton lies near the pick point when it is this near in plan and at about the belt's height.
+constexpr double kNearRadius = 0.4, kUpright = 0.985;  // the latter: cos(10 deg), its z axis up
+// With a carton near the pick point but none ready there this long, the autopilot picks the near
+// one where it lies (upright, at rest and in reach) or reports the cell jammed.
+constexpr double kJamWait = 10.0;
+constexpr int kMaxAttempts = 3;  // grips in a row the cup fails before the cell counts as jammed
+// Between two inverse-kinematics points of a path (4 cm apart) no joint but the wrist's last may
+// turn more than this: a larger jump is a change of configuration (shoulder, elbow or wrist
+// flipping), which would sweep the arm through the cell.
+constexpr double kMaxJointJump = 45 * kPi / 180;
 
 // A tcp target in cylindrical coordinates about the arm's base axis, pointing down, its x axis at
 // world yaw `yaw`: moves between targets sweep around the arm instead of cutting past it.
+// `yaw` is taken modulo a half turn (the cup is square, a carton looks the same turned half round)
+// and StartNext picks the half turn that suits the wrist, unless `exact_yaw`: then only whole
+// turns are added (a carried carton is set down with the yaw its offset on the cup was worked
+// out for).
 struct Target {
   double r = 0, theta = 0, z = 0, yaw = 0;
+  bool exact_yaw = false;
 };
 
 double WrapToPi(double a) {
   return std::remainder(a, 2 * kPi);
 }
 
-// `angle` plus the multiple of pi that brings it nearest to `near` (a box looks the same turned
-// half a turn).
-double NearestHalfTurn(double angle, double near) {
-  return angle + kPi * std::round((near - angle) / kPi);
-}
-
 double YawOf(const mjtNum* xmat) {
   return std::atan2(xmat[3], xmat[0]);
+}
+
+std::string Seconds(double t) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", t);
+  return text;
 }
 
 std::string Fmt(double value) {
@@ -85,6 +101,7 @@ class Palletize : public Autopilot {
     kRelease,
     kRetreat,
     kFull,
+    kJammed,
     kFault
   };
 
@@ -99,6 +116,10 @@ class Palletize : public Autopilot {
   Vec3 ToPoint(const Target& t) const;
   Pose SlotPose(const mjData& data, size_t slot) const;  // bottom centre, yaw of the pallet
   std::optional<JointVector> Solve(const Target& t, const JointVector& seed) const;
+  // `yaw` plus the multiple of pi that keeps joint 6 within a quarter turn of the middle of its
+  // range at bearing `theta` (the cup is square and a carton looks the same turned half round).
+  double WristYaw(double yaw, double theta) const;
+  void CalibrateWrist();
 
   // Motion: segments run one after another; each ends at rest.
   void Queue(const Target& to, double speed);
@@ -106,6 +127,10 @@ class Palletize : public Autopilot {
   bool StartNext(const mjData& data);
 
   int CartonAtPick(const mjModel& model, const mjData& data) const;
+  int CartonNearPick(const mjData& data) const;
+  bool Upright(const mjData& data, int carton) const;
+  void Pick(const mjData& data, int carton, double now);
+  void Jam(const mjData& data, int carton, const std::string& why, double now);
   bool BeamBroken(const mjModel& model, const mjData& data) const;
   void Fault(const std::string& why);
   void Restart();
@@ -129,6 +154,9 @@ class Palletize : public Autopilot {
   double gap_ = 0.03, clearance_ = 0.05, release_height_ = 0.005;
   std::vector<Vec3> slots_;  // bottom centres in the pallet frame, in placing order
   int tcp_site_ = -1;
+  std::function<void(const std::string&)> log_;  // the world's log
+  // Tool yaw minus bearing that puts joint 6 in the middle of its range (see WristYaw).
+  double wrist_rel_ = 0;
 
   // State.
   Phase phase_ = Phase::kStart;
@@ -139,8 +167,12 @@ class Palletize : public Autopilot {
   size_t next_slot_ = 0;
   int carton_ = -1;        // index into cartons_ being handled
   double grip_delta_ = 0;  // carton yaw minus tcp yaw, measured when gripped
-  int missed_ = 0, dropped_ = 0;
-  std::string fault_;
+  int missed_ = 0, dropped_ = 0, retried_ = 0, jams_ = 0;
+  int attempts_ = 0;        // grips in a row that failed
+  double near_since_ = -1;  // since when a carton lies near the pick point but none is ready
+  int jam_carton_ = -1;     // the carton that jams the cell, and where it lay then
+  Vec3 jam_at_{};
+  std::string fault_, jam_;
 };
 
 Palletize::Palletize(SiteWorld& site, const scenes::AutopilotSpec& spec) : spec_(spec) {
@@ -264,7 +296,9 @@ Palletize::Palletize(SiteWorld& site, const scenes::AutopilotSpec& spec) : spec_
   ReadPattern();
   tcp_site_ = mj_name2id(world.model(), mjOBJ_SITE, gripper_->spec().tcp_site.c_str());
   TWIN_DEMAND(tcp_site_ >= 0);
+  log_ = world.log();
   CheckReach();
+  CalibrateWrist();
 }
 
 double Palletize::Number(const std::string& key, double fallback, double min, double max) const {
@@ -405,6 +439,32 @@ std::optional<JointVector> Palletize::Solve(const Target& t, const JointVector& 
                                     gripper_->spec().tcp_in_flange);
 }
 
+// With the tool pointing down, joint 6 turns against the tool's yaw relative to the arm's
+// bearing (joint 1 follows the bearing): q6 = c + s (yaw - theta), s = +-1. Every target's yaw is
+// picked from its half turns so that yaw - theta stays within a quarter turn of the value that
+// puts q6 mid-range; paths interpolate yaw and theta together, so joint 6 never winds up towards
+// its limit however many cycles the cell runs. (Choosing the half turn nearest the previous yaw
+// let it creep half a turn at a time until the inverse kinematics had to flip the whole arm.)
+void Palletize::CalibrateWrist() {
+  const JointVector& lower = arm_->spec().lower;
+  const JointVector& upper = arm_->spec().upper;
+  const double middle = 0.5 * (lower[5] + upper[5]);
+  JointVector seed = arm_->spec().home;
+  seed[5] = middle;
+  Target t = ToTarget({pick_[0], pick_[1], belt_top_ + carton_size_[2] + kApproachAbove}, 0);
+  t.yaw = t.theta;
+  const auto q0 = Solve(t, seed);
+  t.yaw += 0.1;
+  const auto q1 = q0 ? Solve(t, *q0) : std::nullopt;
+  if (!q0 || !q1) return;  // CheckReach has made sure that the pick point is in reach
+  const double s = (*q1)[5] > (*q0)[5] ? 1 : -1;
+  wrist_rel_ = (middle - (*q0)[5]) / s;
+}
+
+double Palletize::WristYaw(double yaw, double theta) const {
+  return theta + wrist_rel_ + std::remainder(yaw - theta - wrist_rel_, kPi);
+}
+
 void Palletize::Queue(const Target& to, double speed) {
   segments_.emplace_back(to, speed);
 }
@@ -412,11 +472,14 @@ void Palletize::Queue(const Target& to, double speed) {
 // Starts the next queued segment: inverse kinematics every few centimetres along it (in
 // cylindrical coordinates about the arm), timed by a smooth profile, followed as one spline.
 bool Palletize::StartNext(const mjData&) {
-  const auto [to, speed] = segments_.front();
+  auto [to, speed] = segments_.front();
   segments_.pop_front();
   Target from = commanded_;
   // The shorter way round.
   const double turn = WrapToPi(to.theta - from.theta);
+  const double wrist_yaw = WristYaw(to.yaw, from.theta + turn);
+  to.yaw =
+      to.exact_yaw ? to.yaw + 2 * kPi * std::round((wrist_yaw - to.yaw) / (2 * kPi)) : wrist_yaw;
   const double arc = std::hypot(to.r - from.r, 0.5 * (to.r + from.r) * turn, to.z - from.z);
   const int n = std::max(3, static_cast<int>(std::ceil(arc / kPathStep)));
   std::vector<JointVector> q;
@@ -431,6 +494,15 @@ bool Palletize::StartNext(const mjData&) {
       Fault("no inverse kinematics for the tcp at (" + Fmt(p[0]) + ", " + Fmt(p[1]) + ", " +
             Fmt(p[2]) + ")");
       return false;
+    }
+    for (int j = 0; j < 5; ++j) {
+      if (std::abs((*solution)[j] - seed[j]) > kMaxJointJump) {
+        const Vec3 p = ToPoint(t);
+        Fault("the path to the tcp at (" + Fmt(p[0]) + ", " + Fmt(p[1]) + ", " + Fmt(p[2]) +
+              ") would flip the arm (joint " + std::to_string(j + 1) + " jumps " +
+              Fmt(((*solution)[j] - seed[j]) * 180 / kPi) + " deg)");
+        return false;
+      }
     }
     q.push_back(*solution);
     seed = *solution;
@@ -493,11 +565,60 @@ int Palletize::CartonAtPick(const mjModel&, const mjData& data) const {
   return -1;
 }
 
+// The carton nearest the pick point that lies on the belt near it (not on the cup), or -1.
+int Palletize::CartonNearPick(const mjData& data) const {
+  int nearest = -1;
+  double best = kNearRadius;
+  for (size_t i = 0; i < cartons_.size(); ++i) {
+    const mjtNum* x = data.xpos + 3 * cartons_[i].body;
+    const double d = std::hypot(x[0] - pick_[0], x[1] - pick_[1]);
+    if (d > best || std::abs(x[2] - belt_top_) > 0.15) continue;
+    best = d;
+    nearest = static_cast<int>(i);
+  }
+  return nearest;
+}
+
+bool Palletize::Upright(const mjData& data, int carton) const {
+  return data.xmat[9 * cartons_[carton].body + 8] > kUpright;
+}
+
+// Stops the belt and goes down onto the top of `carton` where it lies, the vacuum on.
+void Palletize::Pick(const mjData& data, int carton, double now) {
+  carton_ = carton;
+  conveyors_->SetSpeed(conveyor_, 0);
+  const Carton& c = cartons_[carton_];
+  const mjtNum* x = data.xpos + 3 * c.body;
+  const mjtNum* r = data.xmat + 9 * c.body;
+  const Vec3 top{x[0] + r[2] * c.size[2], x[1] + r[5] * c.size[2], x[2] + r[8] * c.size[2]};
+  const double yaw = YawOf(r);
+  Queue(ToTarget({top[0], top[1], top[2] + kApproachAbove}, yaw), kCruise);
+  gripper_->SetVacuum(true);
+  Queue(ToTarget({top[0], top[1], top[2] + kGripAbove}, yaw), kCareful);
+  Enter(Phase::kGrip, now);
+}
+
+// The cell cannot go on by itself: the belt stops, the arm waits above the pick point, one line
+// goes to the log and the status says why. It goes on once the carton `carton` has been moved.
+void Palletize::Jam(const mjData& data, int carton, const std::string& why, double now) {
+  ++jams_;
+  jam_ = why;
+  jam_carton_ = carton;
+  for (int i = 0; i < 3; ++i) jam_at_[i] = data.xpos[3 * cartons_[carton].body + i];
+  attempts_ = 0;
+  near_since_ = -1;
+  conveyors_->SetSpeed(conveyor_, 0);
+  log_("autopilot palletize: jammed at t = " + Seconds(now) + " s: " + why +
+       "; the belt stays stopped until that carton is moved");
+  Enter(Phase::kJammed, now);
+}
+
 void Palletize::Fault(const std::string& why) {
   fault_ = why;
   phase_ = Phase::kFault;
   segments_.clear();
   arm_->Stop();
+  log_("autopilot palletize: stopped: " + why);
 }
 
 void Palletize::Enter(Phase phase, double time) {
@@ -512,8 +633,11 @@ void Palletize::Restart() {
   next_slot_ = 0;
   carton_ = -1;
   settle_start_ = -1;
-  missed_ = dropped_ = 0;
+  missed_ = dropped_ = retried_ = jams_ = attempts_ = 0;
+  near_since_ = -1;
   fault_.clear();
+  jam_.clear();
+  jam_carton_ = -1;
   gripper_->SetVacuum(false);
   arm_->SetPayload(0, {});
   conveyors_->SetSpeed(conveyor_, belt_speed_);
@@ -535,15 +659,15 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
 
   const double top_of_pick = belt_top_ + carton_size_[2];
   const double lift = belt_top_ + kStopHeight + clearance_ + carton_size_[2];
-  // Above the pick point, the cup turned to the nearest half turn of the belt's direction (the
-  // cup is square: any half turn will do).
-  const Target ready = ToTarget(
-      {pick_[0], pick_[1], top_of_pick + kApproachAbove},
-      NearestHalfTurn(std::atan2(pick_[1] - Base()[1], pick_[0] - Base()[0]), commanded_.yaw));
+  // Above the pick point, the cup square to the arm's bearing (StartNext picks the half turn).
+  Target ready = ToTarget({pick_[0], pick_[1], top_of_pick + kApproachAbove}, 0);
+  ready.yaw = WristYaw(ready.theta, ready.theta);
   switch (phase_) {
     case Phase::kStart: {
-      // From wherever the arm is, straight to the ready pose in joint space.
-      const auto q = Solve(ready, arm_->reference());
+      // From wherever the arm is, straight to the ready pose in joint space, joint 6 mid-range.
+      JointVector seed = arm_->reference();
+      seed[5] = 0.5 * (arm_->spec().lower[5] + arm_->spec().upper[5]);
+      const auto q = Solve(ready, seed);
       if (!q) return Fault("cannot reach the pick point");
       arm_->MoveTo(*q, 3.0);
       commanded_ = ready;
@@ -552,28 +676,44 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
     }
     case Phase::kWaitCarton: {
       const int carton = BeamBroken(model, data) ? CartonAtPick(model, data) : -1;
-      if (carton < 0) {
+      if (carton >= 0 && Upright(data, carton)) {
+        near_since_ = -1;
+        if (settle_start_ < 0) settle_start_ = now;
+        if (now - settle_start_ < kSettleTime) return;
         settle_start_ = -1;
+        return Pick(data, carton, now);
+      }
+      settle_start_ = -1;
+      // Nothing ready at the pick point. That is normal while the belt brings the next carton;
+      // with one lying near the pick point for long, it is stuck (pushed aside, tilted, caught).
+      const int near = CartonNearPick(data);
+      if (near < 0) {
+        near_since_ = -1;
         return;
       }
-      if (settle_start_ < 0) settle_start_ = now;
-      if (now - settle_start_ < kSettleTime) return;
-      settle_start_ = -1;
-      carton_ = carton;
-      conveyors_->SetSpeed(conveyor_, 0);
-      const Carton& c = cartons_[carton_];
-      const mjtNum* x = data.xpos + 3 * c.body;
-      const mjtNum* r = data.xmat + 9 * c.body;
-      const Vec3 top{x[0] + r[2] * c.size[2], x[1] + r[5] * c.size[2], x[2] + r[8] * c.size[2]};
-      const double yaw = NearestHalfTurn(YawOf(r), commanded_.yaw);
-      Queue(ToTarget({top[0], top[1], top[2] + kApproachAbove}, yaw), kCruise);
-      gripper_->SetVacuum(true);
-      Queue(ToTarget({top[0], top[1], top[2] + kGripAbove}, yaw), kCareful);
-      return Enter(Phase::kGrip, now);
+      if (near_since_ < 0) near_since_ = now;
+      if (now - near_since_ < kJamWait) return;
+      near_since_ = -1;
+      const mjtNum* x = data.xpos + 3 * cartons_[near].body;
+      const mjtNum* v = data.qvel + cartons_[near].qvel;
+      const std::string where = "a carton at (" + Fmt(x[0]) + ", " + Fmt(x[1]) + ", " + Fmt(x[2]) +
+                                "), " + Fmt(std::hypot(x[0] - pick_[0], x[1] - pick_[1])) +
+                                " m from the pick point";
+      if (!Upright(data, near)) {
+        const double tilt =
+            std::acos(std::clamp<double>(data.xmat[9 * cartons_[near].body + 8], -1, 1));
+        return Jam(data, near, where + ", lies tilted " + Fmt(tilt * 180 / kPi) + " deg", now);
+      }
+      if (std::hypot(v[0], v[1], v[2]) > kAtRest)
+        return Jam(data, near, where + ", does not come to rest", now);
+      // Upright and at rest where the belt cannot bring it on: pick it where it lies.
+      ++retried_;
+      return Pick(data, near, now);
     }
     case Phase::kGrip: {
       const Carton& c = cartons_[carton_];
       if (gripper_->HeldBody(model, data) == c.body) {
+        attempts_ = 0;
         const Vec3 tcp = gripper_->spec().tcp_in_flange.position;
         arm_->SetPayload(c.mass, {tcp[0], tcp[1], tcp[2] + c.size[2] / 2});
         grip_delta_ = YawOf(data.xmat + 9 * c.body) - YawOf(data.site_xmat + 9 * tcp_site_);
@@ -590,16 +730,27 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
         Queue(swing, kCruise);
         Target above = over;
         above.z = hover;
-        above.yaw = NearestHalfTurn(slot_yaw - grip_delta_, commanded_.yaw);
+        above.yaw = slot_yaw - grip_delta_;
         Queue(above, kCruise);
         return Enter(Phase::kCarry, now);
       }
       if (now - phase_start_ < kGripTimeout) return;
-      // Not held: let go, back up and wait for the next one.
+      // Not held: let go, back up and try again on where the carton lies now (kWaitCarton reads
+      // its pose afresh), or report the cell jammed after a few failures in a row.
       ++missed_;
+      ++attempts_;
       gripper_->SetVacuum(false);
-      conveyors_->SetSpeed(conveyor_, belt_speed_);
       Queue(ready, kCruise);
+      if (attempts_ >= kMaxAttempts) {
+        const mjtNum* x = data.xpos + 3 * c.body;
+        Jam(data, carton_,
+            "the cup failed " + std::to_string(attempts_) +
+                " times in a row to hold the carton at (" + Fmt(x[0]) + ", " + Fmt(x[1]) + ", " +
+                Fmt(x[2]) + ")",
+            now);
+        return;
+      }
+      conveyors_->SetSpeed(conveyor_, belt_speed_);
       return Enter(Phase::kRetreat, now);
     }
     case Phase::kCarry: {
@@ -624,14 +775,14 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
       const mjtNum* px = data.site_xpos + 3 * tcp_site_;
       const double tcp_yaw = YawOf(data.site_xmat + 9 * tcp_site_);
       const double delta = YawOf(data.xmat + 9 * c.body) - tcp_yaw;
-      const double yaw = NearestHalfTurn(slot_yaw - delta, tcp_yaw);
+      const double yaw = WristYaw(slot_yaw - delta, commanded_.theta);
       const double turn = yaw - tcp_yaw;
       const double ox = cx[0] - px[0], oy = cx[1] - px[1];
       const Vec3 tcp{slot.position[0] - (std::cos(turn) * ox - std::sin(turn) * oy),
                      slot.position[1] - (std::sin(turn) * ox + std::cos(turn) * oy),
                      slot.position[2] + release_height_ + (px[2] - cx[2])};
-      // The same yaw, whole turns added so that the tool turns the short way from where it is.
-      Target place = ToTarget(tcp, yaw + 2 * kPi * std::round((commanded_.yaw - yaw) / (2 * kPi)));
+      Target place = ToTarget(tcp, yaw);
+      place.exact_yaw = true;
       // Squared above the slot first, then straight down into it.
       Target above = place;
       above.z = commanded_.z;
@@ -666,6 +817,16 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
       }
       return Enter(Phase::kWaitCarton, now);
     }
+    case Phase::kJammed: {
+      // Someone has cleared the jam once the carton that caused it has been moved.
+      const mjtNum* x = data.xpos + 3 * cartons_[jam_carton_].body;
+      if (std::hypot(x[0] - jam_at_[0], x[1] - jam_at_[1], x[2] - jam_at_[2]) < 0.05) return;
+      log_("autopilot palletize: jam cleared at t = " + Seconds(now) + " s, going on");
+      jam_.clear();
+      carton_ = -1;
+      conveyors_->SetSpeed(conveyor_, belt_speed_);
+      return Enter(Phase::kWaitCarton, now);
+    }
     case Phase::kFull:
     case Phase::kFault: return;
   }
@@ -680,6 +841,9 @@ std::string Palletize::Status() const {
   if (phase_ == Phase::kFull) text += "; pallet full, conveyor stopped";
   if (missed_ > 0) text += "; " + std::to_string(missed_) + " picks missed";
   if (dropped_ > 0) text += "; " + std::to_string(dropped_) + " cartons dropped";
+  if (retried_ > 0) text += "; " + std::to_string(retried_) + " picked off the pick point";
+  if (jams_ > 0) text += "; " + std::to_string(jams_) + " jams";
+  if (phase_ == Phase::kJammed) text += "; jammed: " + jam_;
   if (phase_ == Phase::kFault) text += "; stopped: " + fault_;
   return text;
 }

@@ -77,6 +77,9 @@ class World {
   int64_t step_count() const { return step_; }
   uint64_t seed() const { return options_.seed; }
   const std::string& name() const { return name_; }
+  /// Where lines for a person go (WorldOptions::log; stderr by default): behaviours and
+  /// autopilots keep a copy to report what a step hook cannot return, e.g. a jammed cell.
+  const std::function<void(const std::string&)>& log() const { return options_.log; }
 
   const mjModel* model() const { return model_; }
   const mjData* data() const { return data_; }
