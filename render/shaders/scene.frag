@@ -15,15 +15,16 @@ struct Light {
 
 layout(std140, set = 0, binding = 0) uniform Frame {
   mat4 shadow_matrix;  // world -> shadow map [0,1]^2 x depth
-  vec4 counts;         // x: lights, y: 1 = shadow map valid, z: headlight on
+  vec4 counts;         // x: lights, y: 1 = shadow map valid, z: headlight on, w: shadow map size
   vec4 headlight_ambient;
   vec4 headlight_diffuse;
   vec4 headlight_specular;
   Light lights[kMaxLights];
 } frame;
 
-layout(set = 0, binding = 2) uniform sampler2DArray textures;
-layout(set = 0, binding = 3) uniform sampler2DShadow shadow_map;
+layout(set = 0, binding = 3) uniform sampler2DArray textures;
+// Depth from the main light, in a colour image (see shadow.frag); compared here.
+layout(set = 0, binding = 2) uniform sampler2D shadow_map;
 
 layout(push_constant) uniform Camera {
   mat4 view;
@@ -36,24 +37,30 @@ layout(location = 1) in vec3 in_world_normal;
 layout(location = 2) in vec3 in_camera;
 layout(location = 3) in vec2 in_uv;
 layout(location = 4) flat in uint in_instance;
+layout(location = 5) in vec4 in_shadow;
 
 layout(location = 0) out vec4 out_color;
 layout(location = 1) out float out_depth;
 layout(location = 2) out uint out_ids;
 layout(location = 3) out vec4 out_normal;
 
-float Shadow(vec3 world) {
+// The shadow coordinates come interpolated from the vertex shader: computing them here from the
+// uniform matrix makes llvmpipe (Mesa 22.3) leak memory on every frame.
+float Shadow() {
   if (frame.counts.y < 0.5) return 1.0;
-  vec4 s = frame.shadow_matrix * vec4(world, 1.0);
-  s.xyz /= s.w;
+  vec3 s = in_shadow.xyz / in_shadow.w;
   if (s.x <= 0.0 || s.x >= 1.0 || s.y <= 0.0 || s.y >= 1.0 || s.z >= 1.0) return 1.0;
-  // 2x2 percentage-closer filtering on top of the hardware's bilinear compare.
-  vec2 texel = 1.0 / vec2(textureSize(shadow_map, 0));
-  float lit = 0.0;
-  for (int i = 0; i < 2; ++i)
-    for (int j = 0; j < 2; ++j)
-      lit += texture(shadow_map, vec3(s.xy + (vec2(i, j) - 0.5) * texel, s.z));
-  return lit * 0.25;
+  // Percentage-closer filtering: the four nearest texels lit or not, weighted bilinearly.
+  vec2 size = vec2(frame.counts.w);
+  vec2 texel = s.xy * size - 0.5;
+  vec2 base = floor(texel);
+  vec2 f = texel - base;
+  vec2 c0 = (base + 0.5) / size, c1 = (base + 1.5) / size;
+  float lit00 = step(s.z, texture(shadow_map, c0).r);
+  float lit10 = step(s.z, texture(shadow_map, vec2(c1.x, c0.y)).r);
+  float lit01 = step(s.z, texture(shadow_map, vec2(c0.x, c1.y)).r);
+  float lit11 = step(s.z, texture(shadow_map, c1).r);
+  return mix(mix(lit00, lit10, f.x), mix(lit01, lit11, f.x), f.y);
 }
 
 // Lambert diffuse plus energy-normalized Blinn-Phong specular.
@@ -84,6 +91,7 @@ void main() {
              Shade(albedo, n, to_eye, to_eye, frame.headlight_diffuse.rgb,
                    frame.headlight_specular.rgb, spec_strength, shininess);
   }
+  float main_shadow = Shadow();
   for (int i = 0; i < int(frame.counts.x); ++i) {
     Light light = frame.lights[i];
     vec3 to_light;
@@ -102,7 +110,7 @@ void main() {
         else falloff *= pow(max(cos_angle, 0.0), light.diffuse.w);
       }
     }
-    float shadow = light.ambient.w > 0.5 ? Shadow(in_world) : 1.0;
+    float shadow = light.ambient.w > 0.5 ? main_shadow : 1.0;
     color += albedo * light.ambient.rgb +
              falloff * shadow *
                  Shade(albedo, n, to_eye, to_light, light.diffuse.rgb, light.specular.rgb,

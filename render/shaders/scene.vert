@@ -14,11 +14,15 @@ layout(push_constant) uniform Camera {
   vec4 position;    // camera position in world; w: near plane
 } camera;
 
+// Only the shadow matrix of the frame uniform (its layout is declared in full in scene.frag).
+layout(std140, set = 0, binding = 0) uniform Frame { mat4 shadow_matrix; } frame;
+
 layout(location = 0) out vec3 out_world;
 layout(location = 1) out vec3 out_world_normal;
 layout(location = 2) out vec3 out_camera;
 layout(location = 3) out vec2 out_uv;
 layout(location = 4) flat out uint out_instance;
+layout(location = 5) out vec4 out_shadow;  // position in the main light's shadow map
 
 void main() {
   Instance inst = instances[gl_InstanceIndex];
@@ -37,6 +41,7 @@ void main() {
     out_uv = in_uv * inst.uv.xy;
   }
   out_instance = gl_InstanceIndex;
+  out_shadow = frame.shadow_matrix * vec4(world, 1.0);
 
   // Pinhole projection with the principal point anywhere, reversed infinite depth: z_ndc =
   // near / z, so depth 1 is the near plane and 0 is infinitely far.

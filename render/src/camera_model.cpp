@@ -17,7 +17,8 @@ namespace {
 // Shortest text that reads back as the same number ("-5", "0.25", "700", "inf", "nan").
 std::string Num(double value) {
   char text[64];
-  const auto result = std::to_chars(text, text + sizeof(text), value);
+  // Shortest round-trip digits, never an exponent: "700", not "7e+02".
+  const auto result = std::to_chars(text, text + sizeof(text), value, std::chars_format::fixed);
   return std::string(text, result.ptr);
 }
 

@@ -96,7 +96,8 @@ std::vector<DeviceInfo> Context::ListDevices() {
   VkInstance instance = CreateInstance(false);
   std::vector<DeviceInfo> infos;
   const auto devices = PhysicalDevices(instance);
-  for (size_t i = 0; i < devices.size(); ++i) infos.push_back(twin::render::Describe(devices[i], i));
+  for (size_t i = 0; i < devices.size(); ++i)
+    infos.push_back(twin::render::Describe(devices[i], i));
   vkDestroyInstance(instance, nullptr);
   return infos;
 }
@@ -112,7 +113,8 @@ Context::Context(const ContextOptions& options) {
     if (validation_) {
       auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
           vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
-      VkDebugUtilsMessengerCreateInfoEXT info{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+      VkDebugUtilsMessengerCreateInfoEXT info{
+          VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
       info.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
                              VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
       info.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
@@ -138,8 +140,8 @@ Context::Context(const ContextOptions& options) {
           chosen = static_cast<int>(i);
       }
       if (chosen < 0)
-        throw Error("--device " + options.device + ": no such Vulkan device; this machine has:" +
-                    names);
+        throw Error("--device " + options.device +
+                    ": no such Vulkan device; this machine has:" + names);
     } else {
       int best = 1 << 30;
       for (size_t i = 0; i < devices.size(); ++i) {
@@ -168,7 +170,8 @@ Context::Context(const ContextOptions& options) {
         break;
       }
     if (queue_family_ == family_count)
-      throw Error("Vulkan device '" + info_.name + "' has no graphics queue; pick another with --device");
+      throw Error("Vulkan device '" + info_.name +
+                  "' has no graphics queue; pick another with --device");
 
     const float priority = 1.0f;
     VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -191,7 +194,9 @@ Context::Context(const ContextOptions& options) {
   }
 }
 
-Context::~Context() { Release(); }
+Context::~Context() {
+  Release();
+}
 
 void Context::Release() {
   if (device_) {

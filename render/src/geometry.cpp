@@ -50,8 +50,10 @@ ShapeRange Box(Builder& b) {
         n[axis] = static_cast<float>(sign);
         corner[k] = b.Add(p[0], p[1], p[2], n[0], n[1], n[2], (us[k] + 1) / 2, (vs[k] + 1) / 2);
       }
-      if (sign > 0) b.Quad(corner[0], corner[1], corner[2], corner[3]);
-      else b.Quad(corner[0], corner[3], corner[2], corner[1]);
+      if (sign > 0)
+        b.Quad(corner[0], corner[1], corner[2], corner[3]);
+      else
+        b.Quad(corner[0], corner[3], corner[2], corner[1]);
     }
   return b.End();
 }
@@ -75,8 +77,7 @@ ShapeRange Sphere(Builder& b, bool capsule) {
                           static_cast<float>(stack) / stacks, cap));
     }
     if (!previous.empty())
-      for (int s = 0; s < slices; ++s)
-        b.Quad(previous[s], ids[s], ids[s + 1], previous[s + 1]);
+      for (int s = 0; s < slices; ++s) b.Quad(previous[s], ids[s], ids[s + 1], previous[s + 1]);
     previous = ids;
   };
   for (int stack = 0; stack <= stacks; ++stack) {
@@ -113,8 +114,10 @@ ShapeRange Cylinder(Builder& b) {
       rim.push_back(b.Add(x, y, z, 0, 0, z, (x + 1) / 2, (y + 1) / 2));
     }
     for (int s = 0; s < slices; ++s) {
-      if (sign > 0) b.Triangle(centre, rim[s], rim[s + 1]);
-      else b.Triangle(centre, rim[s + 1], rim[s]);
+      if (sign > 0)
+        b.Triangle(centre, rim[s], rim[s + 1]);
+      else
+        b.Triangle(centre, rim[s + 1], rim[s]);
     }
   }
   return b.End();

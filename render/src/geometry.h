@@ -23,8 +23,14 @@ struct ShapeRange {
 };
 
 /// Shape keys: the primitives first, then one per mesh.
-enum ShapeKey : int { kShapeBox, kShapeSphere, kShapeCylinder, kShapeCapsule, kShapePlane,
-                      kShapeFirstMesh };
+enum ShapeKey : int {
+  kShapeBox,
+  kShapeSphere,
+  kShapeCylinder,
+  kShapeCapsule,
+  kShapePlane,
+  kShapeFirstMesh
+};
 
 struct Geometry {
   std::vector<Vertex> vertices;

@@ -8,6 +8,7 @@
 #include "geometry.h"
 #include "scene_frag.h"
 #include "scene_vert.h"
+#include "shadow_frag.h"
 #include "shadow_vert.h"
 #include "vk_check.h"
 #include "vk_constants.h"
@@ -75,11 +76,6 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
   raster.cullMode = VK_CULL_MODE_NONE;
   raster.frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE;
   raster.lineWidth = 1.0f;
-  if (shadow) {
-    raster.depthBiasEnable = VK_TRUE;
-    raster.depthBiasConstantFactor = kShadowDepthBiasConstant;
-    raster.depthBiasSlopeFactor = kShadowDepthBiasSlope;
-  }
   VkPipelineMultisampleStateCreateInfo multisample{
       VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
   multisample.rasterizationSamples = VK_SAMPLE_COUNT_1_BIT;
@@ -93,8 +89,9 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
 
   std::array<VkPipelineColorBlendAttachmentState, 4> blend{};
   for (auto& b : blend) b.colorWriteMask = 0xF;
-  VkPipelineColorBlendStateCreateInfo color{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
-  color.attachmentCount = shadow ? 0 : static_cast<uint32_t>(blend.size());
+  VkPipelineColorBlendStateCreateInfo color{
+      VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
+  color.attachmentCount = shadow ? 1 : static_cast<uint32_t>(blend.size());
   color.pAttachments = blend.data();
 
   const VkDynamicState dynamic_states[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
@@ -116,8 +113,8 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
   info.layout = layout;
   info.renderPass = pass;
   VkPipeline pipeline;
-  VK_CHECK(vkCreateGraphicsPipelines(context.device(), VK_NULL_HANDLE, 1, &info, nullptr,
-                                     &pipeline));
+  VK_CHECK(
+      vkCreateGraphicsPipelines(context.device(), VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));
   return pipeline;
 }
 
@@ -126,7 +123,8 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
 Pipelines::Pipelines(Context& context) : context_(context) {
   VkDevice device = context.device();
   const VkDescriptorSetLayoutBinding bindings[] = {
-      {0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, nullptr},
+      {0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1,
+       VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, nullptr},
       {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1,
        VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, nullptr},
       {2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, nullptr},
@@ -149,37 +147,56 @@ Pipelines::Pipelines(Context& context) : context_(context) {
   scene_vert_ = MakeModule(context, k_scene_vert_spv, sizeof k_scene_vert_spv);
   scene_frag_ = MakeModule(context, k_scene_frag_spv, sizeof k_scene_frag_spv);
   shadow_vert_ = MakeModule(context, k_shadow_vert_spv, sizeof k_shadow_vert_spv);
+  shadow_frag_ = MakeModule(context, k_shadow_frag_spv, sizeof k_shadow_frag_spv);
 
-  // Shadow pass: one depth attachment, left ready for sampling.
-  VkAttachmentDescription attachment{};
-  attachment.format = kDepthBufferFormat;
-  attachment.samples = VK_SAMPLE_COUNT_1_BIT;
-  attachment.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-  attachment.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-  attachment.stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
-  attachment.stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-  attachment.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-  attachment.finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_READ_ONLY_OPTIMAL;
-  VkAttachmentReference depth_ref{0, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
+  // Shadow pass: light-space depth into a colour image left ready for sampling, with a depth
+  // buffer for the depth test.
+  VkAttachmentDescription attachments[2] = {};
+  attachments[0].format = kShadowFormat;
+  attachments[0].samples = VK_SAMPLE_COUNT_1_BIT;
+  attachments[0].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+  attachments[0].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+  attachments[0].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+  attachments[0].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+  attachments[0].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+  attachments[0].finalLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+  attachments[1] = attachments[0];
+  attachments[1].format = kDepthBufferFormat;
+  attachments[1].storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+  attachments[1].finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
+  VkAttachmentReference color_ref{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+  VkAttachmentReference depth_ref{1, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
   VkSubpassDescription subpass{};
   subpass.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
+  subpass.colorAttachmentCount = 1;
+  subpass.pColorAttachments = &color_ref;
   subpass.pDepthStencilAttachment = &depth_ref;
+  // Before: the previous frame's scene passes must be done reading the map. After: they read it.
   VkSubpassDependency dependencies[2] = {};
-  dependencies[0] = {VK_SUBPASS_EXTERNAL, 0, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
-                     VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT, VK_ACCESS_SHADER_READ_BIT,
-                     VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT, 0};
-  dependencies[1] = {0, VK_SUBPASS_EXTERNAL, VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT,
+  dependencies[0] = {
+      VK_SUBPASS_EXTERNAL,
+      0,
+      VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+      VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT,
+      VK_ACCESS_SHADER_READ_BIT,
+      VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
+      0};
+  dependencies[1] = {0,
+                     VK_SUBPASS_EXTERNAL,
+                     VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
                      VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
-                     VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT, 0};
+                     VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+                     VK_ACCESS_SHADER_READ_BIT,
+                     0};
   VkRenderPassCreateInfo pass_info{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
-  pass_info.attachmentCount = 1;
-  pass_info.pAttachments = &attachment;
+  pass_info.attachmentCount = 2;
+  pass_info.pAttachments = attachments;
   pass_info.subpassCount = 1;
   pass_info.pSubpasses = &subpass;
   pass_info.dependencyCount = 2;
   pass_info.pDependencies = dependencies;
   VK_CHECK(vkCreateRenderPass(device, &pass_info, nullptr, &shadow_pass_));
-  shadow_pipeline_ = MakePipeline(context, layout_, shadow_pass_, shadow_vert_, VK_NULL_HANDLE, true);
+  shadow_pipeline_ = MakePipeline(context, layout_, shadow_pass_, shadow_vert_, shadow_frag_, true);
 }
 
 const ScenePass& Pipelines::Scene(uint32_t modalities) {
@@ -225,16 +242,21 @@ const ScenePass& Pipelines::Scene(uint32_t modalities) {
   subpass.pDepthStencilAttachment = &depth_ref;
   // Before: the previous frame's copies out of these images must finish. After: copies read.
   VkSubpassDependency dependencies[2] = {};
-  dependencies[0] = {VK_SUBPASS_EXTERNAL, 0, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                     VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |
-                         VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT,
+  dependencies[0] = {
+      VK_SUBPASS_EXTERNAL,
+      0,
+      VK_PIPELINE_STAGE_TRANSFER_BIT,
+      VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT,
+      VK_ACCESS_TRANSFER_READ_BIT,
+      VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
+      0};
+  dependencies[1] = {0,
+                     VK_SUBPASS_EXTERNAL,
+                     VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                     VK_PIPELINE_STAGE_TRANSFER_BIT,
+                     VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
                      VK_ACCESS_TRANSFER_READ_BIT,
-                     VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT |
-                         VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
                      0};
-  dependencies[1] = {0, VK_SUBPASS_EXTERNAL, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
-                     VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
-                     VK_ACCESS_TRANSFER_READ_BIT, 0};
   VkRenderPassCreateInfo pass_info{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
   pass_info.attachmentCount = static_cast<uint32_t>(attachments.size());
   pass_info.pAttachments = attachments.data();
@@ -244,7 +266,8 @@ const ScenePass& Pipelines::Scene(uint32_t modalities) {
   pass_info.pDependencies = dependencies;
   ScenePass pass;
   VK_CHECK(vkCreateRenderPass(context_.device(), &pass_info, nullptr, &pass.render_pass));
-  pass.pipeline = MakePipeline(context_, layout_, pass.render_pass, scene_vert_, scene_frag_, false);
+  pass.pipeline =
+      MakePipeline(context_, layout_, pass.render_pass, scene_vert_, scene_frag_, false);
   return scene_[modalities] = pass;
 }
 
@@ -259,6 +282,7 @@ Pipelines::~Pipelines() {
   vkDestroyShaderModule(device, scene_vert_, nullptr);
   vkDestroyShaderModule(device, scene_frag_, nullptr);
   vkDestroyShaderModule(device, shadow_vert_, nullptr);
+  vkDestroyShaderModule(device, shadow_frag_, nullptr);
   vkDestroyPipelineLayout(device, layout_, nullptr);
   vkDestroyDescriptorSetLayout(device, set_layout_, nullptr);
 }

@@ -1,5 +1,5 @@
-// Render passes and graphics pipelines of the renderer: the shadow pass (depth only, from the
-// main light) and the scene pass, one variant per set of modalities (an attachment that is not
+// Render passes and graphics pipelines of the renderer: the shadow pass (light-space depth from
+// the main light) and the scene pass, one variant per set of modalities (an attachment that is not
 // wanted is VK_ATTACHMENT_UNUSED, so its writes cost no memory traffic).
 #pragma once
 
@@ -36,7 +36,7 @@ class Pipelines {
   VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
   VkPipelineLayout layout_ = VK_NULL_HANDLE;
   VkShaderModule scene_vert_ = VK_NULL_HANDLE, scene_frag_ = VK_NULL_HANDLE;
-  VkShaderModule shadow_vert_ = VK_NULL_HANDLE;
+  VkShaderModule shadow_vert_ = VK_NULL_HANDLE, shadow_frag_ = VK_NULL_HANDLE;
   VkRenderPass shadow_pass_ = VK_NULL_HANDLE;
   VkPipeline shadow_pipeline_ = VK_NULL_HANDLE;
   std::map<uint32_t, ScenePass> scene_;

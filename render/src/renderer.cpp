@@ -20,7 +20,9 @@ namespace twin::render {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 // Background of the colour image (linear): a neutral grey-blue "sky".
 constexpr float kBackground[4] = {0.12f, 0.14f, 0.17f, 1.0f};
@@ -40,7 +42,7 @@ constexpr std::array<Attachment, 4> kAttachments = {{
 // One camera's images on the device and where each slot reads them back to.
 struct CameraTarget {
   RenderCamera camera;
-  DistortionMap map;  ///< canvas = what is rendered
+  DistortionMap map;           ///< canvas = what is rendered
   std::array<Image, 4> color;  ///< by kAttachments index
   Image depth_buffer;
   std::map<uint32_t, VkFramebuffer> framebuffers;  ///< by modality set
@@ -71,15 +73,15 @@ struct Renderer::Impl {
   std::vector<int> texture_layers;
   Buffer vertices, indices;
   std::vector<ShapeRange> shapes;
-  Image textures, shadow_map;
+  Image textures, shadow_map, shadow_depth;
   VkSampler texture_sampler = VK_NULL_HANDLE, shadow_sampler = VK_NULL_HANDLE;
   VkFramebuffer shadow_framebuffer = VK_NULL_HANDLE;
   VkDescriptorPool descriptor_pool = VK_NULL_HANDLE;
   int shadow_light = -1;
   std::vector<std::unique_ptr<CameraTarget>> cameras;
   std::array<Slot, kFramesInFlight> slots;
-  int next_slot = 0;   // where the next Submit goes
-  int oldest_slot = 0; // what the next Collect returns
+  int next_slot = 0;    // where the next Submit goes
+  int oldest_slot = 0;  // what the next Collect returns
   int in_flight = 0;
   StageTimes times;
 
@@ -112,7 +114,7 @@ void Renderer::Impl::UploadScene() {
       static_cast<uint32_t>(texels.size() / (static_cast<size_t>(kTextureSize) * kTextureSize * 4));
   textures = CreateImage(context, kTextureSize, kTextureSize, layers, VK_FORMAT_R8G8B8A8_SRGB,
                          VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
-                         VK_IMAGE_ASPECT_COLOR_BIT);
+                         VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_VIEW_TYPE_2D_ARRAY);
   Buffer staging = CreateBuffer(context, texels.size(), VK_BUFFER_USAGE_TRANSFER_SRC_BIT, true);
   std::memcpy(staging.mapped, texels.data(), texels.size());
   context.SubmitAndWait([&](VkCommandBuffer cmd) {
@@ -135,28 +137,32 @@ void Renderer::Impl::UploadScene() {
   sampler.maxLod = 0;
   VK_CHECK(vkCreateSampler(context.device(), &sampler, nullptr, &texture_sampler));
 
-  // Shadow map: rendered each frame when a light casts shadows; a 1x1 lit map otherwise.
+  // Shadow map: rendered each frame when a light casts shadows; a 1x1 map otherwise (the shader
+  // then never reads it).
   shadow_light = options.shadows ? ShadowLight(m) : -1;
   const uint32_t shadow_size = shadow_light >= 0 ? kShadowMapSize : 1;
-  shadow_map = CreateImage(context, shadow_size, shadow_size, 1, kDepthBufferFormat,
-                           VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
-                           VK_IMAGE_ASPECT_DEPTH_BIT);
+  shadow_map = CreateImage(context, shadow_size, shadow_size, 1, kShadowFormat,
+                           VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
+                           VK_IMAGE_ASPECT_COLOR_BIT);
+  shadow_depth =
+      CreateImage(context, shadow_size, shadow_size, 1, kDepthBufferFormat,
+                  VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT);
   context.SubmitAndWait([&](VkCommandBuffer cmd) {
-    TransitionImage(cmd, shadow_map, VK_IMAGE_ASPECT_DEPTH_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
-                    VK_IMAGE_LAYOUT_DEPTH_STENCIL_READ_ONLY_OPTIMAL);
+    TransitionImage(cmd, shadow_map, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+                    VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
   });
-  VkSamplerCreateInfo compare{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
-  compare.magFilter = compare.minFilter = VK_FILTER_LINEAR;
-  compare.addressModeU = compare.addressModeV = compare.addressModeW =
+  // The shader compares depths itself and filters the four nearest texels: a nearest sampler.
+  VkSamplerCreateInfo nearest{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
+  nearest.magFilter = nearest.minFilter = VK_FILTER_NEAREST;
+  nearest.addressModeU = nearest.addressModeV = nearest.addressModeW =
       VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
-  compare.compareEnable = VK_TRUE;
-  compare.compareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
-  VK_CHECK(vkCreateSampler(context.device(), &compare, nullptr, &shadow_sampler));
+  VK_CHECK(vkCreateSampler(context.device(), &nearest, nullptr, &shadow_sampler));
   if (shadow_light >= 0) {
     VkFramebufferCreateInfo fb{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
     fb.renderPass = pipelines.shadow_pass();
-    fb.attachmentCount = 1;
-    fb.pAttachments = &shadow_map.view;
+    const VkImageView views[2] = {shadow_map.view, shadow_depth.view};
+    fb.attachmentCount = 2;
+    fb.pAttachments = views;
     fb.width = fb.height = shadow_size;
     fb.layers = 1;
     VK_CHECK(vkCreateFramebuffer(context.device(), &fb, nullptr, &shadow_framebuffer));
@@ -199,7 +205,7 @@ void Renderer::Impl::MakeSlots() {
     VkDescriptorImageInfo texture_info{texture_sampler, textures.view,
                                        VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
     VkDescriptorImageInfo shadow_info{shadow_sampler, shadow_map.view,
-                                      VK_IMAGE_LAYOUT_DEPTH_STENCIL_READ_ONLY_OPTIMAL};
+                                      VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
     VkWriteDescriptorSet writes[4] = {};
     for (int i = 0; i < 4; ++i) {
       writes[i].sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
@@ -212,9 +218,9 @@ void Renderer::Impl::MakeSlots() {
     writes[1].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
     writes[1].pBufferInfo = &instance_info;
     writes[2].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-    writes[2].pImageInfo = &texture_info;
+    writes[2].pImageInfo = &shadow_info;
     writes[3].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-    writes[3].pImageInfo = &shadow_info;
+    writes[3].pImageInfo = &texture_info;
     vkUpdateDescriptorSets(context.device(), 4, writes, 0, nullptr);
   }
 }
@@ -271,7 +277,7 @@ void PoseFromMjCamera(const mjData* d, int cam, std::array<double, 3>& p,
 
 void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities) {
   VkCommandBuffer cmd = slot.cmd;
-  VK_CHECK(vkResetCommandBuffer(cmd, 0));
+  VK_CHECK(vkResetCommandBuffer(cmd, VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT));
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
@@ -302,14 +308,15 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
   if (shadow_light >= 0) {
     float view_projection[16], shadow_matrix[16];
     ShadowMatrices(m, d, shadow_light, view_projection, shadow_matrix);
-    VkClearValue clear{};
-    clear.depthStencil = {1.0f, 0};
+    VkClearValue clear[2] = {};
+    clear[0].color.float32[0] = 1.0f;  // nothing there: farthest
+    clear[1].depthStencil = {1.0f, 0};
     VkRenderPassBeginInfo pass{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
     pass.renderPass = pipelines.shadow_pass();
     pass.framebuffer = shadow_framebuffer;
     pass.renderArea = {{0, 0}, {kShadowMapSize, kShadowMapSize}};
-    pass.clearValueCount = 1;
-    pass.pClearValues = &clear;
+    pass.clearValueCount = 2;
+    pass.pClearValues = clear;
     vkCmdBeginRenderPass(cmd, &pass, VK_SUBPASS_CONTENTS_INLINE);
     bind_geometry(pipelines.shadow_pipeline());
     set_viewport(kShadowMapSize, kShadowMapSize);
@@ -326,7 +333,8 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     const CameraIntrinsics& k = target.map.canvas;
     std::array<double, 3> position = target.camera.position;
     std::array<double, 9> rotation = target.camera.rotation;
-    if (target.camera.mj_camera >= 0) PoseFromMjCamera(d, target.camera.mj_camera, position, rotation);
+    if (target.camera.mj_camera >= 0)
+      PoseFromMjCamera(d, target.camera.mj_camera, position, rotation);
     CameraPush push{};
     ViewMatrix(position, rotation, push.view);
     push.projection[0] = static_cast<float>(2 * k.fx / k.width);
@@ -534,6 +542,7 @@ Renderer::~Renderer() {
   vkDestroySampler(device, r.shadow_sampler, nullptr);
   DestroyImage(r.context, r.textures);
   DestroyImage(r.context, r.shadow_map);
+  DestroyImage(r.context, r.shadow_depth);
   DestroyBuffer(r.context, r.vertices);
   DestroyBuffer(r.context, r.indices);
 }
@@ -550,15 +559,14 @@ int Renderer::AddCamera(const RenderCamera& camera) {
   const uint32_t height = static_cast<uint32_t>(target->map.canvas.height);
   try {
     for (size_t i = 0; i < kAttachments.size(); ++i) {
-      target->color[i] = CreateImage(
-          r.context, width, height, 1, kAttachments[i].format,
-          VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-          VK_IMAGE_ASPECT_COLOR_BIT);
+      target->color[i] =
+          CreateImage(r.context, width, height, 1, kAttachments[i].format,
+                      VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                      VK_IMAGE_ASPECT_COLOR_BIT);
       for (auto& slot : target->staging)
-        slot[i] = CreateBuffer(r.context,
-                               static_cast<VkDeviceSize>(width) * height *
-                                   kAttachments[i].bytes_per_pixel,
-                               VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
+        slot[i] = CreateBuffer(
+            r.context, static_cast<VkDeviceSize>(width) * height * kAttachments[i].bytes_per_pixel,
+            VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
     }
     target->depth_buffer =
         CreateImage(r.context, width, height, 1, kDepthBufferFormat,
@@ -571,8 +579,12 @@ int Renderer::AddCamera(const RenderCamera& camera) {
   return static_cast<int>(r.cameras.size()) - 1;
 }
 
-int Renderer::camera_count() const { return static_cast<int>(impl_->cameras.size()); }
-const RenderCamera& Renderer::camera(int index) const { return impl_->cameras.at(index)->camera; }
+int Renderer::camera_count() const {
+  return static_cast<int>(impl_->cameras.size());
+}
+const RenderCamera& Renderer::camera(int index) const {
+  return impl_->cameras.at(index)->camera;
+}
 
 void Renderer::SetCameraPose(int index, const std::array<double, 3>& position,
                              const std::array<double, 9>& rotation) {
@@ -632,9 +644,17 @@ std::vector<CameraFrame> Renderer::Render(const mjData* d, uint32_t modalities,
   return Collect();
 }
 
-int Renderer::in_flight() const { return impl_->in_flight; }
-const StageTimes& Renderer::stage_times() const { return impl_->times; }
-const SceneLabels& Renderer::labels() const { return impl_->labels; }
-Context& Renderer::context() { return impl_->context; }
+int Renderer::in_flight() const {
+  return impl_->in_flight;
+}
+const StageTimes& Renderer::stage_times() const {
+  return impl_->times;
+}
+const SceneLabels& Renderer::labels() const {
+  return impl_->labels;
+}
+Context& Renderer::context() {
+  return impl_->context;
+}
 
 }  // namespace twin::render

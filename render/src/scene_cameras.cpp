@@ -20,7 +20,8 @@ std::vector<RenderCamera> SceneCameras(const scenes::Scene& scene, const mjModel
       cameras.push_back(c);
     }
   } else {
-    for (int cam = 0; cam < m->ncam; ++cam) cameras.push_back(CameraFromModel(m, cam, width, height));
+    for (int cam = 0; cam < m->ncam; ++cam)
+      cameras.push_back(CameraFromModel(m, cam, width, height));
   }
   if (cameras.empty()) cameras.push_back(CameraFromModel(m, -1, width, height));
   return cameras;
@@ -28,7 +29,7 @@ std::vector<RenderCamera> SceneCameras(const scenes::Scene& scene, const mjModel
 
 SceneLabels SceneLabelsOf(const scenes::Scene& scene, const mjModel* m) {
   return scene.source == scenes::SceneSource::kLayout ? LabelsFromSite(scene.site, m)
-                                                        : LabelsFromModel(m);
+                                                      : LabelsFromModel(m);
 }
 
 std::vector<RenderCamera> SelectCameras(const std::vector<RenderCamera>& cameras,

@@ -23,8 +23,8 @@ using Mat4 = Eigen::Matrix4f;
 
 Mat4 LookAlong(const Eigen::Vector3f& eye, Eigen::Vector3f forward) {
   forward.normalize();
-  Eigen::Vector3f up = std::abs(forward.z()) < 0.99f ? Eigen::Vector3f(0, 0, 1)
-                                                     : Eigen::Vector3f(1, 0, 0);
+  Eigen::Vector3f up =
+      std::abs(forward.z()) < 0.99f ? Eigen::Vector3f(0, 0, 1) : Eigen::Vector3f(1, 0, 0);
   Eigen::Vector3f right = forward.cross(up).normalized();
   Eigen::Vector3f down = forward.cross(right);
   Mat4 view = Mat4::Identity();
@@ -47,7 +47,7 @@ DrawList MakeDrawList(const mjModel* m) {
     if (m->geom_group[g] < 0 || m->geom_group[g] >= kVisibleGeomGroups) continue;
     const int mat = m->geom_matid[g];
     const float alpha = mat >= 0 && IsDefaultRgba(m->geom_rgba + 4 * g) ? m->mat_rgba[4 * mat + 3]
-                                                                          : m->geom_rgba[4 * g + 3];
+                                                                        : m->geom_rgba[4 * g + 3];
     if (alpha <= 0) continue;
     const int shape = ShapeOfGeom(m, g);
     if (shape < 0) continue;
@@ -73,8 +73,8 @@ std::vector<int> TextureLayers(const mjModel* m) {
 }
 
 std::vector<uint8_t> TextureTexels(const mjModel* m, const std::vector<int>& layers) {
-  const int count = static_cast<int>(std::count_if(layers.begin(), layers.end(),
-                                                   [](int l) { return l >= 0; }));
+  const int count =
+      static_cast<int>(std::count_if(layers.begin(), layers.end(), [](int l) { return l >= 0; }));
   const size_t layer_size = static_cast<size_t>(kTextureSize) * kTextureSize * 4;
   std::vector<uint8_t> texels(std::max(count, 1) * layer_size, 255);
   for (int t = 0; t < m->ntex; ++t) {
@@ -82,8 +82,8 @@ std::vector<uint8_t> TextureTexels(const mjModel* m, const std::vector<int>& lay
     // A cube texture stores its six faces one above the other; every face of a box shows the
     // first (MuJoCo's builtin cube textures have identical faces).
     const int w = m->tex_width[t];
-    const int h = m->tex_type[t] == mjTEXTURE_CUBE ? std::min(m->tex_height[t], w)
-                                                   : m->tex_height[t];
+    const int h =
+        m->tex_type[t] == mjTEXTURE_CUBE ? std::min(m->tex_height[t], w) : m->tex_height[t];
     const mjtByte* src = m->tex_rgb + m->tex_adr[t];
     uint8_t* dst = texels.data() + layers[t] * layer_size;
     for (uint32_t y = 0; y < kTextureSize; ++y)
@@ -106,8 +106,7 @@ std::vector<uint8_t> TextureTexels(const mjModel* m, const std::vector<int>& lay
 }
 
 void FillInstances(const mjModel* m, const mjData* d, const SceneLabels& labels,
-                   const DrawList& list, const std::vector<int>& texture_layers,
-                   GpuInstance* out) {
+                   const DrawList& list, const std::vector<int>& texture_layers, GpuInstance* out) {
   for (size_t i = 0; i < list.geoms.size(); ++i) {
     const int g = list.geoms[i];
     GpuInstance& inst = out[i];
@@ -234,6 +233,7 @@ void FillFrame(const mjModel* m, const mjData* d, int shadow_light, const float 
   out.counts[0] = static_cast<float>(count);
   out.counts[1] = shadow_light >= 0 ? 1.f : 0.f;
   out.counts[2] = m->vis.headlight.active ? 1.f : 0.f;
+  out.counts[3] = static_cast<float>(kShadowMapSize);
   for (int k = 0; k < 3; ++k) {
     out.headlight_ambient[k] = m->vis.headlight.ambient[k];
     out.headlight_diffuse[k] = m->vis.headlight.diffuse[k];

@@ -62,8 +62,7 @@ std::vector<int> TextureLayers(const mjModel* m);
 std::vector<uint8_t> TextureTexels(const mjModel* m, const std::vector<int>& layers);
 
 void FillInstances(const mjModel* m, const mjData* d, const SceneLabels& labels,
-                   const DrawList& list, const std::vector<int>& texture_layers,
-                   GpuInstance* out);
+                   const DrawList& list, const std::vector<int>& texture_layers, GpuInstance* out);
 
 /// The light that casts the shadow map: the first active light with castshadow, or -1.
 int ShadowLight(const mjModel* m);
@@ -73,8 +72,8 @@ int ShadowLight(const mjModel* m);
 void ShadowMatrices(const mjModel* m, const mjData* d, int light, float view_projection[16],
                     float shadow_matrix[16]);
 
-void FillFrame(const mjModel* m, const mjData* d, int shadow_light,
-               const float shadow_matrix[16], GpuFrame& out);
+void FillFrame(const mjModel* m, const mjData* d, int shadow_light, const float shadow_matrix[16],
+               GpuFrame& out);
 
 /// sRGB-encoded colour component (MuJoCo's rgba) to linear light.
 float SrgbToLinear(float c);

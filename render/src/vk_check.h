@@ -14,8 +14,8 @@ const char* VkResultName(VkResult result);
 
 }  // namespace twin::render
 
-#define VK_CHECK(call)                                                        \
-  do {                                                                        \
-    const VkResult vk_check_result = (call);                                  \
+#define VK_CHECK(call)                                                                       \
+  do {                                                                                       \
+    const VkResult vk_check_result = (call);                                                 \
     if (vk_check_result != VK_SUCCESS) ::twin::render::ThrowVkError(#call, vk_check_result); \
   } while (0)

@@ -20,17 +20,17 @@ Buffer CreateBuffer(Context& context, VkDeviceSize size, VkBufferUsageFlags usag
   VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
   alloc.allocationSize = requirements.size;
   if (host_visible) {
-    const VkMemoryPropertyFlags wanted = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                         VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    const VkMemoryPropertyFlags wanted =
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
     try {
-      alloc.memoryTypeIndex = context.FindMemoryType(
-          requirements.memoryTypeBits, wanted | VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+      alloc.memoryTypeIndex = context.FindMemoryType(requirements.memoryTypeBits,
+                                                     wanted | VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
     } catch (const std::exception&) {
       alloc.memoryTypeIndex = context.FindMemoryType(requirements.memoryTypeBits, wanted);
     }
   } else {
-    alloc.memoryTypeIndex = context.FindMemoryType(requirements.memoryTypeBits,
-                                                   VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+    alloc.memoryTypeIndex =
+        context.FindMemoryType(requirements.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
   }
   VK_CHECK(vkAllocateMemory(context.device(), &alloc, nullptr, &buffer.memory));
   VK_CHECK(vkBindBufferMemory(context.device(), buffer.buffer, buffer.memory, 0));
@@ -61,7 +61,8 @@ Buffer CreateDeviceBuffer(Context& context, const void* data, VkDeviceSize size,
 }
 
 Image CreateImage(Context& context, uint32_t width, uint32_t height, uint32_t layers,
-                  VkFormat format, VkImageUsageFlags usage, VkImageAspectFlags aspect) {
+                  VkFormat format, VkImageUsageFlags usage, VkImageAspectFlags aspect,
+                  VkImageViewType view_type) {
   Image image;
   image.format = format;
   image.width = width;
@@ -88,7 +89,7 @@ Image CreateImage(Context& context, uint32_t width, uint32_t height, uint32_t la
   VK_CHECK(vkBindImageMemory(context.device(), image.image, image.memory, 0));
   VkImageViewCreateInfo view{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
   view.image = image.image;
-  view.viewType = layers > 1 ? VK_IMAGE_VIEW_TYPE_2D_ARRAY : VK_IMAGE_VIEW_TYPE_2D;
+  view.viewType = view_type;
   view.format = format;
   view.subresourceRange = {aspect, 0, 1, 0, layers};
   VK_CHECK(vkCreateImageView(context.device(), &view, nullptr, &image.view));

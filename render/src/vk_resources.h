@@ -35,7 +35,8 @@ struct Image {
 };
 
 Image CreateImage(Context& context, uint32_t width, uint32_t height, uint32_t layers,
-                  VkFormat format, VkImageUsageFlags usage, VkImageAspectFlags aspect);
+                  VkFormat format, VkImageUsageFlags usage, VkImageAspectFlags aspect,
+                  VkImageViewType view_type = VK_IMAGE_VIEW_TYPE_2D);
 void DestroyImage(Context& context, Image& image);
 
 /// A full-image layout transition with the broadest stage masks (used outside hot loops).

@@ -91,7 +91,8 @@ std::vector<std::string> WriteFrame(const std::string& out, const render::Camera
     write("instance", Gray16(frame.instance, frame.width, frame.height));
     write("semantic", Gray16(frame.semantic, frame.width, frame.height));
   }
-  if (!frame.normal.empty()) write("normal", render::NormalsToRgb8(frame.normal, frame.width, frame.height));
+  if (!frame.normal.empty())
+    write("normal", render::NormalsToRgb8(frame.normal, frame.width, frame.height));
   return written;
 }
 
@@ -126,8 +127,8 @@ std::vector<std::string> WriteLabelTables(const std::string& out,
   nlohmann::ordered_json instances = nlohmann::ordered_json::array();
   instances.push_back({{"id", 0}, {"name", "background"}, {"class_id", 0}});
   for (size_t k = 0; k < labels.instances.size(); ++k)
-    instances.push_back({{"id", k + 1}, {"name", labels.instances[k]},
-                         {"class_id", labels.instance_class[k]}});
+    instances.push_back(
+        {{"id", k + 1}, {"name", labels.instances[k]}, {"class_id", labels.instance_class[k]}});
   MakeDirectories(out);
   WriteTextAtomically(out + "/classes.json", classes.dump(2) + "\n");
   WriteTextAtomically(out + "/instances.json", instances.dump(2) + "\n");
@@ -141,8 +142,10 @@ render::Image PreviewSheet(const std::vector<render::CameraFrame>& frames, int t
     const std::vector<uint8_t> black(3 * f.pixels(), 0);
     tiles.push_back(Rgb8(f.rgb.empty() ? black : f.rgb, w, h));
     tiles.push_back(f.depth.empty() ? Rgb8(black, w, h) : render::ColouriseDepth(f.depth, w, h));
-    tiles.push_back(f.instance.empty() ? Rgb8(black, w, h) : render::ColouriseIds(f.instance, w, h));
-    tiles.push_back(f.semantic.empty() ? Rgb8(black, w, h) : render::ColouriseIds(f.semantic, w, h));
+    tiles.push_back(f.instance.empty() ? Rgb8(black, w, h)
+                                       : render::ColouriseIds(f.instance, w, h));
+    tiles.push_back(f.semantic.empty() ? Rgb8(black, w, h)
+                                       : render::ColouriseIds(f.semantic, w, h));
     tiles.push_back(f.normal.empty() ? Rgb8(black, w, h) : render::NormalsToRgb8(f.normal, w, h));
   }
   return render::ContactSheet(tiles, 5, tile_width);

@@ -56,8 +56,8 @@ std::array<double, 2> ProjectPoint(const CameraIntrinsics& k, const std::array<d
 /// the (continuous) source coordinate to sample. Without distortion the canvas is the camera
 /// itself and `map_x`/`map_y` are empty.
 struct DistortionMap {
-  CameraIntrinsics canvas;  ///< pinhole, no distortion: what to render
-  int width = 0, height = 0;  ///< output (distorted) image size
+  CameraIntrinsics canvas;          ///< pinhole, no distortion: what to render
+  int width = 0, height = 0;        ///< output (distorted) image size
   std::vector<float> map_x, map_y;  ///< per output pixel, row-major: source pixel coordinates
                                     ///< on the canvas; -1 where no ray is seen (past the fold)
 };

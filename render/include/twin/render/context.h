@@ -17,8 +17,8 @@
 namespace twin::render {
 
 struct ContextOptions {
-  std::string device;        ///< "" = best; else an index ("1") or part of a name ("llvmpipe")
-  bool validation = false;   ///< also on when the environment has TWIN_VALIDATION=1
+  std::string device;       ///< "" = best; else an index ("1") or part of a name ("llvmpipe")
+  bool validation = false;  ///< also on when the environment has TWIN_VALIDATION=1
 };
 
 struct DeviceInfo {

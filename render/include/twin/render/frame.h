@@ -14,7 +14,7 @@ struct CameraFrame {
   std::string camera;  ///< camera name
   CameraIntrinsics intrinsics;
   int width = 0, height = 0;
-  double time = 0;  ///< simulation time of the state rendered, s
+  double time = 0;                 ///< simulation time of the state rendered, s
   std::vector<uint8_t> rgb;        ///< 3 bytes per pixel, sRGB
   std::vector<float> depth;        ///< metres along the optical axis; 0 = no surface
   std::vector<uint16_t> instance;  ///< entity instance id; 0 = background

@@ -1,0 +1,327 @@
+// The renderer against independent truth: the pinhole equation for where things appear, MuJoCo's
+// own mj_ray for depth and for which geom each pixel shows. Every test runs with the Vulkan
+// validation layers on and fails on any message.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include <twin/render/renderer.h>
+#include <twin/render/scene_cameras.h>
+#include <twin/sim/site_world.h>
+#include <twin/sim/world.h>
+
+#include "error_message.h"
+#include "render_support.h"
+
+using twin::render::CameraFrame;
+using twin::render::CameraIntrinsics;
+using twin::render::RenderCamera;
+using twin::render::Renderer;
+using twin::testing::LookAt;
+
+namespace {
+
+struct Sphere {
+  std::array<double, 3> centre;
+};
+
+// Small spheres on a grid in front of a camera at the origin looking along +x.
+std::string SpheresXml(const std::vector<Sphere>& spheres, double radius) {
+  std::ostringstream xml;
+  xml << "<mujoco><worldbody>";
+  for (size_t i = 0; i < spheres.size(); ++i)
+    xml << "<body name='s" << i << "' pos='" << spheres[i].centre[0] << " " << spheres[i].centre[1]
+        << " " << spheres[i].centre[2] << "'><geom type='sphere' size='" << radius << "'/></body>";
+  xml << "</worldbody></mujoco>";
+  return xml.str();
+}
+
+}  // namespace
+
+TEST_CASE("Spheres appear at their pinhole projection", "[render][projection]") {
+  std::vector<Sphere> spheres;
+  for (int iy = -2; iy <= 2; ++iy)
+    for (int iz = -2; iz <= 2; ++iz)
+      spheres.push_back({{3.0 + 0.3 * (iy + iz), 0.45 * iy, 0.32 * iz}});
+  const double radius = 0.012;
+  twin::sim::World world = twin::sim::World::FromXml(SpheresXml(spheres, radius));
+  mj_forward(world.model(), world.data());
+  auto& context = twin::testing::ValidatedContext();
+
+  const std::array<double, 3> eye{0, 0, 0};
+  const std::array<double, 9> rotation = LookAt(eye, {1, 0, 0});
+  struct Case {
+    int width, height;
+    double fx, fy, cx, cy;
+  };
+  const Case cases[] = {
+      {640, 480, 500, 500, 319.5, 239.5},   // centred
+      {640, 480, 520, 480, 250.3, 300.8},   // off-centre principal point, fx != fy
+      {1280, 720, 900, 900, 639.5, 359.5},  // another resolution
+      {333, 211, 260, 250, 180.0, 90.0},    // odd sizes, off-centre
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.width, c.height, c.cx, c.cy);
+    Renderer renderer(context, world.model(), twin::render::LabelsFromModel(world.model()));
+    RenderCamera camera;
+    camera.name = "pinhole";
+    camera.intrinsics = {c.width, c.height, c.fx, c.fy, c.cx, c.cy};
+    camera.position = eye;
+    camera.rotation = rotation;
+    renderer.AddCamera(camera);
+    const CameraFrame frame = renderer.Render(world.data(), twin::render::kLabels)[0];
+
+    // Centroid of each sphere's instance pixels vs the projection of its centre.
+    std::map<int, std::array<double, 3>> sums;  // id -> (sum u, sum v, count)
+    for (int v = 0; v < frame.height; ++v)
+      for (int u = 0; u < frame.width; ++u) {
+        const int id = frame.instance[v * frame.width + u];
+        if (!id) continue;
+        sums[id][0] += u;
+        sums[id][1] += v;
+        sums[id][2] += 1;
+      }
+    REQUIRE(sums.size() == spheres.size());
+    for (size_t i = 0; i < spheres.size(); ++i) {
+      const auto p = twin::testing::ToCamera(eye, rotation, spheres[i].centre);
+      const double u = c.fx * p[0] / p[2] + c.cx, v = c.fy * p[1] / p[2] + c.cy;
+      const auto& s = sums.at(static_cast<int>(i) + 1);  // body order = instance order
+      CAPTURE(i, u, v, s[2]);
+      CHECK(std::abs(s[0] / s[2] - u) < 0.5);
+      CHECK(std::abs(s[1] / s[2] - v) < 0.5);
+    }
+  }
+  twin::testing::RequireNoValidationMessages(context);
+}
+
+namespace {
+
+// Boxes and a floor (shapes the renderer draws exactly) from 1 m to 40 m away.
+constexpr const char* kDepthScene = R"(
+<mujoco>
+  <worldbody>
+    <light pos="0 0 10" dir="0 0 -1" directional="true" castshadow="true"/>
+    <geom name="floor" type="plane" size="60 60 0.1"/>
+    <geom name="near_box" type="box" pos="1.5 0.4 0.3" size="0.2 0.2 0.3"/>
+    <geom name="tilted" type="box" pos="4 -1 0.8" euler="20 30 40" size="0.5 0.3 0.6"/>
+    <geom name="mid_box" type="box" pos="8 1.5 1" size="0.5 1 1"/>
+    <geom name="wall" type="box" pos="40 0 3" size="0.2 30 3"/>
+    <body name="free_box" pos="15 -3 2" euler="0 0 30">
+      <freejoint/>
+      <geom type="box" size="1 1 2"/>
+    </body>
+  </worldbody>
+</mujoco>)";
+
+}  // namespace
+
+TEST_CASE("Rendered depth equals mj_ray along the optical axis", "[render][depth]") {
+  twin::sim::World world = twin::sim::World::FromXml(kDepthScene);
+  mj_forward(world.model(), world.data());
+  auto& context = twin::testing::ValidatedContext();
+  Renderer renderer(context, world.model(), twin::render::LabelsFromModel(world.model()));
+  RenderCamera camera;
+  camera.name = "depth";
+  camera.intrinsics = {640, 480, 400, 400, 300.2, 250.7};
+  camera.position = {-0.5, 0.2, 1.6};
+  camera.rotation = LookAt(camera.position, {10, -0.5, 0.5});
+  renderer.AddCamera(camera);
+  const CameraFrame frame =
+      renderer.Render(world.data(), twin::render::kDepth | twin::render::kLabels)[0];
+
+  int checked = 0, far_checked = 0;
+  double worst_near = 0, worst_far_relative = 0;
+  for (int v = 2; v < frame.height - 2; v += 7)
+    for (int u = 2; u < frame.width - 2; u += 7) {
+      // Pixels on a silhouette may legitimately show either side: skip them.
+      const int id = frame.instance[v * frame.width + u];
+      bool edge = false;
+      for (int dv = -1; dv <= 1; ++dv)
+        for (int du = -1; du <= 1; ++du)
+          edge = edge || frame.instance[(v + dv) * frame.width + u + du] != id;
+      if (edge) continue;
+      const double expected = twin::testing::RayDepth(
+          world.model(), world.data(), camera.intrinsics, camera.position, camera.rotation, u, v);
+      const double rendered = frame.depth[v * frame.width + u];
+      CAPTURE(u, v, expected, rendered);
+      if (expected == 0) {
+        CHECK(rendered == 0);
+        continue;
+      }
+      if (expected <= 10) {
+        CHECK(std::abs(rendered - expected) <= 1e-3);
+        worst_near = std::max(worst_near, std::abs(rendered - expected));
+      } else {
+        CHECK(std::abs(rendered - expected) <= 1e-3 * expected);
+        worst_far_relative = std::max(worst_far_relative, std::abs(rendered - expected) / expected);
+        ++far_checked;
+      }
+      ++checked;
+    }
+  WARN("worst error up to 10 m: " << worst_near << " m; beyond: " << worst_far_relative);
+  CHECK(checked > 3000);
+  CHECK(far_checked > 200);
+  twin::testing::RequireNoValidationMessages(context);
+}
+
+TEST_CASE("Every pixel's ids are those of the geom mj_ray hits; ids round-trip to names",
+          "[render][masks]") {
+  twin::sim::SiteWorld site =
+      twin::sim::LoadSiteWorld(std::string(TWIN_TWINS_DIR) + "/warehouse.yaml", {});
+  const mjModel* m = site.world.model();
+  mjData* d = site.world.data();
+  mj_forward(m, d);
+  auto& context = twin::testing::ValidatedContext();
+  Renderer renderer(context, m, twin::render::SceneLabelsOf(site.scene, m));
+  const auto cameras = twin::render::SceneCameras(site.scene, m);
+  REQUIRE(cameras.size() >= 2);
+  for (const RenderCamera& c : cameras) renderer.AddCamera(c);
+  const std::vector<CameraFrame> frames = renderer.Render(d);
+  const auto& labels = renderer.labels();
+
+  // Names: an entity's instance id names it.
+  for (const auto& entity : site.scene.site.entities) {
+    REQUIRE(labels.instances.at(entity.instance_id - 1) == entity.name);
+    REQUIRE(labels.classes.at(entity.class_id - 1) == entity.class_name);
+  }
+
+  for (size_t c = 0; c < frames.size(); ++c) {
+    const CameraFrame& f = frames[c];
+    CAPTURE(f.camera);
+    // The union of instance pixels is exactly the pixels with depth.
+    int mismatched = 0;
+    for (size_t i = 0; i < f.pixels(); ++i) mismatched += (f.instance[i] != 0) != (f.depth[i] > 0);
+    CHECK(mismatched == 0);
+
+    // Away from silhouettes, the ids are those of the geom MuJoCo's ray hits.
+    const int cam = cameras[c].mj_camera;
+    std::array<double, 3> position;
+    std::array<double, 9> rotation;
+    for (int i = 0; i < 3; ++i) {
+      position[i] = d->cam_xpos[3 * cam + i];
+      rotation[3 * i + 0] = d->cam_xmat[9 * cam + 3 * i + 0];
+      rotation[3 * i + 1] = -d->cam_xmat[9 * cam + 3 * i + 1];
+      rotation[3 * i + 2] = -d->cam_xmat[9 * cam + 3 * i + 2];
+    }
+    std::map<int, int> seen;  // instance -> pixels checked
+    int checked = 0;
+    for (int v = 1; v < f.height - 1; v += 5)
+      for (int u = 1; u < f.width - 1; u += 5) {
+        const int id = f.instance[v * f.width + u];
+        bool edge = false;
+        for (int dv = -1; dv <= 1; ++dv)
+          for (int du = -1; du <= 1; ++du)
+            edge = edge || f.instance[(v + dv) * f.width + u + du] != id;
+        if (edge) continue;
+        int geom = -1;
+        twin::testing::RayDepth(m, d, f.intrinsics, position, rotation, u, v, &geom);
+        CAPTURE(u, v, geom);
+        if (geom < 0) {
+          CHECK(id == 0);
+          continue;
+        }
+        CHECK(id == labels.geom_instance[geom]);
+        CHECK(f.semantic[v * f.width + u] == labels.geom_class[geom]);
+        ++seen[id];
+        ++checked;
+      }
+    CHECK(checked > 2000);
+    CHECK(seen.size() > 10);
+  }
+  twin::testing::RequireNoValidationMessages(context);
+}
+
+TEST_CASE("Frames in flight: frame k is read while k+1 renders, results equal one at a time",
+          "[render][pipelining]") {
+  twin::sim::World world = twin::sim::World::FromXml(kDepthScene);
+  mj_forward(world.model(), world.data());
+  auto& context = twin::testing::ValidatedContext();
+  Renderer renderer(context, world.model(), twin::render::LabelsFromModel(world.model()));
+  RenderCamera camera;
+  camera.name = "c";
+  camera.intrinsics = {160, 120, 100, 100, 79.5, 59.5};
+  camera.position = {-0.5, 0.2, 1.6};
+  camera.rotation = LookAt(camera.position, {10, -0.5, 0.5});
+  renderer.AddCamera(camera);
+  const CameraFrame single = renderer.Render(world.data())[0];
+
+  renderer.Submit(world.data());
+  renderer.Submit(world.data());
+  REQUIRE(renderer.in_flight() == 2);
+  const CameraFrame first = renderer.Collect()[0];
+  renderer.Submit(world.data());
+  const CameraFrame second = renderer.Collect()[0];
+  const CameraFrame third = renderer.Collect()[0];
+  REQUIRE(renderer.in_flight() == 0);
+  for (const CameraFrame* f : {&first, &second, &third}) {
+    CHECK(f->rgb == single.rgb);
+    CHECK(f->depth == single.depth);
+    CHECK(f->instance == single.instance);
+    CHECK(f->normal == single.normal);
+  }
+  twin::testing::RequireNoValidationMessages(context);
+}
+
+TEST_CASE("Impossible cameras are refused with a message naming them", "[render][bad-input]") {
+  twin::sim::World world = twin::sim::World::FromXml(kDepthScene);
+  auto& context = twin::testing::ValidatedContext();
+  Renderer renderer(context, world.model(), twin::render::LabelsFromModel(world.model()));
+  RenderCamera camera;
+  camera.name = "bad";
+  camera.intrinsics = {640, 480, -5, 400, 319.5, 239.5};
+  CHECK(twin::testing::ErrorMessage([&] { renderer.AddCamera(camera); }) ==
+        "camera 'bad': fx must be > 0 (got -5)");
+  camera.intrinsics = {640, 480, 400, 400, 700, 239.5};
+  CHECK(twin::testing::ErrorMessage([&] { renderer.AddCamera(camera); }) ==
+        "camera 'bad': principal point (700, 239.5) is outside the 640x480 image");
+  camera.intrinsics = {100000, 480, 400, 400, 319.5, 239.5};
+  const std::string huge = twin::testing::ErrorMessage([&] { renderer.AddCamera(camera); });
+  CHECK_THAT(huge, Catch::StartsWith("camera 'bad': 100000x480 is larger than the device limit"));
+  CHECK(renderer.camera_count() == 0);
+  twin::testing::RequireNoValidationMessages(context);
+}
+
+namespace {
+
+long ResidentKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("Memory stays flat over 5000 frames", "[render][leak]") {
+  twin::sim::World world = twin::sim::World::FromXml(kDepthScene);
+  mj_forward(world.model(), world.data());
+  // No validation here: the layers keep per-submission bookkeeping of their own.
+  twin::render::Context context;
+  // Shadows on (the scene's light casts them), distortion and every kind of noise: every path.
+  Renderer renderer(context, world.model(), twin::render::LabelsFromModel(world.model()));
+  RenderCamera camera;
+  camera.name = "c";
+  camera.intrinsics = {64, 48, 40, 40, 31.5, 23.5, -0.1, 0.01};
+  camera.noise = {2.0, 0.001, 0.01};
+  camera.position = {-0.5, 0.2, 1.6};
+  camera.rotation = LookAt(camera.position, {10, -0.5, 0.5});
+  renderer.AddCamera(camera);
+  long after_warmup = 0;
+  REQUIRE(world.model()->nq == 7);
+  for (int frame = 0; frame < 5000; ++frame) {
+    world.data()->qpos[2] = 2 + 0.001 * (frame % 100);  // the free box moves
+    mj_kinematics(world.model(), world.data());
+    renderer.Submit(world.data(), twin::render::kAllModalities, frame);
+    if (renderer.in_flight() == 2) renderer.Collect();
+    if (frame == 500) after_warmup = ResidentKiB();
+  }
+  renderer.Collect();
+  const long growth = ResidentKiB() - after_warmup;
+  WARN("RSS after 500 frames " << after_warmup << " KiB, growth to 5000: " << growth << " KiB");
+  CHECK(growth < 2048);
+}
