@@ -207,8 +207,11 @@ TEST_CASE("The distortion map sends every output pixel to its ray on the canvas"
                                                        k.cy = (k.cy + 0.5) / 4 - 0.5;
     CAPTURE(k.k1, k.k2, k.p1, k.p2, k.k3);
     const DistortionMap map = twin::render::MakeDistortionMap(k, 16384);
-    CHECK(map.canvas.fx == k.fx);
-    CHECK(map.canvas.fy == k.fy);
+    // Oversampled twice, and its grid aligned with the output's on the optical axis.
+    CHECK(map.canvas.fx == 2 * k.fx);
+    CHECK(map.canvas.fy == 2 * k.fy);
+    CHECK(map.canvas.cx - 2 * k.cx == std::round(map.canvas.cx - 2 * k.cx));
+    CHECK(map.canvas.cy - 2 * k.cy == std::round(map.canvas.cy - 2 * k.cy));
     CheckMapCoversEveryPixel(k, map);
   }
 }

@@ -51,7 +51,7 @@ std::array<double, 2> Undistort(const CameraIntrinsics& k, double xd, double yd)
 /// cv2.projectPoints gives with K and D.
 std::array<double, 2> ProjectPoint(const CameraIntrinsics& k, const std::array<double, 3>& p);
 
-/// Where the renderer draws a distorted camera: an undistorted pinhole image with the same focal
+/// Where the renderer draws a distorted camera: an undistorted pinhole image at twice the focal
 /// lengths, grown so that every output pixel's ray falls inside it, and for every output pixel
 /// the (continuous) source coordinate to sample. Without distortion the canvas is the camera
 /// itself and `map_x`/`map_y` are empty.
