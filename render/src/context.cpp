@@ -1,5 +1,7 @@
 #include <twin/render/context.h>
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -90,6 +92,16 @@ DeviceInfo Describe(VkPhysicalDevice device, int index) {
   return {index, properties.deviceName, TypeName(properties.deviceType), properties.apiVersion};
 }
 
+// Sanitizer builds only: the Vulkan loader unloads drivers and layers when the instance goes,
+// after which LeakSanitizer reports their allocations as from "<unknown module>" and no
+// suppression can name them. Pinning them keeps the names (tests/support/lsan.supp lists them).
+void PinDriversForLeakSanitizer() {
+#if defined(__SANITIZE_ADDRESS__)
+  for (const char* library : {"libvulkan_lvp.so", "libVkLayer_khronos_validation.so"})
+    dlopen(library, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+#endif
+}
+
 }  // namespace
 
 std::vector<DeviceInfo> Context::ListDevices() {
@@ -98,6 +110,7 @@ std::vector<DeviceInfo> Context::ListDevices() {
   const auto devices = PhysicalDevices(instance);
   for (size_t i = 0; i < devices.size(); ++i)
     infos.push_back(twin::render::Describe(devices[i], i));
+  PinDriversForLeakSanitizer();
   vkDestroyInstance(instance, nullptr);
   return infos;
 }
@@ -188,6 +201,7 @@ Context::Context(const ContextOptions& options) {
     pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
     pool_info.queueFamilyIndex = queue_family_;
     VK_CHECK(vkCreateCommandPool(device_, &pool_info, nullptr, &command_pool_));
+    PinDriversForLeakSanitizer();
   } catch (...) {
     Release();
     throw;
