@@ -1,8 +1,9 @@
 #version 450
-#extension GL_GOOGLE_include_directive : require
-#include "common.glsl"
 
 const int kMaxLights = 8;
+// The model's light count, fixed when the pipeline is made: the loop below unrolls and every
+// light is read with a constant index (a dynamic index costs a gather per value on a CPU device).
+layout(constant_id = 0) const int kLightCount = 0;
 
 struct Light {
   vec4 position;     // world; w 1 = directional
@@ -36,7 +37,9 @@ layout(location = 0) in vec3 in_world;
 layout(location = 1) in vec3 in_world_normal;
 layout(location = 2) in vec3 in_camera;
 layout(location = 3) in vec2 in_uv;
-layout(location = 4) flat in uint in_instance;
+layout(location = 4) flat in uint in_ids;
+layout(location = 6) flat in vec4 in_color;
+layout(location = 7) flat in vec4 in_material;  // emission, specular, shininess, texture layer
 layout(location = 5) in vec4 in_shadow;
 
 layout(location = 0) out vec4 out_color;
@@ -74,17 +77,16 @@ vec3 Shade(vec3 albedo, vec3 n, vec3 to_eye, vec3 to_light, vec3 diffuse, vec3 s
 }
 
 void main() {
-  Instance inst = instances[in_instance];
   vec3 n = normalize(in_world_normal);
   vec3 to_eye = normalize(camera.position.xyz - in_world);
   if (dot(n, to_eye) < 0.0) n = -n;  // back faces (open meshes, planes from below) face the eye
 
-  vec3 albedo = inst.color.rgb;
-  if (inst.material.w >= 0.0) albedo *= texture(textures, vec3(in_uv, inst.material.w)).rgb;
+  vec3 albedo = in_color.rgb;
+  if (in_material.w >= 0.0) albedo *= texture(textures, vec3(in_uv, in_material.w)).rgb;
 
-  vec3 color = albedo * inst.material.x;  // emission
-  float shininess = inst.material.z;
-  float spec_strength = inst.material.y;
+  vec3 color = albedo * in_material.x;  // emission
+  float shininess = in_material.z;
+  float spec_strength = in_material.y;
   if (frame.counts.z > 0.5) {
     // MuJoCo's headlight: a directional light from the camera.
     color += albedo * frame.headlight_ambient.rgb +
@@ -92,7 +94,7 @@ void main() {
                    frame.headlight_specular.rgb, spec_strength, shininess);
   }
   float main_shadow = Shadow();
-  for (int i = 0; i < int(frame.counts.x); ++i) {
+  for (int i = 0; i < kLightCount; ++i) {
     Light light = frame.lights[i];
     vec3 to_light;
     float falloff = 1.0;
@@ -119,7 +121,7 @@ void main() {
 
   out_color = vec4(color, 1.0);  // the sRGB attachment encodes
   out_depth = in_camera.z;
-  out_ids = inst.ids.x;
+  out_ids = in_ids;
   vec3 n_camera = normalize(mat3(camera.view) * n);
   out_normal = vec4(n_camera, 0.0);
 }

@@ -21,7 +21,11 @@ layout(location = 0) out vec3 out_world;
 layout(location = 1) out vec3 out_world_normal;
 layout(location = 2) out vec3 out_camera;
 layout(location = 3) out vec2 out_uv;
-layout(location = 4) flat out uint out_instance;
+// What the fragment shader needs of the instance, passed flat: reading the instance buffer per
+// fragment costs a gather per value on a CPU device.
+layout(location = 4) flat out uint out_ids;
+layout(location = 6) flat out vec4 out_color;
+layout(location = 7) flat out vec4 out_material;
 layout(location = 5) out vec4 out_shadow;  // position in the main light's shadow map
 
 void main() {
@@ -40,7 +44,9 @@ void main() {
   } else {
     out_uv = in_uv * inst.uv.xy;
   }
-  out_instance = gl_InstanceIndex;
+  out_ids = inst.ids.x;
+  out_color = inst.color;
+  out_material = inst.material;
   out_shadow = frame.shadow_matrix * vec4(world, 1.0);
 
   // Pinhole projection with the principal point anywhere, reversed infinite depth: z_ndc =

@@ -172,23 +172,22 @@ DistortionMap MakeDistortionMap(const CameraIntrinsics& k, int max_dimension) {
     }
   }
 
-  // Twice the focal lengths (below), unless the canvas would exceed the device limit: then both shrink by the
-  // same factor (square pixels stay square). A margin of one canvas pixel on each side keeps every
-  // bilinear sample's four neighbours inside.
+  // Twice the focal lengths (below), unless the canvas would exceed the device limit: then both
+  // shrink by the same factor (square pixels stay square). A margin of one canvas pixel on each
+  // side keeps every bilinear sample's four neighbours inside.
   constexpr double kMargin = 1;
   const double span = std::max(k.fx * (x_max - x_min), k.fy * (y_max - y_min));
   const double room = max_dimension - 2 * kMargin - 1;
   // The canvas is drawn at twice the output's resolution: nearest sampling of depth and ids then
   // moves an edge by at most a quarter of an output pixel instead of a half.
   constexpr double kOversample = 2;
-  const double scale =
-      kOversample * span > room ? room / span * (1 - 1e-12) : kOversample;
+  const double scale = kOversample * span > room ? room / span * (1 - 1e-12) : kOversample;
   CameraIntrinsics& canvas = map.canvas;
   canvas.fx = k.fx * scale;
   canvas.fy = k.fy * scale;
-  // At full scale the canvas grid is the (oversampled) output grid shifted by whole pixels, so that near the
-  // optical axis (where the lens barely bends rays) every output pixel centre falls exactly on a
-  // canvas pixel centre and nearest sampling moves nothing.
+  // At full scale the canvas grid is the (oversampled) output grid shifted by whole pixels, so that
+  // near the optical axis (where the lens barely bends rays) every output pixel centre falls
+  // exactly on a canvas pixel centre and nearest sampling moves nothing.
   const double shift_x = kMargin - canvas.fx * x_min - k.cx * scale;
   const double shift_y = kMargin - canvas.fy * y_min - k.cy * scale;
   canvas.cx = k.cx * scale + (scale == kOversample ? std::ceil(shift_x) : shift_x);

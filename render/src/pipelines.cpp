@@ -34,7 +34,11 @@ constexpr std::array<std::pair<uint32_t, VkFormat>, 4> kColorOutputs = {{
 }};
 
 VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass pass,
-                        VkShaderModule vert, VkShaderModule frag, bool shadow) {
+                        VkShaderModule vert, VkShaderModule frag, bool shadow, int light_count) {
+  const VkSpecializationMapEntry light_count_entry{0, 0, sizeof(int32_t)};
+  const int32_t light_count_value = light_count;
+  const VkSpecializationInfo specialization{1, &light_count_entry, sizeof light_count_value,
+                                            &light_count_value};
   std::vector<VkPipelineShaderStageCreateInfo> stages;
   VkPipelineShaderStageCreateInfo stage{VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
   stage.stage = VK_SHADER_STAGE_VERTEX_BIT;
@@ -44,6 +48,7 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
   if (frag) {
     stage.stage = VK_SHADER_STAGE_FRAGMENT_BIT;
     stage.module = frag;
+    if (!shadow) stage.pSpecializationInfo = &specialization;
     stages.push_back(stage);
   }
 
@@ -120,7 +125,8 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
 
 }  // namespace
 
-Pipelines::Pipelines(Context& context) : context_(context) {
+Pipelines::Pipelines(Context& context, int light_count)
+    : context_(context), light_count_(light_count) {
   VkDevice device = context.device();
   const VkDescriptorSetLayoutBinding bindings[] = {
       {0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1,
@@ -196,7 +202,8 @@ Pipelines::Pipelines(Context& context) : context_(context) {
   pass_info.dependencyCount = 2;
   pass_info.pDependencies = dependencies;
   VK_CHECK(vkCreateRenderPass(device, &pass_info, nullptr, &shadow_pass_));
-  shadow_pipeline_ = MakePipeline(context, layout_, shadow_pass_, shadow_vert_, shadow_frag_, true);
+  shadow_pipeline_ =
+      MakePipeline(context, layout_, shadow_pass_, shadow_vert_, shadow_frag_, true, 0);
 }
 
 const ScenePass& Pipelines::Scene(uint32_t modalities) {
@@ -266,8 +273,8 @@ const ScenePass& Pipelines::Scene(uint32_t modalities) {
   pass_info.pDependencies = dependencies;
   ScenePass pass;
   VK_CHECK(vkCreateRenderPass(context_.device(), &pass_info, nullptr, &pass.render_pass));
-  pass.pipeline =
-      MakePipeline(context_, layout_, pass.render_pass, scene_vert_, scene_frag_, false);
+  pass.pipeline = MakePipeline(context_, layout_, pass.render_pass, scene_vert_, scene_frag_, false,
+                               light_count_);
   return scene_[modalities] = pass;
 }
 

@@ -19,7 +19,9 @@ struct ScenePass {
 
 class Pipelines {
  public:
-  explicit Pipelines(Context& context);
+  /// `light_count`: lights the fragment shader loops over (a specialization constant, so the loop
+  /// is unrolled and each light read with a constant index).
+  Pipelines(Context& context, int light_count);
   ~Pipelines();
   Pipelines(const Pipelines&) = delete;
   Pipelines& operator=(const Pipelines&) = delete;
@@ -33,6 +35,7 @@ class Pipelines {
 
  private:
   Context& context_;
+  int light_count_ = 0;
   VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
   VkPipelineLayout layout_ = VK_NULL_HANDLE;
   VkShaderModule scene_vert_ = VK_NULL_HANDLE, scene_frag_ = VK_NULL_HANDLE;

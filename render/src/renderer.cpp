@@ -1,5 +1,6 @@
 #include <twin/render/renderer.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -86,7 +87,11 @@ struct Renderer::Impl {
   StageTimes times;
 
   Impl(Context& c, const mjModel* model, SceneLabels l, RendererOptions o)
-      : context(c), m(model), labels(std::move(l)), options(o), pipelines(c) {}
+      : context(c),
+        m(model),
+        labels(std::move(l)),
+        options(o),
+        pipelines(c, std::min(model->nlight, kMaxLights)) {}
 
   void UploadScene();
   void MakeSlots();
@@ -290,8 +295,11 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     vkCmdBindVertexBuffers(cmd, 0, 1, &vertices.buffer, &offset);
     vkCmdBindIndexBuffer(cmd, indices.buffer, 0, VK_INDEX_TYPE_UINT32);
   };
-  auto draw_all = [&]() {
+  // Planes never cast a shadow onto what stands on them, and a floor would fill the whole shadow
+  // map: the shadow pass leaves them out.
+  auto draw_all = [&](bool shadow_casters_only) {
     for (const DrawList::Group& group : draw_list.groups) {
+      if (shadow_casters_only && group.shape == kShapePlane) continue;
       const ShapeRange& range = shapes[group.shape];
       if (range.index_count == 0) continue;
       vkCmdDrawIndexed(cmd, range.index_count, group.count, range.first_index, 0,
@@ -323,7 +331,7 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     vkCmdPushConstants(cmd, pipelines.layout(),
                        VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                        sizeof view_projection, view_projection);
-    draw_all();
+    draw_all(true);
     vkCmdEndRenderPass(cmd);
   }
 
@@ -368,7 +376,7 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     vkCmdPushConstants(cmd, pipelines.layout(),
                        VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof push,
                        &push);
-    draw_all();
+    draw_all(false);
     vkCmdEndRenderPass(cmd);
 
     for (size_t i = 0; i < kAttachments.size(); ++i) {

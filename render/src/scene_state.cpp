@@ -210,16 +210,18 @@ void FillFrame(const mjModel* m, const mjData* d, int shadow_light, const float 
                GpuFrame& out) {
   std::memset(&out, 0, sizeof out);
   std::memcpy(out.shadow_matrix, shadow_matrix, sizeof out.shadow_matrix);
-  int count = 0;
-  for (int l = 0; l < m->nlight && count < kMaxLights; ++l) {
-    if (!m->light_active[l]) continue;
-    GpuLight& light = out.lights[count++];
+  // Every light of the model, up to kMaxLights, in model order (the shader's loop is fixed at
+  // pipeline creation); one switched off shines with zero colour.
+  const int count = std::min(m->nlight, kMaxLights);
+  for (int l = 0; l < count; ++l) {
+    GpuLight& light = out.lights[l];
+    const float on = m->light_active[l] ? 1.f : 0.f;
     for (int k = 0; k < 3; ++k) {
       light.position[k] = static_cast<float>(d->light_xpos[3 * l + k]);
       light.direction[k] = static_cast<float>(d->light_xdir[3 * l + k]);
-      light.diffuse[k] = m->light_diffuse[3 * l + k];
-      light.ambient[k] = m->light_ambient[3 * l + k];
-      light.specular[k] = m->light_specular[3 * l + k];
+      light.diffuse[k] = on * m->light_diffuse[3 * l + k];
+      light.ambient[k] = on * m->light_ambient[3 * l + k];
+      light.specular[k] = on * m->light_specular[3 * l + k];
       light.attenuation[k] = m->light_attenuation[3 * l + k];
     }
     light.position[3] = m->light_directional[l] ? 1.f : 0.f;

@@ -34,8 +34,8 @@ std::string CheckerboardXml() {
     for (int j = 0; j < kSquaresY; ++j) {
       if ((i + j) % 2) continue;
       xml << "<geom type='box' pos='" << -half_x + (i + 0.5) * kSquare << " "
-          << -half_y + (j + 0.5) * kSquare << " " << kInk / 2 << "' size='" << kSquare / 2
-          << " " << kSquare / 2 << " " << kInk / 2 << "' rgba='0 0 0 1'/>";
+          << -half_y + (j + 0.5) * kSquare << " " << kInk / 2 << "' size='" << kSquare / 2 << " "
+          << kSquare / 2 << " " << kInk / 2 << "' rgba='0 0 0 1'/>";
     }
   xml << "</worldbody></mujoco>";
   return xml.str();
@@ -82,8 +82,8 @@ TEST_CASE("Checkerboard corners found by OpenCV match cv2.projectPoints with K a
     std::ostringstream points;
     points.precision(17);
     const auto& k = lens.k;
-    points << k.fx << " " << k.fy << " " << k.cx << " " << k.cy << " " << k.k1 << " " << k.k2
-           << " " << k.p1 << " " << k.p2 << " " << k.k3 << "\n";
+    points << k.fx << " " << k.fy << " " << k.cx << " " << k.cy << " " << k.k1 << " " << k.k2 << " "
+           << k.p1 << " " << k.p2 << " " << k.k3 << "\n";
     for (int i = 1; i < kSquaresX; ++i)
       for (int j = 1; j < kSquaresY; ++j) {
         const std::array<double, 3> corner{-kSquaresX * kSquare / 2 + i * kSquare,
@@ -172,8 +172,8 @@ TEST_CASE("Through a distorted lens, small spheres land where cv2.projectPoints 
     twin::testing::TempDir dir;
     std::ostringstream points;
     points.precision(17);
-    points << k.fx << " " << k.fy << " " << k.cx << " " << k.cy << " " << k.k1 << " " << k.k2
-           << " " << k.p1 << " " << k.p2 << " " << k.k3 << "\n";
+    points << k.fx << " " << k.fy << " " << k.cx << " " << k.cy << " " << k.k1 << " " << k.k2 << " "
+           << k.p1 << " " << k.p2 << " " << k.k3 << "\n";
     for (const auto& c : centres) {
       const auto p = twin::testing::ToCamera(camera.position, camera.rotation, c);
       points << p[0] << " " << p[1] << " " << p[2] << "\n";

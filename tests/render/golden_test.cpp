@@ -40,7 +40,8 @@ TEST_CASE("The twins' cameras match their golden images", "[render][golden]") {
     for (const auto& camera : twin::render::SceneCameras(site.scene, m)) renderer.AddCamera(camera);
     for (const twin::render::CameraFrame& frame : renderer.Render(site.world.data())) {
       CAPTURE(frame.camera);
-      const std::string base = std::string(TWIN_TEST_DATA) + "/goldens/" + name + "/" + frame.camera;
+      const std::string base =
+          std::string(TWIN_TEST_DATA) + "/goldens/" + name + "/" + frame.camera;
       const twin::render::Image rgb = twin::render::ReadPng(base + "_rgb.png");
       const twin::render::Image ids = twin::render::ReadPng(base + "_instance.png");
       REQUIRE(rgb.width == frame.width);

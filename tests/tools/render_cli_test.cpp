@@ -71,8 +71,8 @@ std::string ReadDataset(const fs::path& out) {
 
 TEST_CASE("twin render writes every modality of every camera of a model", "[tools][render]") {
   TempFolder out;
-  const ProcessResult r = Twin({"render", "/usr/share/mujoco/model/humanoid/humanoid.xml",
-                                "--out", out.path.string(), "--width", "320", "--height", "240"});
+  const ProcessResult r = Twin({"render", "/usr/share/mujoco/model/humanoid/humanoid.xml", "--out",
+                                out.path.string(), "--width", "320", "--height", "240"});
   RequireCleanExit(r, 0);
   CHECK_THAT(r.err, Contains("twin render: device "));
   CHECK_THAT(r.out, Contains("preview     " + out.path.string() + "/preview.png"));
@@ -93,9 +93,9 @@ TEST_CASE("twin render writes every modality of every camera of a model", "[tool
 TEST_CASE("twin render of a layout writes the chosen camera with its own intrinsics",
           "[tools][render]") {
   TempFolder out;
-  const ProcessResult r = Twin({"render", std::string(TWIN_TWINS_DIR) + "/warehouse.yaml",
-                                "--camera", "cam_dock", "--time", "0.2", "--out",
-                                out.path.string()});
+  const ProcessResult r =
+      Twin({"render", std::string(TWIN_TWINS_DIR) + "/warehouse.yaml", "--camera", "cam_dock",
+            "--time", "0.2", "--out", out.path.string()});
   RequireCleanExit(r, 0);
   CHECK_THAT(r.out, Contains("at t=0.200 s"));
   const std::string listing = ReadDataset(out.path);
@@ -110,8 +110,8 @@ TEST_CASE("twin render refuses bad input with a message and no crash", "[tools][
   const std::string warehouse = std::string(TWIN_TWINS_DIR) + "/warehouse.yaml";
 
   SECTION("unknown camera") {
-    const ProcessResult r = Twin({"render", warehouse, "--camera", "cam_dok", "--out",
-                                  out.path.string()});
+    const ProcessResult r =
+        Twin({"render", warehouse, "--camera", "cam_dok", "--out", out.path.string()});
     RequireCleanExit(r, 1);
     CHECK(r.err ==
           "twin: error: --camera cam_dok: no such camera (did you mean 'cam_dock'?); the scene "
@@ -126,19 +126,20 @@ TEST_CASE("twin render refuses bad input with a message and no crash", "[tools][
                           Contains("sudo apt-get install mesa-vulkan-drivers"));
   }
   SECTION("unknown device") {
-    const ProcessResult r = Twin({"render", warehouse, "--device", "7", "--out",
-                                  out.path.string()});
+    const ProcessResult r =
+        Twin({"render", warehouse, "--device", "7", "--out", out.path.string()});
     RequireCleanExit(r, 1);
     CHECK_THAT(r.err, Contains("--device 7: no such Vulkan device; this machine has:"));
   }
   SECTION("impossible intrinsics in a layout") {
     fs::create_directories(out.path);
     const fs::path layout = out.path / "bad_camera.yaml";
-    std::ofstream(layout) << "site: {name: bad}\n"
-                             "sensors:\n"
-                             "  cameras:\n"
-                             "    - {name: cam, pose: {position: [0, 0, 2]}, resolution: [640, 480],\n"
-                             "       intrinsics: [-5, 500, 320, 240]}\n";
+    std::ofstream(layout)
+        << "site: {name: bad}\n"
+           "sensors:\n"
+           "  cameras:\n"
+           "    - {name: cam, pose: {position: [0, 0, 2]}, resolution: [640, 480],\n"
+           "       intrinsics: [-5, 500, 320, 240]}\n";
     const ProcessResult r = Twin({"render", layout.string(), "--out", (out.path / "o").string()});
     RequireCleanExit(r, 1);
     CHECK_THAT(r.err, Contains("bad_camera.yaml:5:") &&

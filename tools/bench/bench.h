@@ -13,4 +13,14 @@ struct BenchPhysicsOptions {
 };
 int BenchPhysics(const BenchPhysicsOptions& options);
 
+struct BenchRenderOptions {
+  std::string model = "/usr/share/mujoco/model/humanoid/humanoid.xml";
+  double duration = 5;  ///< simulated seconds of the mujoco-record job
+  double fps = 60;      ///< frames per simulated second
+  std::string scene;    ///< the modality/resolution table's scene
+  int frames = 20;      ///< frames per table row
+  std::string device;
+};
+int BenchRender(const BenchRenderOptions& options);
+
 }  // namespace twin::tools

@@ -15,7 +15,8 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
   auto physics = std::make_shared<BenchPhysicsOptions>();
   CLI::App* verb = bench->add_subcommand(
       "physics", "World::Step vs a raw mj_step loop (and mujoco-testspeed) on one model");
-  verb->add_option("--model", physics->model, "Layout (.yaml), MJCF or URDF model (default: MuJoCo's humanoid.xml)");
+  verb->add_option("--model", physics->model,
+                   "Layout (.yaml), MJCF or URDF model (default: MuJoCo's humanoid.xml)");
   verb->add_option("--steps", physics->steps, "Steps per timed loop")
       ->check(PositiveCount("a number of steps, e.g. --steps 20000"))
       ->capture_default_str();
@@ -23,6 +24,26 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
       ->check(PositiveCount("a number of rounds, e.g. --repeats 5"))
       ->capture_default_str();
   verb->callback([physics, exit_code] { *exit_code = BenchPhysics(*physics); });
+
+  auto render = std::make_shared<BenchRenderOptions>();
+  render->scene = std::string(TWIN_TWINS_DIR) + "/warehouse.yaml";
+  CLI::App* render_verb = bench->add_subcommand(
+      "render", "The renderer vs mujoco-record on one job; fps per modality set and resolution");
+  render_verb->add_option("--model", render->model, "MJCF model of the mujoco-record job")
+      ->capture_default_str();
+  render_verb->add_option("--duration", render->duration, "Simulated seconds of that job")
+      ->check(PositiveNumber("seconds, e.g. --duration 5"))
+      ->capture_default_str();
+  render_verb->add_option("--fps", render->fps, "Frames per simulated second of that job")
+      ->check(PositiveNumber("frames per second, e.g. --fps 60"))
+      ->capture_default_str();
+  render_verb->add_option("--scene", render->scene, "Scene of the modality table")
+      ->capture_default_str();
+  render_verb->add_option("--frames", render->frames, "Frames per row of the modality table")
+      ->check(PositiveCount("a number of frames, e.g. --frames 20"))
+      ->capture_default_str();
+  render_verb->add_option("--device", render->device, "Vulkan device: index or part of its name");
+  render_verb->callback([render, exit_code] { *exit_code = BenchRender(*render); });
 }
 
 }  // namespace twin::tools
