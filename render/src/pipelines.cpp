@@ -6,6 +6,7 @@
 #include <twin/render/renderer.h>
 
 #include "geometry.h"
+#include "geometry_frag.h"
 #include "scene_frag.h"
 #include "scene_vert.h"
 #include "shadow_frag.h"
@@ -152,6 +153,7 @@ Pipelines::Pipelines(Context& context, int light_count)
 
   scene_vert_ = MakeModule(context, k_scene_vert_spv, sizeof k_scene_vert_spv);
   scene_frag_ = MakeModule(context, k_scene_frag_spv, sizeof k_scene_frag_spv);
+  geometry_frag_ = MakeModule(context, k_geometry_frag_spv, sizeof k_geometry_frag_spv);
   shadow_vert_ = MakeModule(context, k_shadow_vert_spv, sizeof k_shadow_vert_spv);
   shadow_frag_ = MakeModule(context, k_shadow_frag_spv, sizeof k_shadow_frag_spv);
 
@@ -288,6 +290,7 @@ Pipelines::~Pipelines() {
   vkDestroyRenderPass(device, shadow_pass_, nullptr);
   vkDestroyShaderModule(device, scene_vert_, nullptr);
   vkDestroyShaderModule(device, scene_frag_, nullptr);
+  vkDestroyShaderModule(device, geometry_frag_, nullptr);
   vkDestroyShaderModule(device, shadow_vert_, nullptr);
   vkDestroyShaderModule(device, shadow_frag_, nullptr);
   vkDestroyPipelineLayout(device, layout_, nullptr);

@@ -39,6 +39,7 @@ class Pipelines {
   VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
   VkPipelineLayout layout_ = VK_NULL_HANDLE;
   VkShaderModule scene_vert_ = VK_NULL_HANDLE, scene_frag_ = VK_NULL_HANDLE;
+  VkShaderModule geometry_frag_ = VK_NULL_HANDLE;  ///< no shading: depth, ids, normals only
   VkShaderModule shadow_vert_ = VK_NULL_HANDLE, shadow_frag_ = VK_NULL_HANDLE;
   VkRenderPass shadow_pass_ = VK_NULL_HANDLE;
   VkPipeline shadow_pipeline_ = VK_NULL_HANDLE;

@@ -153,6 +153,8 @@ const char* ModalityName(uint32_t m) {
     case render::kRgb: return "rgb";
     case render::kRgb | render::kDepth: return "rgb+depth";
     case render::kRgb | render::kDepth | render::kLabels: return "rgb+depth+ids";
+    case render::kDepth | render::kLabels | render::kNormal:
+      return "depth+ids+normals (no shading)";
     default: return "all (rgb, depth, ids, normals)";
   }
 }
@@ -217,7 +219,8 @@ int BenchRender(const BenchRenderOptions& opt) {
     }
     for (uint32_t modalities : {uint32_t{render::kRgb}, uint32_t{render::kRgb | render::kDepth},
                                 uint32_t{render::kRgb | render::kDepth | render::kLabels},
-                                uint32_t{render::kAllModalities}}) {
+                                uint32_t{render::kAllModalities},
+                                uint32_t{render::kDepth | render::kLabels | render::kNormal}}) {
       renderer.Render(site.world.data(), modalities);  // warm-up: pipelines, first-use costs
       render::StageTimes total;
       const auto start = Clock::now();
