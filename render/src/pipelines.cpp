@@ -34,6 +34,20 @@ constexpr std::array<std::pair<uint32_t, VkFormat>, 4> kColorOutputs = {{
     {kNormal, kNormalFormat},
 }};
 
+// An attachment cleared at the start of its pass; `store` keeps what the pass wrote.
+VkAttachmentDescription ClearedAttachment(VkFormat format, bool store, VkImageLayout final_layout) {
+  VkAttachmentDescription a{};
+  a.format = format;
+  a.samples = VK_SAMPLE_COUNT_1_BIT;
+  a.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+  a.storeOp = store ? VK_ATTACHMENT_STORE_OP_STORE : VK_ATTACHMENT_STORE_OP_DONT_CARE;
+  a.stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+  a.stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+  a.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+  a.finalLayout = final_layout;
+  return a;
+}
+
 VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass pass,
                         VkShaderModule vert, VkShaderModule frag, bool shadow, int light_count) {
   const VkSpecializationMapEntry light_count_entry{0, 0, sizeof(int32_t)};
@@ -159,19 +173,10 @@ Pipelines::Pipelines(Context& context, int light_count)
 
   // Shadow pass: light-space depth into a colour image left ready for sampling, with a depth
   // buffer for the depth test.
-  VkAttachmentDescription attachments[2] = {};
-  attachments[0].format = kShadowFormat;
-  attachments[0].samples = VK_SAMPLE_COUNT_1_BIT;
-  attachments[0].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-  attachments[0].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-  attachments[0].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
-  attachments[0].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-  attachments[0].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-  attachments[0].finalLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
-  attachments[1] = attachments[0];
-  attachments[1].format = kDepthBufferFormat;
-  attachments[1].storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-  attachments[1].finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
+  const VkAttachmentDescription attachments[2] = {
+      ClearedAttachment(kShadowFormat, true, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL),
+      ClearedAttachment(kDepthBufferFormat, false,
+                        VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL)};
   VkAttachmentReference color_ref{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
   VkAttachmentReference depth_ref{1, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
   VkSubpassDescription subpass{};
@@ -218,31 +223,15 @@ const ScenePass& Pipelines::Scene(uint32_t modalities) {
       color_refs[i] = {VK_ATTACHMENT_UNUSED, VK_IMAGE_LAYOUT_UNDEFINED};
       continue;
     }
-    VkAttachmentDescription a{};
-    a.format = kColorOutputs[i].second;
-    a.samples = VK_SAMPLE_COUNT_1_BIT;
-    a.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-    a.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-    a.stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
-    a.stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-    a.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-    a.finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
     color_refs[i] = {static_cast<uint32_t>(attachments.size()),
                      VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
-    attachments.push_back(a);
+    attachments.push_back(
+        ClearedAttachment(kColorOutputs[i].second, true, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL));
   }
-  VkAttachmentDescription depth{};
-  depth.format = kDepthBufferFormat;
-  depth.samples = VK_SAMPLE_COUNT_1_BIT;
-  depth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-  depth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-  depth.stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
-  depth.stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-  depth.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-  depth.finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
   VkAttachmentReference depth_ref{static_cast<uint32_t>(attachments.size()),
                                   VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
-  attachments.push_back(depth);
+  attachments.push_back(ClearedAttachment(kDepthBufferFormat, false,
+                                          VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL));
 
   VkSubpassDescription subpass{};
   subpass.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;

@@ -97,7 +97,8 @@ struct Renderer::Impl {
   void MakeSlots();
   void DestroyCamera(CameraTarget& target);
   VkFramebuffer Framebuffer(CameraTarget& target, uint32_t modalities);
-  void Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities);
+  void Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities,
+              const float shadow_view_projection[16]);
   CameraFrame Read(CameraTarget& target, int slot_index, const Slot& slot);
 };
 
@@ -280,7 +281,8 @@ void PoseFromMjCamera(const mjData* d, int cam, std::array<double, 3>& p,
 
 }  // namespace
 
-void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities) {
+void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities,
+                            const float shadow_view_projection[16]) {
   VkCommandBuffer cmd = slot.cmd;
   VK_CHECK(vkResetCommandBuffer(cmd, VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT));
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
@@ -314,8 +316,6 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
   };
 
   if (shadow_light >= 0) {
-    float view_projection[16], shadow_matrix[16];
-    ShadowMatrices(m, d, shadow_light, view_projection, shadow_matrix);
     VkClearValue clear[2] = {};
     clear[0].color.float32[0] = 1.0f;  // nothing there: farthest
     clear[1].depthStencil = {1.0f, 0};
@@ -330,7 +330,7 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     set_viewport(kShadowMapSize, kShadowMapSize);
     vkCmdPushConstants(cmd, pipelines.layout(),
                        VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
-                       sizeof view_projection, view_projection);
+                       16 * sizeof(float), shadow_view_projection);
     draw_all(true);
     vkCmdEndRenderPass(cmd);
   }
@@ -610,10 +610,10 @@ void Renderer::Submit(const mjData* d, uint32_t modalities, uint64_t frame_index
   Slot& slot = r.slots[index];
   FillInstances(r.m, d, r.labels, r.draw_list, r.texture_layers,
                 static_cast<GpuInstance*>(slot.instances.mapped));
-  float view_projection[16], shadow_matrix[16] = {};
+  float view_projection[16] = {}, shadow_matrix[16] = {};
   if (r.shadow_light >= 0) ShadowMatrices(r.m, d, r.shadow_light, view_projection, shadow_matrix);
   FillFrame(r.m, d, r.shadow_light, shadow_matrix, *static_cast<GpuFrame*>(slot.frame.mapped));
-  r.Record(slot, index, d, modalities & kAllModalities);
+  r.Record(slot, index, d, modalities & kAllModalities, view_projection);
 
   VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
   submit.commandBufferCount = 1;
