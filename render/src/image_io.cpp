@@ -35,8 +35,13 @@ void DemandWellFormed(const Image& image) {
                                    : image.pixels16.size() == ValueCount(image));
 }
 
+// A full disk (or a file size limit: EFBIG) gets advice; datagen's atomic_file.cpp words it the
+// same way (render cannot depend on it).
 [[noreturn]] void ThrowWrite(const std::string& path, int error) {
-  throw Error("cannot write PNG '" + path + "': " + std::strerror(error));
+  std::string why = std::strerror(error);
+  if (error == ENOSPC || error == EDQUOT || error == EFBIG)
+    why = "the disk is full (" + why + "); free some space and rerun with --resume";
+  throw Error("cannot write PNG '" + path + "': " + why);
 }
 
 [[noreturn]] void ThrowRead(const std::string& path, const std::string& why) {
@@ -92,11 +97,14 @@ uint16_t Scatter(uint16_t x) {
 
 }  // namespace
 
-std::vector<uint8_t> EncodePng(const Image& image) {
+std::vector<uint8_t> EncodePng(const Image& image, const PngOptions& options) {
   DemandWellFormed(image);
+  TWIN_DEMAND(options.compression_level >= 0 && options.compression_level <= 9);
   SpngContext ctx(spng_ctx_new(SPNG_CTX_ENCODER), &spng_ctx_free);
   TWIN_DEMAND(ctx != nullptr);
   spng_set_option(ctx.get(), SPNG_ENCODE_TO_BUFFER, 1);
+  spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_LEVEL, options.compression_level);
+  if (!options.filter_rows) spng_set_option(ctx.get(), SPNG_FILTER_CHOICE, SPNG_DISABLE_FILTERING);
   spng_ihdr ihdr = {};
   ihdr.width = static_cast<uint32_t>(image.width);
   ihdr.height = static_cast<uint32_t>(image.height);
@@ -122,8 +130,8 @@ std::vector<uint8_t> EncodePng(const Image& image) {
   return std::vector<uint8_t>(bytes, bytes + length);
 }
 
-void WritePng(const std::string& path, const Image& image) {
-  const std::vector<uint8_t> bytes = EncodePng(image);
+void WritePng(const std::string& path, const Image& image, const PngOptions& options) {
+  const std::vector<uint8_t> bytes = EncodePng(image, options);
 
   // A temporary name beside the target (rename is only atomic within one file system), unique
   // per process and call so that concurrent writers never share one.
