@@ -23,4 +23,11 @@ struct BenchRenderOptions {
 };
 int BenchRender(const BenchRenderOptions& options);
 
+struct BenchDatagenOptions {
+  std::string scene;  ///< default: the warehouse twin
+  int frames = 20;    ///< frames per row
+  std::string device;
+};
+int BenchDatagen(const BenchDatagenOptions& options);
+
 }  // namespace twin::tools

@@ -44,6 +44,18 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   render_verb->add_option("--device", render->device, "Vulkan device: index or part of its name");
   render_verb->callback([render, exit_code] { *exit_code = BenchRender(*render); });
+
+  auto datagen = std::make_shared<BenchDatagenOptions>();
+  datagen->scene = std::string(TWIN_TWINS_DIR) + "/warehouse.yaml";
+  CLI::App* datagen_verb = bench->add_subcommand(
+      "datagen", "twin datagen with 1 and 2 writer threads vs rendering alone, same scene");
+  datagen_verb->add_option("--scene", datagen->scene, "Scene (layout or model)")
+      ->capture_default_str();
+  datagen_verb->add_option("--frames", datagen->frames, "Frames per row")
+      ->check(PositiveCount("a number of frames, e.g. --frames 20"))
+      ->capture_default_str();
+  datagen_verb->add_option("--device", datagen->device, "Vulkan device: index or part of its name");
+  datagen_verb->callback([datagen, exit_code] { *exit_code = BenchDatagen(*datagen); });
 }
 
 }  // namespace twin::tools

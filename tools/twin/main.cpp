@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -31,6 +32,9 @@ std::string Joined(const std::vector<std::string>& items) {
 
 int main(int argc, char** argv) {
   using namespace twin::tools;
+  // Past a file size limit (ulimit -f) a write then fails with EFBIG, which the writers report
+  // like a full disk, instead of the signal killing twin mid-file.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"twin: a Sim2Real digital-twin simulator for factories and logistics sites.",
                "twin"};
   app.require_subcommand(1);
@@ -40,6 +44,8 @@ int main(int argc, char** argv) {
   AddCheckVerb(app, &exit_code);
   AddExportVerb(app, &exit_code);
   AddRenderVerb(app, &exit_code);
+  AddDatagenVerb(app, &exit_code);
+  AddDatasetVerb(app, &exit_code);
   AddBenchVerb(app, &exit_code);
 
   // An unknown verb gets a suggestion instead of CLI11's "arguments were not expected".

@@ -17,5 +17,7 @@ void AddCheckVerb(CLI::App& app, int* exit_code);
 void AddExportVerb(CLI::App& app, int* exit_code);
 void AddBenchVerb(CLI::App& app, int* exit_code);
 void AddRenderVerb(CLI::App& app, int* exit_code);
+void AddDatagenVerb(CLI::App& app, int* exit_code);
+void AddDatasetVerb(CLI::App& app, int* exit_code);
 
 }  // namespace twin::tools

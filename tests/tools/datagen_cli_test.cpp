@@ -1,0 +1,313 @@
+// twin datagen and twin dataset as a user runs them, on a small randomized cell
+// (tests/data/layouts/datagen_cell.yaml): the dataset read back by OpenCV and an independent
+// COCO/BOP checker (tests/datagen/check_dataset.py), byte-identical reruns, shards merged equal
+// to one process, a run killed with SIGKILL and resumed equal to an uninterrupted one, and every
+// bad input with its message and nothing lost.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "process.h"
+
+using Catch::Matchers::Contains;
+using twin::testing::ProcessResult;
+using twin::testing::RunProcess;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kScene = std::string(TWIN_TEST_DATA) + "/layouts/datagen_cell.yaml";
+
+ProcessResult Twin(std::vector<std::string> args, std::vector<std::string> env = {}) {
+  args.insert(args.begin(), TWIN_BINARY);
+  return RunProcess(args, env);
+}
+
+void RequireExit(const ProcessResult& r, int code) {
+  INFO("stdout: " << r.out);
+  INFO("stderr: " << r.err);
+  REQUIRE(r.signal == 0);
+  REQUIRE(r.exit_code == code);
+  REQUIRE_THAT(r.err, !Contains("AddressSanitizer") && !Contains("runtime error:"));
+}
+
+struct TempFolder {
+  fs::path path;
+  TempFolder() {
+    path = fs::temp_directory_path() /
+           ("twin_datagen_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempFolder() { fs::remove_all(path); }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+  static inline int counter = 0;
+};
+
+std::string ReadBytes(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << file.rdbuf();
+  return bytes.str();
+}
+
+/// Every file under `root` (relative path -> contents).
+std::map<std::string, std::string> Tree(const std::string& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root))
+    if (entry.is_regular_file())
+      files[fs::relative(entry.path(), root).string()] = ReadBytes(entry.path());
+  return files;
+}
+
+void RequireSameTree(const std::string& a, const std::string& b) {
+  const auto ta = Tree(a), tb = Tree(b);
+  std::vector<std::string> only_a, only_b, differ;
+  for (const auto& [path, bytes] : ta) {
+    const auto other = tb.find(path);
+    if (other == tb.end())
+      only_a.push_back(path);
+    else if (other->second != bytes)
+      differ.push_back(path);
+  }
+  for (const auto& [path, bytes] : tb)
+    if (!ta.count(path)) only_b.push_back(path);
+  INFO("only in " << a << ": " << only_a.size() << (only_a.empty() ? "" : " e.g. " + only_a[0]));
+  INFO("only in " << b << ": " << only_b.size() << (only_b.empty() ? "" : " e.g. " + only_b[0]));
+  INFO("different: " << differ.size() << (differ.empty() ? "" : " e.g. " + differ[0]));
+  REQUIRE(ta.size() > 10);
+  REQUIRE(only_a.empty());
+  REQUIRE(only_b.empty());
+  REQUIRE(differ.empty());
+}
+
+ProcessResult Datagen(const std::string& out, int frames, std::vector<std::string> extra = {},
+                      std::vector<std::string> env = {}) {
+  std::vector<std::string> args{"datagen", kScene, "--frames", std::to_string(frames),
+                                "--out",   out};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return Twin(args, env);
+}
+
+ProcessResult CheckDataset(const std::string& dir) {
+  return RunProcess(
+      {"/usr/bin/python3", std::string(TWIN_SOURCE_DIR) + "/tests/datagen/check_dataset.py", dir});
+}
+
+int FramesDone(const std::string& out) {
+  const fs::path records = fs::path(out) / ".twin" / "frames";
+  if (!fs::is_directory(records)) return 0;
+  int n = 0;
+  for (const auto& entry : fs::directory_iterator(records))
+    if (entry.path().extension() == ".json") ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("twin datagen writes a dataset OpenCV and an independent COCO/BOP checker accept",
+          "[datagen]") {
+  TempFolder tmp;
+  const std::string out = tmp / "set";
+  const ProcessResult r = Datagen(out, 4);
+  RequireExit(r, 0);
+  CHECK_THAT(r.out, Contains("4 made") && Contains("preview.png") && Contains("manifest.json"));
+  CHECK(fs::exists(out + "/preview.png"));
+  CHECK_FALSE(fs::exists(out + "/.twin"));
+  for (const char* file :
+       {"classes.json", "instances.json", "models_info.json", "randomization.json"})
+    CHECK(fs::exists(out + "/" + file));
+
+  const ProcessResult check = CheckDataset(out);
+  INFO(check.out << check.err);
+  CHECK(check.exit_code == 0);
+  CHECK_THAT(check.out, Contains("ok:"));
+
+  const ProcessResult verify = Twin({"dataset", "verify", out});
+  RequireExit(verify, 0);
+  CHECK_THAT(verify.out, Contains("complete"));
+
+  // Running again into the finished folder changes nothing.
+  const auto before = Tree(out);
+  RequireExit(Datagen(out, 4), 0);
+  CHECK(Tree(out) == before);
+}
+
+TEST_CASE("twin datagen: two runs are byte-identical; shards merged equal one process",
+          "[datagen]") {
+  TempFolder tmp;
+  RequireExit(Datagen(tmp / "one", 6), 0);
+  RequireExit(Datagen(tmp / "again", 6), 0);
+  RequireSameTree(tmp / "one", tmp / "again");
+
+  // Three shards, chosen three ways: the flag, Slurm's array variables, a Kubernetes index.
+  RequireExit(Datagen(tmp / "s0", 6, {"--shard", "0/3"}), 0);
+  RequireExit(
+      Datagen(tmp / "s1", 6, {},
+              {"SLURM_ARRAY_TASK_ID=2", "SLURM_ARRAY_TASK_MIN=1", "SLURM_ARRAY_TASK_COUNT=3"}),
+      0);
+  RequireExit(Datagen(tmp / "s2", 6, {}, {"JOB_COMPLETION_INDEX=2", "TWIN_SHARD_COUNT=3"}), 0);
+  CHECK_FALSE(fs::exists(tmp / "s1/preview.png"));  // only the shard with frame 0 has one
+
+  const ProcessResult merge =
+      Twin({"dataset", "merge", tmp / "merged", tmp / "s2", tmp / "s0", tmp / "s1"});
+  RequireExit(merge, 0);
+  CHECK_THAT(merge.out, Contains("6 of 6 frames"));
+  RequireSameTree(tmp / "one", tmp / "merged");
+  RequireExit(Twin({"dataset", "verify", tmp / "merged"}), 0);
+
+  SECTION("merge refuses overlapping, unfinished and foreign shards") {
+    ProcessResult twice = Twin({"dataset", "merge", tmp / "m2", tmp / "s0", tmp / "s0"});
+    RequireExit(twice, 1);
+    CHECK_THAT(twice.err, Contains("both hold frames 0 to 1"));
+    ProcessResult none = Twin({"dataset", "merge", tmp / "m3", tmp / "nothing"});
+    RequireExit(none, 1);
+    CHECK_THAT(none.err, Contains("has no manifest.json") && Contains("--resume"));
+    RequireExit(Datagen(tmp / "other", 6, {"--shard", "1/3", "--seed", "99"}), 0);
+    ProcessResult foreign = Twin({"dataset", "merge", tmp / "m4", tmp / "s0", tmp / "other"});
+    RequireExit(foreign, 1);
+    CHECK_THAT(foreign.err, Contains("different dataset"));
+    ProcessResult full = Twin({"dataset", "merge", tmp / "one", tmp / "s0"});
+    RequireExit(full, 1);
+    CHECK_THAT(full.err, Contains("not empty"));
+  }
+}
+
+TEST_CASE("twin datagen killed with SIGKILL and resumed equals an uninterrupted run", "[datagen]") {
+  TempFolder tmp;
+  RequireExit(Datagen(tmp / "whole", 8), 0);
+
+  const std::string out = tmp / "killed";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string frames = "8";
+    execl(TWIN_BINARY, TWIN_BINARY, "datagen", kScene.c_str(), "--frames", frames.c_str(), "--out",
+          out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Kill it mid-way: once a few frames are recorded, while later ones are being written.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (FramesDone(out) < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  const int done = FramesDone(out);
+  INFO("frames recorded when killed: " << done);
+  REQUIRE(done >= 3);
+  REQUIRE_FALSE(fs::exists(out + "/manifest.json"));
+
+  const ProcessResult plain = Datagen(out, 8);
+  RequireExit(plain, 1);
+  CHECK_THAT(plain.err, Contains("unfinished run of this dataset") && Contains("--resume"));
+
+  const ProcessResult resumed = Datagen(out, 8, {"--resume"});
+  RequireExit(resumed, 0);
+  CHECK_THAT(resumed.err, Contains("already done"));
+  RequireSameTree(tmp / "whole", out);
+}
+
+TEST_CASE("twin dataset verify reports missing, changed and unexpected files", "[datagen]") {
+  TempFolder tmp;
+  const std::string out = tmp / "set";
+  RequireExit(Datagen(out, 2), 0);
+  const std::string rgb = out + "/cell_cam/rgb/000001.png";
+  REQUIRE(fs::exists(rgb));
+  {
+    std::fstream file(rgb, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(100);
+    file.put('\x5a');
+  }
+  fs::remove(out + "/cell_cam/depth/000000.png");
+  std::ofstream(out + "/cell_cam/stray.txt") << "x";
+  const ProcessResult r = Twin({"dataset", "verify", out});
+  RequireExit(r, 1);
+  CHECK_THAT(r.out, Contains("corrupt    cell_cam/rgb/000001.png"));
+  CHECK_THAT(r.out, Contains("missing    cell_cam/depth/000000.png"));
+  CHECK_THAT(r.out, Contains("unexpected cell_cam/stray.txt"));
+}
+
+TEST_CASE("twin datagen: bad input gets a clear message and loses nothing", "[datagen]") {
+  TempFolder tmp;
+  SECTION("flags") {
+    ProcessResult r = Datagen(tmp / "a", 6, {"--shard", "3/3"});
+    RequireExit(r, 1);
+    CHECK_THAT(r.err, Contains("--shard: shard 3 of 3 does not exist"));
+    r = Twin({"datagen", kScene, "--frames", "-2", "--out", tmp / "b"});
+    RequireExit(r, 2);
+    CHECK_THAT(r.err, Contains("--frames"));
+    r = Datagen(tmp / "c", 6, {"--shard", "two"});
+    RequireExit(r, 1);
+    CHECK_THAT(r.err, Contains("is not I/N"));
+    r = Datagen(tmp / "d", 6, {}, {"SLURM_ARRAY_TASK_ID=5", "SLURM_ARRAY_TASK_COUNT=3"});
+    RequireExit(r, 1);
+    CHECK_THAT(r.err, Contains("--array=0-2"));
+    r = Datagen(tmp / "e", 6, {}, {"JOB_COMPLETION_INDEX=1"});
+    RequireExit(r, 1);
+    CHECK_THAT(r.err, Contains("TWIN_SHARD_COUNT"));
+    r = Datagen(tmp / "f", 6, {"--cameras", "cell_cam,nope"});
+    RequireExit(r, 1);
+    CHECK_THAT(r.err, Contains("nope"));
+  }
+  SECTION("a randomize range with min > max") {
+    const std::string overlay = tmp / "bad.yaml";
+    std::ofstream(overlay) << "randomize:\n  lights:\n    intensity: [1.5, 0.5]\n";
+    const ProcessResult r = Datagen(tmp / "g", 2, {"--randomize", overlay});
+    RequireExit(r, 1);
+    CHECK_THAT(r.err, Contains("bad.yaml:3") && Contains("intensity"));
+  }
+  SECTION("an output folder that cannot be written") {
+    std::ofstream(tmp / "file") << "x";
+    ProcessResult r = Datagen(tmp / "file", 2);
+    RequireExit(r, 1);
+    CHECK_THAT(r.err, Contains("is a file"));
+    fs::create_directories(tmp / "ro");
+    fs::permissions(tmp / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+    if (geteuid() != 0) {  // root writes anywhere; then only the file case applies
+      r = Datagen(tmp / "ro/set", 2);
+      RequireExit(r, 1);
+      CHECK_THAT(r.err, Contains("ro/set"));
+    }
+  }
+  SECTION("a folder holding a different dataset or other files is left alone") {
+    RequireExit(Datagen(tmp / "set", 2), 0);
+    const auto before = Tree(tmp / "set");
+    ProcessResult r = Datagen(tmp / "set", 2, {"--seed", "5"});
+    RequireExit(r, 1);
+    CHECK_THAT(r.err, Contains("holds a different dataset"));
+    r = Datagen(tmp / "set", 3);
+    RequireExit(r, 1);
+    CHECK_THAT(r.err, Contains("holds a different dataset"));
+    CHECK(Tree(tmp / "set") == before);
+    fs::create_directories(tmp / "photos");
+    std::ofstream(tmp / "photos/cat.jpg") << "meow";
+    r = Datagen(tmp / "photos", 2);
+    RequireExit(r, 1);
+    CHECK_THAT(r.err, Contains("not empty and holds no twin dataset"));
+    CHECK(Tree(tmp / "photos").size() == 1);
+  }
+  SECTION("a full disk stops the run with a message; --resume finishes it identically") {
+    RequireExit(Datagen(tmp / "whole", 4), 0);
+    // A file size limit of 64 KiB: the first large PNG cannot be written (EFBIG, as ENOSPC).
+    const std::string command = "ulimit -f 64 && exec " + std::string(TWIN_BINARY) + " datagen " +
+                                kScene + " --frames 4 --out " + (tmp / "full");
+    const ProcessResult r = RunProcess({"/bin/bash", "-c", command});
+    RequireExit(r, 1);
+    CHECK_THAT(r.err, Contains("disk is full") && Contains("--resume"));
+    const ProcessResult resumed = Datagen(tmp / "full", 4, {"--resume"});
+    RequireExit(resumed, 0);
+    RequireSameTree(tmp / "whole", tmp / "full");
+  }
+}

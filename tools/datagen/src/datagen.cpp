@@ -1,0 +1,371 @@
+#include <twin/datagen/datagen.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include <twin/datagen/atomic_file.h>
+#include <twin/datagen/bop.h>
+#include <twin/datagen/coco.h>
+#include <twin/datagen/dataset_files.h>
+#include <twin/datagen/frame_images.h>
+#include <twin/datagen/pcd.h>
+#include <twin/datagen/sha256.h>
+#include <twin/datagen/thread_pool.h>
+#include <twin/render/context.h>
+#include <twin/render/image_io.h>
+#include <twin/render/lidar.h>
+#include <twin/render/renderer.h>
+#include <twin/render/scene_cameras.h>
+#include <twin/scenes/error.h>
+#include <twin/scenes/randomize.h>
+#include <twin/sim/domain_randomizer.h>
+#include <twin/sim/site_world.h>
+
+#include "dataset_state.h"
+
+namespace twin::datagen {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double Ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
+
+/// "all" or "a,b,c" -> the cameras in scene order; unknown names throw with a suggestion.
+std::vector<render::RenderCamera> PickCameras(const std::vector<render::RenderCamera>& all,
+                                              const std::string& selection) {
+  if (selection == "all") return all;
+  std::set<std::string> wanted;
+  std::stringstream list(selection);
+  for (std::string name; std::getline(list, name, ',');) {
+    if (name.empty()) throw Error("--cameras: empty name in '" + selection + "'");
+    render::SelectCameras(all, name);  // throws for an unknown name
+    wanted.insert(name);
+  }
+  std::vector<render::RenderCamera> picked;
+  for (const render::RenderCamera& camera : all)
+    if (wanted.count(camera.name)) picked.push_back(camera);
+  return picked;
+}
+
+nlohmann::json IntrinsicsJson(const render::CameraIntrinsics& k) {
+  return {{"width", k.width}, {"height", k.height}, {"fx", k.fx}, {"fy", k.fy},
+          {"cx", k.cx},       {"cy", k.cy},         {"k1", k.k1}, {"k2", k.k2},
+          {"p1", k.p1},       {"p2", k.p2},         {"k3", k.k3}};
+}
+
+nlohmann::json DrawJson(const sim::FrameDraw& draw) {
+  nlohmann::json cameras = nlohmann::json::object();
+  for (const auto& [name, jitter] : draw.cameras)
+    cameras[name] = {{"focal_scale", jitter.focal_scale}, {"dcx", jitter.dcx}, {"dcy", jitter.dcy}};
+  return {{"lights_on", draw.lights_on},
+          {"light_scale", draw.light_scale},
+          {"light_kelvin", draw.light_kelvin},
+          {"placed", draw.placed},
+          {"cameras", cameras},
+          {"friction_scale", draw.friction_scale},
+          {"mass_scale", draw.mass_scale},
+          {"settle_time", draw.settle_time},
+          {"settled", draw.settled}};
+}
+
+/// Where camera `camera` is in `d`, OpenCV convention (columns: x right, y down, z forward).
+void CameraPose(const render::RenderCamera& camera, const mjData* d,
+                std::array<double, 3>& position, std::array<double, 9>& rotation) {
+  if (camera.mj_camera < 0) {
+    position = camera.position;
+    rotation = camera.rotation;
+    return;
+  }
+  for (int k = 0; k < 3; ++k) position[k] = d->cam_xpos[3 * camera.mj_camera + k];
+  rotation = OpenCvRotationFromMujocoCamera(d->cam_xmat + 9 * camera.mj_camera);
+}
+
+/// One frame on its way from the renderer to the files.
+struct FrameJob {
+  int64_t frame = 0;
+  std::vector<render::CameraFrame> cameras;
+  std::vector<std::vector<ObjectPose>> poses;  ///< per camera, every instance with a body
+  std::vector<render::LidarScan> scans;
+  nlohmann::json randomization;
+};
+
+nlohmann::json FileEntry(const std::string& relative, const std::vector<uint8_t>& bytes) {
+  return {{"path", relative},
+          {"sha256", Sha256Hex(bytes.data(), bytes.size())},
+          {"bytes", bytes.size()}};
+}
+
+/// Encodes, labels, hashes and writes one frame, then its record (the frame's commit mark).
+/// Returns the bytes written.
+uint64_t WriteFrame(const std::string& out, const FrameJob& job, bool preview) {
+  uint64_t written = 0;
+  nlohmann::json record = {{"frame", job.frame},
+                           {"files", nlohmann::json::array()},
+                           {"cameras", nlohmann::json::object()},
+                           {"randomization", job.randomization}};
+  auto write = [&](const std::string& relative, const std::vector<uint8_t>& bytes) {
+    WriteFileAtomic(out + "/" + relative, bytes.data(), bytes.size());
+    record["files"].push_back(FileEntry(relative, bytes));
+    written += bytes.size();
+  };
+  for (size_t c = 0; c < job.cameras.size(); ++c) {
+    const render::CameraFrame& frame = job.cameras[c];
+    for (const ModalityImage& image : FrameImages(frame))
+      write(frame.camera + "/" + image.modality + "/" + FrameFileName(job.frame, ".png"),
+            EncodeDatasetPng(image.image));
+    const std::vector<CocoAnnotation> annotations = AnnotateFrame(
+        frame.instance.data(), frame.semantic.data(), frame.width, frame.height, job.frame);
+    nlohmann::json coco = nlohmann::json::array();
+    std::vector<int> visible;
+    for (const CocoAnnotation& a : annotations) {
+      coco.push_back(CocoAnnotationJson(a));
+      visible.push_back(a.instance_id);
+    }
+    std::vector<ObjectPose> seen;
+    for (const ObjectPose& pose : job.poses[c])
+      if (std::binary_search(visible.begin(), visible.end(), pose.obj_id)) seen.push_back(pose);
+    record["cameras"][frame.camera] = {
+        {"image", CocoImageJson({job.frame, "rgb/" + FrameFileName(job.frame, ".png"), frame.width,
+                                 frame.height})},
+        {"annotations", coco},
+        {"scene_gt", SceneGtFrame(seen)},
+        {"scene_camera", SceneCameraFrame(frame.intrinsics, 1.0)}};
+  }
+  for (const render::LidarScan& scan : job.scans)
+    write(scan.lidar + "/points/" + FrameFileName(job.frame, ".pcd"), EncodePcdBinary(scan));
+  if (preview) {
+    // The contact sheet a person opens first; only the dataset's frame 0 has one.
+    std::vector<render::Image> tiles;
+    for (const render::CameraFrame& f : job.cameras) {
+      for (ModalityImage& image : FrameImages(f)) {
+        if (image.modality == "depth") {
+          tiles.push_back(render::ColouriseDepth(f.depth, f.width, f.height));
+        } else if (image.modality == "instance" || image.modality == "semantic") {
+          tiles.push_back(render::ColouriseIds(
+              image.modality == "instance" ? f.instance : f.semantic, f.width, f.height));
+        } else {
+          tiles.push_back(std::move(image.image));
+        }
+      }
+    }
+    write("preview.png", EncodeDatasetPng(render::ContactSheet(tiles, 5, 320)));
+  }
+  const std::string text = DatasetJsonText(record);
+  WriteTextAtomic(FrameRecordPath(out, job.frame), text);
+  return written + text.size();
+}
+
+/// Writes a small file every run writes identically and returns its size.
+uint64_t WriteStatic(const std::string& out, const std::string& relative, const std::string& text,
+                     std::vector<std::string>& static_files) {
+  fs::create_directories(fs::path(out + "/" + relative).parent_path());
+  WriteTextAtomic(out + "/" + relative, text);
+  static_files.push_back(relative);
+  return text.size();
+}
+
+}  // namespace
+
+DatagenStats RunDatagen(const DatagenOptions& opt) {
+  auto log = opt.log ? opt.log
+                     : [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  if (opt.frames < 1) throw Error("--frames must be >= 1 (got " + std::to_string(opt.frames) + ")");
+  if (opt.shard.count < 1 || opt.shard.index < 0 || opt.shard.index >= opt.shard.count)
+    throw Error("--shard " + std::to_string(opt.shard.index) + "/" +
+                std::to_string(opt.shard.count) + " does not exist");
+  if (opt.workers < 0) throw Error("--workers must be >= 0");
+  const bool writing = opt.workers > 0;
+
+  sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, {}, opt.seed, /*autopilot=*/false);
+  sim::World& world = site.world;
+  scenes::RandomizeSpec spec = site.scene.site.randomize;
+  if (!opt.randomize_overlay.empty())
+    scenes::ApplyRandomizeOverlay(opt.randomize_overlay, spec, site.scene.site);
+  const std::vector<render::RenderCamera> cameras =
+      PickCameras(render::SceneCameras(site.scene, world.model()), opt.cameras);
+  const render::SceneLabels labels = render::SceneLabelsOf(site.scene, world.model());
+
+  DatasetIdentity identity;
+  identity.config = {{"scene", fs::path(opt.scene).filename().string()},
+                     {"scene_sha256", Sha256File(opt.scene)},
+                     {"modalities", {"rgb", "depth", "instance", "semantic", "normal"}},
+                     {"depth_scale", kDepthScale}};
+  if (!opt.randomize_overlay.empty())
+    identity.config["randomize_overlay"] = {
+        {"file", fs::path(opt.randomize_overlay).filename().string()},
+        {"sha256", Sha256File(opt.randomize_overlay)}};
+  for (const render::RenderCamera& camera : cameras)
+    identity.config["cameras"][camera.name] = IntrinsicsJson(camera.intrinsics);
+  for (const scenes::LidarSpec& lidar : site.scene.site.lidars)
+    identity.config["lidars"][lidar.name] = {{"channels", lidar.channels},
+                                             {"horizontal_samples", lidar.horizontal_samples}};
+  identity.seed = world.seed();
+  identity.version = TWIN_VERSION;
+  identity.frames = opt.frames;
+
+  DatagenStats stats;
+  stats.out = opt.out;
+  const FrameRange range = ShardFrames(opt.frames, opt.shard);
+  std::vector<int64_t> todo;
+  if (writing) {
+    const OutputState state = CheckOutput(opt.out, identity, range, opt.resume);
+    if (state == OutputState::kComplete) {
+      stats.already_complete = true;
+      stats.frames_skipped = range.size();
+      return stats;
+    }
+    WriteRunFile(opt.out, identity, range);
+    for (int64_t k = range.first; k < range.last; ++k)
+      if (state == OutputState::kNew || !FrameDone(opt.out, k)) todo.push_back(k);
+    stats.frames_skipped = range.size() - static_cast<int64_t>(todo.size());
+    if (stats.frames_skipped > 0)
+      log("twin datagen: resuming: " + std::to_string(stats.frames_skipped) + " of " +
+          std::to_string(range.size()) + " frames already done");
+  } else {
+    for (int64_t k = range.first; k < range.last; ++k) todo.push_back(k);
+  }
+
+  render::Context context(render::ContextOptions{opt.device, false});
+  log("twin datagen: device " + context.Describe());
+  render::RendererOptions renderer_options;
+  renderer_options.seed = world.seed();
+  render::Renderer renderer(context, world.model(), labels, renderer_options);
+  for (const render::RenderCamera& camera : cameras) renderer.AddCamera(camera);
+  std::vector<std::unique_ptr<render::LidarRenderer>> lidars;
+  for (const scenes::LidarSpec& lidar : site.scene.site.lidars)
+    lidars.push_back(std::make_unique<render::LidarRenderer>(context, world.model(), labels,
+                                                             render::LidarFromSpec(lidar)));
+  const sim::DomainRandomizer randomizer(site.scene.site, spec, world);
+
+  std::vector<std::string> static_files;
+  if (writing) {
+    uint64_t bytes = 0;
+    bytes += WriteStatic(opt.out, "classes.json", ClassesJsonText(labels), static_files);
+    bytes += WriteStatic(opt.out, "instances.json", InstancesJsonText(labels), static_files);
+    bytes +=
+        WriteStatic(opt.out, "models_info.json",
+                    DatasetJsonText(ModelsInfo(world.model(), world.data(), labels)), static_files);
+    for (const render::RenderCamera& camera : cameras) {
+      bytes += WriteStatic(opt.out, camera.name + "/camera.json",
+                           CameraJsonText(camera.name, camera.intrinsics), static_files);
+      for (const char* modality : {"rgb", "depth", "instance", "semantic", "normal"})
+        fs::create_directories(opt.out + "/" + camera.name + "/" + modality);
+    }
+    for (const scenes::LidarSpec& lidar : site.scene.site.lidars)
+      fs::create_directories(opt.out + "/" + lidar.name + "/points");
+    stats.bytes_written += bytes;
+  }
+
+  ThreadPool pool(std::max(opt.workers, 1));
+  std::deque<std::future<uint64_t>> pending;
+  int64_t done = stats.frames_skipped;
+  auto retire_oldest = [&] {
+    const auto start = Clock::now();
+    stats.bytes_written += pending.front().get();  // rethrows a writer's error
+    pending.pop_front();
+    stats.wait_ms += Ms(Clock::now() - start);
+    if (opt.progress) opt.progress(++done, range.size());
+  };
+  double write_ms_total = 0;
+  std::mutex write_ms_mutex;
+  const auto loop_start = Clock::now();
+  try {
+    for (const int64_t k : todo) {
+      auto t0 = Clock::now();
+      const sim::FrameDraw draw = randomizer.Apply(world, identity.seed, static_cast<uint64_t>(k));
+      if (world.diverged())
+        throw Error("the simulation diverged while frame " + std::to_string(k) +
+                    " settled (t=" + std::to_string(world.time()) +
+                    " s); check the scene's randomize ranges with twin check");
+      for (int c = 0; c < renderer.camera_count(); ++c) {
+        render::CameraIntrinsics k_frame = cameras[c].intrinsics;
+        if (const auto jitter = draw.cameras.find(cameras[c].name); jitter != draw.cameras.end()) {
+          k_frame.fx *= jitter->second.focal_scale;
+          k_frame.fy *= jitter->second.focal_scale;
+          k_frame.cx += jitter->second.dcx;
+          k_frame.cy += jitter->second.dcy;
+        }
+        renderer.SetCameraIntrinsics(c, k_frame);
+      }
+      auto t1 = Clock::now();
+      stats.randomize_ms += Ms(t1 - t0);
+      auto job = std::make_shared<FrameJob>();
+      job->frame = k;
+      job->cameras =
+          renderer.Render(world.data(), render::kAllModalities, static_cast<uint64_t>(k));
+      for (auto& lidar : lidars) job->scans.push_back(lidar->Scan(world.data()));
+      stats.render_ms += Ms(Clock::now() - t1);
+      if (!writing) {
+        if (opt.progress) opt.progress(++done, range.size());
+        continue;
+      }
+      std::vector<int> every_instance(labels.instances.size());
+      for (size_t i = 0; i < every_instance.size(); ++i)
+        every_instance[i] = static_cast<int>(i + 1);
+      for (int c = 0; c < renderer.camera_count(); ++c) {
+        std::array<double, 3> position;
+        std::array<double, 9> rotation;
+        CameraPose(renderer.camera(c), world.data(), position, rotation);
+        job->poses.push_back(CameraObjectPoses(world.model(), world.data(), labels, position,
+                                               rotation, every_instance));
+      }
+      job->randomization = DrawJson(draw);
+      pending.push_back(pool.Submit([&opt, job, &write_ms_total, &write_ms_mutex] {
+        const auto start = Clock::now();
+        const uint64_t bytes = WriteFrame(opt.out, *job, job->frame == 0);
+        std::lock_guard lock(write_ms_mutex);
+        write_ms_total += Ms(Clock::now() - start);
+        return bytes;
+      }));
+      while (static_cast<int>(pending.size()) > opt.workers) retire_oldest();
+    }
+    while (!pending.empty()) retire_oldest();
+  } catch (...) {
+    // Let the frames already handed to writers finish (their records make them count as done
+    // on --resume), then report the first error.
+    for (auto& f : pending) {
+      try {
+        f.get();
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+  stats.seconds = std::chrono::duration<double>(Clock::now() - loop_start).count();
+  stats.frames_made = static_cast<int64_t>(todo.size());
+  stats.write_ms = write_ms_total;
+  if (!writing) return stats;
+
+  // Every frame has its record: assemble the label files and the manifest, then drop .twin.
+  const auto finalize_start = Clock::now();
+  Aggregates aggregates;
+  std::vector<ManifestFile> files;
+  for (int64_t k = range.first; k < range.last; ++k) {
+    std::ifstream file(FrameRecordPath(opt.out, k), std::ios::binary);
+    const nlohmann::json record = nlohmann::json::parse(file);
+    for (const auto& f : record.at("files"))
+      files.push_back({f.at("path"), f.at("sha256"), f.at("bytes")});
+    aggregates.AddFrameRecord(record);
+  }
+  for (const std::string& relative : static_files) files.push_back(HashedEntry(opt.out, relative));
+  for (ManifestFile& f : WriteAggregates(opt.out, aggregates, labels.classes)) {
+    stats.bytes_written += f.bytes;
+    files.push_back(std::move(f));
+  }
+  WriteManifest(opt.out, identity, {{range.first, range.last}}, std::move(files));
+  fs::remove_all(opt.out + "/" + kStateDir);
+  stats.finalize_ms = Ms(Clock::now() - finalize_start);
+  return stats;
+}
+
+}  // namespace twin::datagen

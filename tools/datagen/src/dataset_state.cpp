@@ -1,0 +1,167 @@
+#include "dataset_state.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <twin/datagen/atomic_file.h>
+#include <twin/datagen/coco.h>
+#include <twin/datagen/frame_images.h>
+#include <twin/datagen/sha256.h>
+#include <twin/scenes/error.h>
+
+namespace twin::datagen {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<nlohmann::json> ReadJson(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  std::stringstream text;
+  text << file.rdbuf();
+  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+std::string Describe(const nlohmann::json& config, uint64_t seed, int64_t frames) {
+  return "scene " + config.value("scene", std::string("?")) + ", seed " + std::to_string(seed) +
+         ", " + std::to_string(frames) + " frames";
+}
+
+nlohmann::json RunJson(const DatasetIdentity& id, FrameRange range) {
+  return {{"config", id.config},
+          {"seed", id.seed},
+          {"version", id.version},
+          {"frames", id.frames},
+          {"range", {range.first, range.last}}};
+}
+
+bool FolderIsEmpty(const std::string& dir) {
+  return fs::directory_iterator(dir) == fs::directory_iterator();
+}
+
+}  // namespace
+
+bool SameDataset(const DatasetIdentity& a, const Manifest& b) {
+  return a.config == b.config && a.seed == b.seed && a.version == b.version && a.frames == b.frames;
+}
+
+OutputState CheckOutput(const std::string& out, const DatasetIdentity& identity, FrameRange range,
+                        bool resume) {
+  std::error_code ec;
+  if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+    throw Error("--out " + out + " is a file, not a folder; choose a folder");
+  fs::create_directories(out, ec);
+  if (!fs::is_directory(out))
+    throw Error("cannot create the output folder " + out + ": " + ec.message() +
+                "; choose another with --out");
+  const std::string theirs = " holds a different dataset (";
+  if (fs::exists(out + "/manifest.json")) {
+    const auto json = ReadJson(out + "/manifest.json");
+    if (!json) throw Error(out + "/manifest.json is not valid JSON; choose another --out");
+    const Manifest manifest = ManifestFromJson(*json, out + "/manifest.json");
+    if (!SameDataset(identity, manifest))
+      throw Error("--out " + out + theirs +
+                  Describe(manifest.config, manifest.seed, manifest.frames) +
+                  "); choose another folder or delete it");
+    const std::vector<std::array<int64_t, 2>> mine{{range.first, range.last}};
+    if (manifest.frame_ranges != mine)
+      throw Error("--out " + out + " holds a finished part of this dataset with other frames; " +
+                  "write each shard to its own folder");
+    fs::remove_all(out + "/" + kStateDir, ec);  // a run killed after its manifest
+    return OutputState::kComplete;
+  }
+  if (fs::exists(out + "/" + kStateDir + "/run.json")) {
+    const auto json = ReadJson(out + "/" + kStateDir + "/run.json");
+    if (!json)
+      throw Error(out + "/" + kStateDir + "/run.json is damaged; delete " + out +
+                  " and start again");
+    if (*json != RunJson(identity, range))
+      throw Error("--out " + out + " holds an unfinished run of a different dataset (" +
+                  Describe(json->value("config", nlohmann::json::object()),
+                           json->value("seed", uint64_t{0}), json->value("frames", int64_t{0})) +
+                  " or other shard/options); choose another folder or delete it");
+    if (!resume)
+      throw Error("--out " + out +
+                  " holds an unfinished run of this dataset; add --resume to continue it");
+    return OutputState::kUnfinished;
+  }
+  if (!FolderIsEmpty(out))
+    throw Error("--out " + out +
+                " is not empty and holds no twin dataset; choose an empty or new folder");
+  return OutputState::kNew;
+}
+
+void WriteRunFile(const std::string& out, const DatasetIdentity& identity, FrameRange range) {
+  fs::create_directories(out + "/" + kStateDir + "/frames");
+  WriteTextAtomic(out + "/" + kStateDir + "/run.json",
+                  DatasetJsonText(RunJson(identity, range), 2));
+}
+
+std::string FrameRecordPath(const std::string& out, int64_t frame) {
+  return out + "/" + kStateDir + "/frames/" + FrameFileName(frame, ".json");
+}
+
+bool FrameDone(const std::string& out, int64_t frame) {
+  const auto record = ReadJson(FrameRecordPath(out, frame));
+  return record && record->value("frame", int64_t{-1}) == frame;
+}
+
+void Aggregates::AddFrameRecord(const nlohmann::json& record) {
+  const std::string key = std::to_string(record.at("frame").get<int64_t>());
+  for (const auto& [camera, labels] : record.at("cameras").items()) {
+    coco_images[camera + "/coco.json"].push_back(labels.at("image"));
+    auto& annotations = coco_annotations[camera + "/coco.json"];
+    for (const auto& a : labels.at("annotations")) annotations.push_back(a);
+    keyed[camera + "/scene_gt.json"][key] = labels.at("scene_gt");
+    keyed[camera + "/scene_camera.json"][key] = labels.at("scene_camera");
+  }
+  if (record.contains("randomization"))
+    keyed["randomization.json"][key] = record.at("randomization");
+}
+
+std::vector<ManifestFile> WriteAggregates(const std::string& out, const Aggregates& aggregates,
+                                          const std::vector<std::string>& classes) {
+  std::vector<ManifestFile> files;
+  auto write = [&](const std::string& relative, const std::string& text) {
+    WriteTextAtomic(out + "/" + relative, text);
+    files.push_back({relative, Sha256Hex(text.data(), text.size()), text.size()});
+  };
+  for (const auto& [relative, images] : aggregates.coco_images) {
+    const auto annotations = aggregates.coco_annotations.find(relative);
+    write(relative, DatasetJsonText(CocoDocument(images,
+                                                 annotations == aggregates.coco_annotations.end()
+                                                     ? std::vector<nlohmann::json>{}
+                                                     : annotations->second,
+                                                 classes)));
+  }
+  for (const auto& [relative, object] : aggregates.keyed) write(relative, DatasetJsonText(object));
+  return files;
+}
+
+void WriteManifest(const std::string& out, const DatasetIdentity& identity,
+                   std::vector<std::array<int64_t, 2>> frame_ranges,
+                   std::vector<ManifestFile> files) {
+  std::sort(files.begin(), files.end(),
+            [](const ManifestFile& a, const ManifestFile& b) { return a.path < b.path; });
+  Manifest manifest;
+  manifest.scene = identity.config.value("scene", std::string());
+  manifest.scene_sha256 = identity.config.value("scene_sha256", std::string());
+  manifest.config = identity.config;
+  manifest.seed = identity.seed;
+  manifest.version = identity.version;
+  manifest.frames = identity.frames;
+  manifest.frame_ranges = std::move(frame_ranges);
+  manifest.files = std::move(files);
+  WriteTextAtomic(out + "/manifest.json", DatasetJsonText(ManifestJson(manifest), 2));
+}
+
+ManifestFile HashedEntry(const std::string& out, const std::string& relative) {
+  const std::string path = out + "/" + relative;
+  return {relative, Sha256File(path), static_cast<uint64_t>(fs::file_size(path))};
+}
+
+}  // namespace twin::datagen

@@ -1,0 +1,56 @@
+#include <twin/datagen/frame_images.h>
+
+#include <cmath>
+#include <cstdio>
+
+namespace twin::datagen {
+namespace {
+
+render::Image Make(int width, int height, int channels, int bit_depth) {
+  render::Image image;
+  image.width = width;
+  image.height = height;
+  image.channels = channels;
+  image.bit_depth = bit_depth;
+  return image;
+}
+
+}  // namespace
+
+std::vector<ModalityImage> FrameImages(const render::CameraFrame& frame) {
+  const int w = frame.width, h = frame.height;
+  std::vector<ModalityImage> images;
+  if (!frame.rgb.empty()) {
+    render::Image rgb = Make(w, h, 3, 8);
+    rgb.pixels8 = frame.rgb;
+    images.push_back({"rgb", std::move(rgb)});
+  }
+  if (!frame.depth.empty()) {
+    render::Image depth = Make(w, h, 1, 16);
+    depth.pixels16.resize(frame.pixels());
+    for (size_t i = 0; i < frame.pixels(); ++i) {
+      const double units = std::round(frame.depth[i] / kDepthScale);
+      depth.pixels16[i] = units > 0 && units <= 65535 ? static_cast<uint16_t>(units) : 0;
+    }
+    images.push_back({"depth", std::move(depth)});
+  }
+  if (!frame.instance.empty()) {
+    render::Image instance = Make(w, h, 1, 16);
+    instance.pixels16 = frame.instance;
+    images.push_back({"instance", std::move(instance)});
+    render::Image semantic = Make(w, h, 1, 16);
+    semantic.pixels16 = frame.semantic;
+    images.push_back({"semantic", std::move(semantic)});
+  }
+  if (!frame.normal.empty())
+    images.push_back({"normal", render::NormalsToRgb8(frame.normal, w, h)});
+  return images;
+}
+
+std::string FrameFileName(int64_t index, const char* extension) {
+  char name[48];
+  std::snprintf(name, sizeof name, "%06lld%s", static_cast<long long>(index), extension);
+  return name;
+}
+
+}  // namespace twin::datagen
