@@ -4,6 +4,7 @@
 // (COCO, BOP scene_gt/scene_camera, randomization) are reassembled from the shards' parts.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
