@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <future>
+#include <mutex>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -16,6 +18,7 @@
 #include <twin/datagen/dataset_files.h>
 #include <twin/datagen/frame_images.h>
 #include <twin/datagen/pcd.h>
+#include <twin/datagen/png_encode.h>
 #include <twin/datagen/sha256.h>
 #include <twin/datagen/thread_pool.h>
 #include <twin/render/context.h>
