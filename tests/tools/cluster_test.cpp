@@ -118,7 +118,7 @@ void RequireClusterGone(const ProcessResult& r) {
 bool HaveDatagen() {
   const ProcessResult help = RunProcess({TWIN_BINARY, "datagen", "--help"});
   if (help.exit_code == 0) return true;
-  WARN("twin datagen does not exist in this build yet (" << help.err.substr(0, 80)
+  WARN("twin datagen does not exist in this build yet (" << help.err.substr(0, help.err.find('\n'))
                                                          << "); skipping the dataset part");
   return false;
 }
@@ -138,7 +138,7 @@ fs::path SingleProcessRun(const fs::path& out) {
 void RequireSameDataset(const fs::path& merged, const fs::path& single,
                         const std::vector<fs::path>& shards) {
   const std::set<std::string> expected = FilesUnder(single);
-  REQUIRE(expected.size() > 10);
+  REQUIRE(expected.size() > 6);  // the frames and at least the manifest
   REQUIRE(FilesUnder(merged) == expected);
   for (const std::string& name : expected) {
     INFO(name);

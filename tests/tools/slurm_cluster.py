@@ -26,6 +26,11 @@ import tempfile
 import time
 
 STARTUP_TIMEOUT_S = 60
+START_ATTEMPTS = 3
+
+
+class DaemonExited(RuntimeError):
+    """A daemon stopped while starting: most often a port taken between picking and binding it."""
 
 
 def free_ports(count):
@@ -53,6 +58,7 @@ def write_conf(root):
     ctld_port, slurmd_port = free_ports(2)
     user = getpass.getuser()
     for sub in ("state", "spool", "log"):
+        shutil.rmtree(os.path.join(root, sub), ignore_errors=True)
         os.makedirs(os.path.join(root, sub))
     conf = f"""# Written by tests/tools/slurm_cluster.py for one test run.
 ClusterName=twintest
@@ -134,7 +140,7 @@ def wait_until_up(env, daemons):
     while time.monotonic() < deadline:
         for name, process in daemons.items():
             if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with status {process.returncode} while starting")
+                raise DaemonExited(f"{name} exited with status {process.returncode} while starting")
         ping = subprocess.run(["scontrol", "ping"], env=env, capture_output=True, text=True)
         state = subprocess.run(["sinfo", "-h", "-N", "-o", "%N %t"], env=env,
                                capture_output=True, text=True)
@@ -176,16 +182,24 @@ def main():
     ctld = slurmd = None
     env = dict(os.environ, SLURM_CONF=os.path.join(root, "slurm.conf"))
     try:
-        write_conf(root)
-        ctld = start(["slurmctld", "-D", "-i"], env, os.path.join(root, "log", "slurmctld.out"))
-        slurmd = start(["slurmd", "-D", "-N", "localhost"], env,
-                       os.path.join(root, "log", "slurmd.out"))
-        try:
-            wait_until_up(env, {"slurmctld": ctld, "slurmd": slurmd})
-        except RuntimeError as e:
-            sys.stderr.write(f"slurm_cluster: {e}\n")
-            dump_logs(root)
-            return 1
+        for attempt in range(1, START_ATTEMPTS + 1):
+            write_conf(root)
+            ctld = start(["slurmctld", "-D", "-i"], env,
+                         os.path.join(root, "log", "slurmctld.out"))
+            slurmd = start(["slurmd", "-D", "-N", "localhost"], env,
+                           os.path.join(root, "log", "slurmd.out"))
+            try:
+                wait_until_up(env, {"slurmctld": ctld, "slurmd": slurmd})
+                break
+            except RuntimeError as e:
+                sys.stderr.write(f"slurm_cluster: {e}\n")
+                dump_logs(root)
+                if not isinstance(e, DaemonExited) or attempt == START_ATTEMPTS:
+                    return 1
+                sys.stderr.write("slurm_cluster: starting again on other ports\n")
+                stop(ctld)
+                stop(slurmd)
+                kill_leftovers(root)
         print(f"slurm_cluster: up (SLURM_CONF={env['SLURM_CONF']})", file=sys.stderr, flush=True)
         status = subprocess.run(command, env=env, cwd=args.cwd).returncode
         if status != 0:
