@@ -300,8 +300,8 @@ TEST_CASE("twin datagen: bad input gets a clear message and loses nothing", "[da
   }
   SECTION("a full disk stops the run with a message; --resume finishes it identically") {
     RequireExit(Datagen(tmp / "whole", 4), 0);
-    // A file size limit of 64 KiB: the first large PNG cannot be written (EFBIG, as ENOSPC).
-    const std::string command = "ulimit -f 64 && exec " + std::string(TWIN_BINARY) + " datagen " +
+    // A file size limit of 16 KiB: the first large PNG cannot be written (EFBIG, as ENOSPC).
+    const std::string command = "ulimit -f 16 && exec " + std::string(TWIN_BINARY) + " datagen " +
                                 kScene + " --frames 4 --out " + (tmp / "full");
     const ProcessResult r = RunProcess({"/bin/bash", "-c", command});
     RequireExit(r, 1);

@@ -104,7 +104,8 @@ MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>&
       }
       if (IsKeyedLabels(file.path)) {
         nlohmann::json& merged = aggregates.keyed[file.path];
-        for (const auto& [key, value] : ReadJsonFile(source).items()) {
+        const nlohmann::json part = ReadJsonFile(source);
+        for (const auto& [key, value] : part.items()) {
           if (merged.contains(key))
             throw Error(source + ": frame " + key + " is also in another shard");
           merged[key] = value;
