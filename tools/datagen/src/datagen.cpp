@@ -7,8 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
-#include <mutex>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -283,13 +284,27 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
   std::mutex write_ms_mutex;
   const auto loop_start = Clock::now();
   try {
-    for (const int64_t k : todo) {
-      auto t0 = Clock::now();
-      const sim::FrameDraw draw = randomizer.Apply(world, identity.seed, static_cast<uint64_t>(k));
+    // Frame k's state goes to the renderer at Submit; while the device draws it, the main thread
+    // already randomizes and settles frame k+1 (the world is free again), and the writers encode
+    // earlier frames.
+    auto apply = [&](int64_t k) {
+      const auto start = Clock::now();
+      sim::FrameDraw draw = randomizer.Apply(world, identity.seed, static_cast<uint64_t>(k));
       if (world.diverged())
         throw Error("the simulation diverged while frame " + std::to_string(k) +
                     " settled (t=" + std::to_string(world.time()) +
                     " s); check the scene's randomize ranges with twin check");
+      stats.randomize_ms += Ms(Clock::now() - start);
+      return draw;
+    };
+    std::vector<int> every_instance(labels.instances.size());
+    for (size_t i = 0; i < every_instance.size(); ++i) every_instance[i] = static_cast<int>(i + 1);
+    std::optional<sim::FrameDraw> next_draw;
+    for (size_t i = 0; i < todo.size(); ++i) {
+      const int64_t k = todo[i];
+      const sim::FrameDraw draw = next_draw ? std::move(*next_draw) : apply(k);
+      next_draw.reset();
+      const auto submit_start = Clock::now();
       for (int c = 0; c < renderer.camera_count(); ++c) {
         render::CameraIntrinsics k_frame = cameras[c].intrinsics;
         if (const auto jitter = draw.cameras.find(cameras[c].name); jitter != draw.cameras.end()) {
@@ -300,29 +315,30 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
         }
         renderer.SetCameraIntrinsics(c, k_frame);
       }
-      auto t1 = Clock::now();
-      stats.randomize_ms += Ms(t1 - t0);
+      renderer.Submit(world.data(), render::kAllModalities, static_cast<uint64_t>(k));
+      for (auto& lidar : lidars) lidar->Submit(world.data());
       auto job = std::make_shared<FrameJob>();
       job->frame = k;
-      job->cameras =
-          renderer.Render(world.data(), render::kAllModalities, static_cast<uint64_t>(k));
-      for (auto& lidar : lidars) job->scans.push_back(lidar->Scan(world.data()));
-      stats.render_ms += Ms(Clock::now() - t1);
+      if (writing) {
+        for (int c = 0; c < renderer.camera_count(); ++c) {
+          std::array<double, 3> position;
+          std::array<double, 9> rotation;
+          CameraPose(renderer.camera(c), world.data(), position, rotation);
+          job->poses.push_back(CameraObjectPoses(world.model(), world.data(), labels, position,
+                                                 rotation, every_instance));
+        }
+        job->randomization = DrawJson(draw);
+      }
+      stats.render_ms += Ms(Clock::now() - submit_start);
+      if (i + 1 < todo.size()) next_draw = apply(todo[i + 1]);
+      const auto collect_start = Clock::now();
+      job->cameras = renderer.Collect();
+      for (auto& lidar : lidars) job->scans.push_back(lidar->Collect());
+      stats.render_ms += Ms(Clock::now() - collect_start);
       if (!writing) {
         if (opt.progress) opt.progress(++done, range.size());
         continue;
       }
-      std::vector<int> every_instance(labels.instances.size());
-      for (size_t i = 0; i < every_instance.size(); ++i)
-        every_instance[i] = static_cast<int>(i + 1);
-      for (int c = 0; c < renderer.camera_count(); ++c) {
-        std::array<double, 3> position;
-        std::array<double, 9> rotation;
-        CameraPose(renderer.camera(c), world.data(), position, rotation);
-        job->poses.push_back(CameraObjectPoses(world.model(), world.data(), labels, position,
-                                               rotation, every_instance));
-      }
-      job->randomization = DrawJson(draw);
       pending.push_back(pool.Submit([&opt, job, &write_ms_total, &write_ms_mutex] {
         const auto start = Clock::now();
         const uint64_t bytes = WriteFrame(opt.out, *job, job->frame == 0);

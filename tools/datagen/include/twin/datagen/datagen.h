@@ -46,7 +46,8 @@ struct DatagenStats {
   double seconds = 0;          ///< wall time of the frame loop
   uint64_t bytes_written = 0;  ///< every file of the frames made (labels and manifest included)
   double randomize_ms = 0;     ///< per frame: randomize + settle (main thread)
-  double render_ms = 0;        ///< per frame: cameras and lidars (main thread)
+  double render_ms = 0;        ///< per frame: cameras and lidars: submitting, and waiting for
+                               ///< the device once frame k+1's randomization overlapped it
   double write_ms = 0;         ///< per frame: encode, label, hash, write (a writer thread)
   double wait_ms = 0;          ///< per frame: main thread waiting for a free writer
   double finalize_ms = 0;      ///< labels files and manifest at the end (total)
