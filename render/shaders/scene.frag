@@ -16,7 +16,7 @@ struct Light {
 
 layout(std140, set = 0, binding = 0) uniform Frame {
   mat4 shadow_matrix;  // world -> shadow map [0,1]^2 x depth
-  vec4 counts;         // x: lights, y: 1 = shadow map valid, z: headlight on, w: shadow map size
+  vec4 counts;         // x: lights, y: 1 = shadow map valid, z: headlight on, w: unused
   vec4 headlight_ambient;
   vec4 headlight_diffuse;
   vec4 headlight_specular;
@@ -24,8 +24,8 @@ layout(std140, set = 0, binding = 0) uniform Frame {
 } frame;
 
 layout(set = 0, binding = 3) uniform sampler2DArray textures;
-// Depth from the main light, in a colour image (see shadow.frag); compared here.
-layout(set = 0, binding = 2) uniform sampler2D shadow_map;
+// Depth from the main light, read through a comparison sampler (linear: 2x2 PCF in one fetch).
+layout(set = 0, binding = 2) uniform sampler2DShadow shadow_map;
 
 layout(push_constant) uniform Camera {
   mat4 view;
@@ -53,17 +53,8 @@ float Shadow() {
   if (frame.counts.y < 0.5) return 1.0;
   vec3 s = in_shadow.xyz / in_shadow.w;
   if (s.x <= 0.0 || s.x >= 1.0 || s.y <= 0.0 || s.y >= 1.0 || s.z >= 1.0) return 1.0;
-  // Percentage-closer filtering: the four nearest texels lit or not, weighted bilinearly.
-  vec2 size = vec2(frame.counts.w);
-  vec2 texel = s.xy * size - 0.5;
-  vec2 base = floor(texel);
-  vec2 f = texel - base;
-  vec2 c0 = (base + 0.5) / size, c1 = (base + 1.5) / size;
-  float lit00 = step(s.z, texture(shadow_map, c0).r);
-  float lit10 = step(s.z, texture(shadow_map, vec2(c1.x, c0.y)).r);
-  float lit01 = step(s.z, texture(shadow_map, vec2(c0.x, c1.y)).r);
-  float lit11 = step(s.z, texture(shadow_map, c1).r);
-  return mix(mix(lit00, lit10, f.x), mix(lit01, lit11, f.x), f.y);
+  // The sampler compares (lit: s.z <= stored depth) and weighs the four nearest texels bilinearly.
+  return texture(shadow_map, s);
 }
 
 // Lambert diffuse plus energy-normalized Blinn-Phong specular.
