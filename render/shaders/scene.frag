@@ -57,13 +57,13 @@ float Shadow() {
   return texture(shadow_map, s);
 }
 
-// Lambert diffuse plus energy-normalized Blinn-Phong specular.
+// Lambert diffuse plus energy-normalized Blinn-Phong specular; `spec_scale` is the material's
+// specular strength times the normalization (exponent + 8) / (8 pi).
 vec3 Shade(vec3 albedo, vec3 n, vec3 to_eye, vec3 to_light, vec3 diffuse, vec3 specular,
-           float spec_strength, float shininess) {
+           float spec_scale, float exponent) {
   float ndl = max(dot(n, to_light), 0.0);
   vec3 h = normalize(to_light + to_eye);
-  float exponent = max(shininess * 128.0, 1.0);
-  float spec = spec_strength * (exponent + 8.0) / 25.13 * pow(max(dot(n, h), 0.0), exponent);
+  float spec = spec_scale * exp2(exponent * log2(max(dot(n, h), 1e-30)));
   return (albedo * diffuse + specular * spec) * ndl;
 }
 
@@ -76,13 +76,16 @@ void main() {
   if (in_material.w >= 0.0) albedo *= texture(textures, vec3(in_uv, in_material.w)).rgb;
 
   vec3 color = albedo * in_material.x;  // emission
-  float shininess = in_material.z;
-  float spec_strength = in_material.y;
+  // Per geom (flat inputs), so computed once here, not per light.
+  float exponent = max(in_material.z * 128.0, 1.0);
+  float spec_scale = in_material.y * (exponent + 8.0) / 25.13;
   if (frame.counts.z > 0.5) {
-    // MuJoCo's headlight: a directional light from the camera.
+    // MuJoCo's headlight: a directional light from the camera, so the half vector is the eye
+    // direction and one dot product serves diffuse and specular (Shade with to_light = to_eye).
+    float nde = max(dot(n, to_eye), 1e-30);
+    float spec = spec_scale * exp2(exponent * log2(nde));
     color += albedo * frame.headlight_ambient.rgb +
-             Shade(albedo, n, to_eye, to_eye, frame.headlight_diffuse.rgb,
-                   frame.headlight_specular.rgb, spec_strength, shininess);
+             (albedo * frame.headlight_diffuse.rgb + frame.headlight_specular.rgb * spec) * nde;
   }
   float main_shadow = Shadow();
   for (int i = 0; i < kLightCount; ++i) {
@@ -107,7 +110,7 @@ void main() {
     color += albedo * light.ambient.rgb +
              falloff * shadow *
                  Shade(albedo, n, to_eye, to_light, light.diffuse.rgb, light.specular.rgb,
-                       spec_strength, shininess);
+                       spec_scale, exponent);
   }
 
   out_color = vec4(color, 1.0);  // the sRGB attachment encodes

@@ -306,14 +306,18 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     vkCmdBindIndexBuffer(cmd, indices.buffer, 0, VK_INDEX_TYPE_UINT32);
   };
   // Planes never cast a shadow onto what stands on them, and a floor would fill the whole shadow
-  // map: the shadow pass leaves them out.
+  // map: the shadow pass leaves them out. The scene pass draws them last: a floor is behind what
+  // stands on it, so the early depth test spares shading the floor under every object.
   auto draw_all = [&](bool shadow_casters_only) {
-    for (const DrawList::Group& group : draw_list.groups) {
-      if (shadow_casters_only && group.shape == kShapePlane) continue;
-      const ShapeRange& range = shapes[group.shape];
-      if (range.index_count == 0) continue;
-      vkCmdDrawIndexed(cmd, range.index_count, group.count, range.first_index, 0,
-                       group.first_instance);
+    for (bool planes : {false, true}) {
+      if (planes && shadow_casters_only) break;
+      for (const DrawList::Group& group : draw_list.groups) {
+        if ((group.shape == kShapePlane) != planes) continue;
+        const ShapeRange& range = shapes[group.shape];
+        if (range.index_count == 0) continue;
+        vkCmdDrawIndexed(cmd, range.index_count, group.count, range.first_index, 0,
+                         group.first_instance);
+      }
     }
   };
   auto set_viewport = [&](uint32_t width, uint32_t height) {
