@@ -16,7 +16,7 @@ struct Light {
 
 layout(std140, set = 0, binding = 0) uniform Frame {
   mat4 shadow_matrix;  // world -> shadow map [0,1]^2 x depth
-  vec4 counts;         // x: lights, y: 1 = shadow map valid, z: headlight on, w: shadow map size
+  vec4 counts;         // x: lights, y: 1 = shadow map valid, z: headlight on, w: unused
   vec4 headlight_ambient;
   vec4 headlight_diffuse;
   vec4 headlight_specular;
@@ -24,8 +24,8 @@ layout(std140, set = 0, binding = 0) uniform Frame {
 } frame;
 
 layout(set = 0, binding = 3) uniform sampler2DArray textures;
-// Depth from the main light, in a colour image (see shadow.frag); compared here.
-layout(set = 0, binding = 2) uniform sampler2D shadow_map;
+// Depth from the main light, read through a comparison sampler (linear: 2x2 PCF in one fetch).
+layout(set = 0, binding = 2) uniform sampler2DShadow shadow_map;
 
 layout(push_constant) uniform Camera {
   mat4 view;
@@ -53,26 +53,17 @@ float Shadow() {
   if (frame.counts.y < 0.5) return 1.0;
   vec3 s = in_shadow.xyz / in_shadow.w;
   if (s.x <= 0.0 || s.x >= 1.0 || s.y <= 0.0 || s.y >= 1.0 || s.z >= 1.0) return 1.0;
-  // Percentage-closer filtering: the four nearest texels lit or not, weighted bilinearly.
-  vec2 size = vec2(frame.counts.w);
-  vec2 texel = s.xy * size - 0.5;
-  vec2 base = floor(texel);
-  vec2 f = texel - base;
-  vec2 c0 = (base + 0.5) / size, c1 = (base + 1.5) / size;
-  float lit00 = step(s.z, texture(shadow_map, c0).r);
-  float lit10 = step(s.z, texture(shadow_map, vec2(c1.x, c0.y)).r);
-  float lit01 = step(s.z, texture(shadow_map, vec2(c0.x, c1.y)).r);
-  float lit11 = step(s.z, texture(shadow_map, c1).r);
-  return mix(mix(lit00, lit10, f.x), mix(lit01, lit11, f.x), f.y);
+  // The sampler compares (lit: s.z <= stored depth) and weighs the four nearest texels bilinearly.
+  return texture(shadow_map, s);
 }
 
-// Lambert diffuse plus energy-normalized Blinn-Phong specular.
+// Lambert diffuse plus energy-normalized Blinn-Phong specular; `spec_scale` is the material's
+// specular strength times the normalization (exponent + 8) / (8 pi).
 vec3 Shade(vec3 albedo, vec3 n, vec3 to_eye, vec3 to_light, vec3 diffuse, vec3 specular,
-           float spec_strength, float shininess) {
+           float spec_scale, float exponent) {
   float ndl = max(dot(n, to_light), 0.0);
   vec3 h = normalize(to_light + to_eye);
-  float exponent = max(shininess * 128.0, 1.0);
-  float spec = spec_strength * (exponent + 8.0) / 25.13 * pow(max(dot(n, h), 0.0), exponent);
+  float spec = spec_scale * exp2(exponent * log2(max(dot(n, h), 1e-30)));
   return (albedo * diffuse + specular * spec) * ndl;
 }
 
@@ -85,13 +76,16 @@ void main() {
   if (in_material.w >= 0.0) albedo *= texture(textures, vec3(in_uv, in_material.w)).rgb;
 
   vec3 color = albedo * in_material.x;  // emission
-  float shininess = in_material.z;
-  float spec_strength = in_material.y;
+  // Per geom (flat inputs), so computed once here, not per light.
+  float exponent = max(in_material.z * 128.0, 1.0);
+  float spec_scale = in_material.y * (exponent + 8.0) / 25.13;
   if (frame.counts.z > 0.5) {
-    // MuJoCo's headlight: a directional light from the camera.
+    // MuJoCo's headlight: a directional light from the camera, so the half vector is the eye
+    // direction and one dot product serves diffuse and specular (Shade with to_light = to_eye).
+    float nde = max(dot(n, to_eye), 1e-30);
+    float spec = spec_scale * exp2(exponent * log2(nde));
     color += albedo * frame.headlight_ambient.rgb +
-             Shade(albedo, n, to_eye, to_eye, frame.headlight_diffuse.rgb,
-                   frame.headlight_specular.rgb, spec_strength, shininess);
+             (albedo * frame.headlight_diffuse.rgb + frame.headlight_specular.rgb * spec) * nde;
   }
   float main_shadow = Shadow();
   for (int i = 0; i < kLightCount; ++i) {
@@ -116,7 +110,7 @@ void main() {
     color += albedo * light.ambient.rgb +
              falloff * shadow *
                  Shade(albedo, n, to_eye, to_light, light.diffuse.rgb, light.specular.rgb,
-                       spec_strength, shininess);
+                       spec_scale, exponent);
   }
 
   out_color = vec4(color, 1.0);  // the sRGB attachment encodes

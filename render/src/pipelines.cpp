@@ -9,7 +9,6 @@
 #include "geometry_frag.h"
 #include "scene_frag.h"
 #include "scene_vert.h"
-#include "shadow_frag.h"
 #include "shadow_vert.h"
 #include "vk_check.h"
 #include "vk_constants.h"
@@ -96,6 +95,10 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
   raster.cullMode = VK_CULL_MODE_NONE;
   raster.frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE;
   raster.lineWidth = 1.0f;
+  if (shadow) {
+    raster.depthBiasEnable = VK_TRUE;
+    raster.depthBiasSlopeFactor = kShadowSlopeBias;
+  }
   VkPipelineMultisampleStateCreateInfo multisample{
       VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
   multisample.rasterizationSamples = VK_SAMPLE_COUNT_1_BIT;
@@ -111,7 +114,7 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
   for (auto& b : blend) b.colorWriteMask = 0xF;
   VkPipelineColorBlendStateCreateInfo color{
       VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
-  color.attachmentCount = shadow ? 1 : static_cast<uint32_t>(blend.size());
+  color.attachmentCount = shadow ? 0 : static_cast<uint32_t>(blend.size());
   color.pAttachments = blend.data();
 
   const VkDynamicState dynamic_states[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
@@ -169,40 +172,35 @@ Pipelines::Pipelines(Context& context, int light_count)
   scene_frag_ = MakeModule(context, k_scene_frag_spv, sizeof k_scene_frag_spv);
   geometry_frag_ = MakeModule(context, k_geometry_frag_spv, sizeof k_geometry_frag_spv);
   shadow_vert_ = MakeModule(context, k_shadow_vert_spv, sizeof k_shadow_vert_spv);
-  shadow_frag_ = MakeModule(context, k_shadow_frag_spv, sizeof k_shadow_frag_spv);
 
-  // Shadow pass: light-space depth into a colour image left ready for sampling, with a depth
-  // buffer for the depth test.
-  const VkAttachmentDescription attachments[2] = {
-      ClearedAttachment(kShadowFormat, true, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL),
-      ClearedAttachment(kDepthBufferFormat, false,
-                        VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL)};
-  VkAttachmentReference color_ref{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
-  VkAttachmentReference depth_ref{1, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
+  // Shadow pass: depth only, into an image left ready for sampling.
+  const VkAttachmentDescription attachments[1] = {
+      ClearedAttachment(kShadowFormat, true, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL)};
+  VkAttachmentReference depth_ref{0, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
   VkSubpassDescription subpass{};
   subpass.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
-  subpass.colorAttachmentCount = 1;
-  subpass.pColorAttachments = &color_ref;
   subpass.pDepthStencilAttachment = &depth_ref;
   // Before: the previous frame's scene passes must be done reading the map. After: they read it.
+  constexpr VkPipelineStageFlags kDepthTests =
+      VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT;
   VkSubpassDependency dependencies[2] = {};
   dependencies[0] = {
       VK_SUBPASS_EXTERNAL,
       0,
       VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
-      VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT,
+      kDepthTests,
       VK_ACCESS_SHADER_READ_BIT,
-      VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
+      VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_READ_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
       0};
   dependencies[1] = {0,
                      VK_SUBPASS_EXTERNAL,
-                     VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                     kDepthTests,
                      VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
-                     VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+                     VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
                      VK_ACCESS_SHADER_READ_BIT,
                      0};
   VkRenderPassCreateInfo pass_info{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
-  pass_info.attachmentCount = 2;
+  pass_info.attachmentCount = 1;
   pass_info.pAttachments = attachments;
   pass_info.subpassCount = 1;
   pass_info.pSubpasses = &subpass;
@@ -210,7 +208,7 @@ Pipelines::Pipelines(Context& context, int light_count)
   pass_info.pDependencies = dependencies;
   VK_CHECK(vkCreateRenderPass(device, &pass_info, nullptr, &shadow_pass_));
   shadow_pipeline_ =
-      MakePipeline(context, layout_, shadow_pass_, shadow_vert_, shadow_frag_, true, 0);
+      MakePipeline(context, layout_, shadow_pass_, shadow_vert_, VK_NULL_HANDLE, true, 0);
 }
 
 const ScenePass& Pipelines::Scene(uint32_t modalities) {
@@ -281,7 +279,6 @@ Pipelines::~Pipelines() {
   vkDestroyShaderModule(device, scene_frag_, nullptr);
   vkDestroyShaderModule(device, geometry_frag_, nullptr);
   vkDestroyShaderModule(device, shadow_vert_, nullptr);
-  vkDestroyShaderModule(device, shadow_frag_, nullptr);
   vkDestroyPipelineLayout(device, layout_, nullptr);
   vkDestroyDescriptorSetLayout(device, set_layout_, nullptr);
 }

@@ -1,6 +1,6 @@
 // Render passes and graphics pipelines of the renderer: the shadow pass (light-space depth from
-// the main light) and the scene pass, one variant per set of modalities (an attachment that is not
-// wanted is VK_ATTACHMENT_UNUSED, so its writes cost no memory traffic).
+// the main light, depth only) and the scene pass, one variant per set of modalities (an attachment
+// that is not wanted is VK_ATTACHMENT_UNUSED, so its writes cost no memory traffic).
 #pragma once
 
 #include <vulkan/vulkan.h>
@@ -40,7 +40,7 @@ class Pipelines {
   VkPipelineLayout layout_ = VK_NULL_HANDLE;
   VkShaderModule scene_vert_ = VK_NULL_HANDLE, scene_frag_ = VK_NULL_HANDLE;
   VkShaderModule geometry_frag_ = VK_NULL_HANDLE;  ///< no shading: depth, ids, normals only
-  VkShaderModule shadow_vert_ = VK_NULL_HANDLE, shadow_frag_ = VK_NULL_HANDLE;
+  VkShaderModule shadow_vert_ = VK_NULL_HANDLE;    ///< depth only: no fragment shader
   VkRenderPass shadow_pass_ = VK_NULL_HANDLE;
   VkPipeline shadow_pipeline_ = VK_NULL_HANDLE;
   std::map<uint32_t, ScenePass> scene_;

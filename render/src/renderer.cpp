@@ -74,11 +74,12 @@ struct Renderer::Impl {
   std::vector<int> texture_layers;
   Buffer vertices, indices;
   std::vector<ShapeRange> shapes;
-  Image textures, shadow_map, shadow_depth;
+  Image textures, shadow_map;
   VkSampler texture_sampler = VK_NULL_HANDLE, shadow_sampler = VK_NULL_HANDLE;
   VkFramebuffer shadow_framebuffer = VK_NULL_HANDLE;
   VkDescriptorPool descriptor_pool = VK_NULL_HANDLE;
   int shadow_light = -1;
+  uint32_t shadow_size = 1;
   std::vector<std::unique_ptr<CameraTarget>> cameras;
   std::array<Slot, kFramesInFlight> slots;
   int next_slot = 0;    // where the next Submit goes
@@ -144,31 +145,38 @@ void Renderer::Impl::UploadScene() {
   VK_CHECK(vkCreateSampler(context.device(), &sampler, nullptr, &texture_sampler));
 
   // Shadow map: rendered each frame when a light casts shadows; a 1x1 map otherwise (the shader
-  // then never reads it).
+  // then never reads it). Smaller on a CPU device (see kShadowMapSizeCpu).
   shadow_light = options.shadows ? ShadowLight(m) : -1;
-  const uint32_t shadow_size = shadow_light >= 0 ? kShadowMapSize : 1;
+  VkPhysicalDeviceProperties device_properties;
+  vkGetPhysicalDeviceProperties(context.physical_device(), &device_properties);
+  const bool cpu = device_properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+  shadow_size = shadow_light < 0 ? 1 : cpu ? kShadowMapSizeCpu : kShadowMapSize;
   shadow_map = CreateImage(context, shadow_size, shadow_size, 1, kShadowFormat,
-                           VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
-                           VK_IMAGE_ASPECT_COLOR_BIT);
-  shadow_depth =
-      CreateImage(context, shadow_size, shadow_size, 1, kDepthBufferFormat,
-                  VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT);
+                           VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
+                           VK_IMAGE_ASPECT_DEPTH_BIT);
   context.SubmitAndWait([&](VkCommandBuffer cmd) {
-    TransitionImage(cmd, shadow_map, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+    TransitionImage(cmd, shadow_map, VK_IMAGE_ASPECT_DEPTH_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
                     VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
   });
-  // The shader compares depths itself and filters the four nearest texels: a nearest sampler.
-  VkSamplerCreateInfo nearest{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
-  nearest.magFilter = nearest.minFilter = VK_FILTER_NEAREST;
-  nearest.addressModeU = nearest.addressModeV = nearest.addressModeW =
+  // A comparison sampler: lit = compared depth <= stored depth. Linear filtering (where the device
+  // filters this format, as lavapipe and GPUs do) blends the four nearest results: 2x2
+  // percentage-closer filtering in one fetch.
+  VkFormatProperties shadow_format;
+  vkGetPhysicalDeviceFormatProperties(context.physical_device(), kShadowFormat, &shadow_format);
+  const bool linear =
+      shadow_format.optimalTilingFeatures & VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
+  VkSamplerCreateInfo compare{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
+  compare.magFilter = compare.minFilter = linear ? VK_FILTER_LINEAR : VK_FILTER_NEAREST;
+  compare.addressModeU = compare.addressModeV = compare.addressModeW =
       VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
-  VK_CHECK(vkCreateSampler(context.device(), &nearest, nullptr, &shadow_sampler));
+  compare.compareEnable = VK_TRUE;
+  compare.compareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
+  VK_CHECK(vkCreateSampler(context.device(), &compare, nullptr, &shadow_sampler));
   if (shadow_light >= 0) {
     VkFramebufferCreateInfo fb{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
     fb.renderPass = pipelines.shadow_pass();
-    const VkImageView views[2] = {shadow_map.view, shadow_depth.view};
-    fb.attachmentCount = 2;
-    fb.pAttachments = views;
+    fb.attachmentCount = 1;
+    fb.pAttachments = &shadow_map.view;
     fb.width = fb.height = shadow_size;
     fb.layers = 1;
     VK_CHECK(vkCreateFramebuffer(context.device(), &fb, nullptr, &shadow_framebuffer));
@@ -298,14 +306,18 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     vkCmdBindIndexBuffer(cmd, indices.buffer, 0, VK_INDEX_TYPE_UINT32);
   };
   // Planes never cast a shadow onto what stands on them, and a floor would fill the whole shadow
-  // map: the shadow pass leaves them out.
+  // map: the shadow pass leaves them out. The scene pass draws them last: a floor is behind what
+  // stands on it, so the early depth test spares shading the floor under every object.
   auto draw_all = [&](bool shadow_casters_only) {
-    for (const DrawList::Group& group : draw_list.groups) {
-      if (shadow_casters_only && group.shape == kShapePlane) continue;
-      const ShapeRange& range = shapes[group.shape];
-      if (range.index_count == 0) continue;
-      vkCmdDrawIndexed(cmd, range.index_count, group.count, range.first_index, 0,
-                       group.first_instance);
+    for (bool planes : {false, true}) {
+      if (planes && shadow_casters_only) break;
+      for (const DrawList::Group& group : draw_list.groups) {
+        if ((group.shape == kShapePlane) != planes) continue;
+        const ShapeRange& range = shapes[group.shape];
+        if (range.index_count == 0) continue;
+        vkCmdDrawIndexed(cmd, range.index_count, group.count, range.first_index, 0,
+                         group.first_instance);
+      }
     }
   };
   auto set_viewport = [&](uint32_t width, uint32_t height) {
@@ -316,18 +328,17 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
   };
 
   if (shadow_light >= 0) {
-    VkClearValue clear[2] = {};
-    clear[0].color.float32[0] = 1.0f;  // nothing there: farthest
-    clear[1].depthStencil = {1.0f, 0};
+    VkClearValue clear{};
+    clear.depthStencil = {1.0f, 0};  // nothing there: farthest
     VkRenderPassBeginInfo pass{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
     pass.renderPass = pipelines.shadow_pass();
     pass.framebuffer = shadow_framebuffer;
-    pass.renderArea = {{0, 0}, {kShadowMapSize, kShadowMapSize}};
-    pass.clearValueCount = 2;
-    pass.pClearValues = clear;
+    pass.renderArea = {{0, 0}, {shadow_size, shadow_size}};
+    pass.clearValueCount = 1;
+    pass.pClearValues = &clear;
     vkCmdBeginRenderPass(cmd, &pass, VK_SUBPASS_CONTENTS_INLINE);
     bind_geometry(pipelines.shadow_pipeline());
-    set_viewport(kShadowMapSize, kShadowMapSize);
+    set_viewport(shadow_size, shadow_size);
     vkCmdPushConstants(cmd, pipelines.layout(),
                        VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                        16 * sizeof(float), shadow_view_projection);
@@ -550,7 +561,6 @@ Renderer::~Renderer() {
   vkDestroySampler(device, r.shadow_sampler, nullptr);
   DestroyImage(r.context, r.textures);
   DestroyImage(r.context, r.shadow_map);
-  DestroyImage(r.context, r.shadow_depth);
   DestroyBuffer(r.context, r.vertices);
   DestroyBuffer(r.context, r.indices);
 }

@@ -201,7 +201,9 @@ void ShadowMatrices(const mjModel* m, const mjData* d, int light, float view_pro
   Mat4 bias = Mat4::Identity();
   bias(0, 0) = bias(1, 1) = 0.5f;
   bias(0, 3) = bias(1, 3) = 0.5f;
-  const Mat4 sm = bias * vp;
+  Mat4 sm = bias * vp;
+  // The constant part of the depth bias: compared depth = z / w - kShadowConstantBias.
+  sm.row(2) -= kShadowConstantBias * sm.row(3);
   std::memcpy(view_projection, vp.data(), 16 * sizeof(float));  // Eigen is column-major
   std::memcpy(shadow_matrix, sm.data(), 16 * sizeof(float));
 }
@@ -235,7 +237,6 @@ void FillFrame(const mjModel* m, const mjData* d, int shadow_light, const float 
   out.counts[0] = static_cast<float>(count);
   out.counts[1] = shadow_light >= 0 ? 1.f : 0.f;
   out.counts[2] = m->vis.headlight.active ? 1.f : 0.f;
-  out.counts[3] = static_cast<float>(kShadowMapSize);
   for (int k = 0; k < 3; ++k) {
     out.headlight_ambient[k] = m->vis.headlight.ambient[k];
     out.headlight_diffuse[k] = m->vis.headlight.diffuse[k];
