@@ -155,7 +155,7 @@ TEST_CASE("BOP poses put each box's model corners inside its mask, translations 
   twin::testing::RequireNoValidationMessages(twin::testing::ValidatedContext());
 }
 
-TEST_CASE("In a layout every entity has its root body and a model box; structure has neither",
+TEST_CASE("In a layout every entity has its root body and a model box, and structure has neither",
           "[datagen][bop]") {
   twin::sim::SiteWorld site =
       twin::sim::LoadSiteWorld(std::string(TWIN_TWINS_DIR) + "/warehouse.yaml", {});
