@@ -7,6 +7,8 @@
 #include <map>
 
 #include <twin/render/renderer.h>
+#include <twin/render/scene_cameras.h>
+#include <twin/sim/site_world.h>
 #include <twin/sim/world.h>
 
 #include "render_support.h"
@@ -151,4 +153,32 @@ TEST_CASE("BOP poses put each box's model corners inside its mask, translations 
   // Only visible instances get poses.
   CHECK(CameraObjectPoses(m, d, labels, position, rotation, {visible.back()}).size() == 1);
   twin::testing::RequireNoValidationMessages(twin::testing::ValidatedContext());
+}
+
+TEST_CASE("In a layout every entity has its root body and a model box, and structure has neither",
+          "[datagen][bop]") {
+  twin::sim::SiteWorld site =
+      twin::sim::LoadSiteWorld(std::string(TWIN_TWINS_DIR) + "/warehouse.yaml", {});
+  const mjModel* m = site.world.model();
+  mjData* d = site.world.data();
+  mj_forward(m, d);
+  const twin::render::SceneLabels labels = twin::render::SceneLabelsOf(site.scene, m);
+  const nlohmann::json info = ModelsInfo(m, d, labels);
+  const auto& entities = site.scene.site.entities;
+  REQUIRE(entities.size() > 10);
+  for (const auto& e : entities) {
+    CAPTURE(e.name);
+    const int body = InstanceRootBody(m, labels, e.instance_id);
+    REQUIRE(body > 0);
+    CHECK(mj_id2name(m, mjOBJ_BODY, body) == e.name);
+    const nlohmann::json& model = info.at(std::to_string(e.instance_id));
+    CHECK(model.at("name") == e.name);
+    for (const char* size : {"size_x", "size_y", "size_z"}) CHECK(model.at(size).get<double>() > 0);
+  }
+  // Instances after the entities are structure (floor, walls): no body, no model.
+  CHECK(labels.instances.size() > entities.size());
+  for (size_t id = entities.size() + 1; id <= labels.instances.size(); ++id) {
+    CHECK(InstanceRootBody(m, labels, static_cast<int>(id)) == -1);
+    CHECK(!info.contains(std::to_string(id)));
+  }
 }

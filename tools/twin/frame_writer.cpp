@@ -2,13 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 
+#include <twin/datagen/atomic_file.h>
 #include <twin/scenes/error.h>
 
 namespace twin::tools {
@@ -20,19 +18,6 @@ std::string FrameName(int64_t index) {
   char name[32];
   std::snprintf(name, sizeof name, "%06lld.png", static_cast<long long>(index));
   return name;
-}
-
-void WriteTextAtomically(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    file << text;
-    file.flush();
-    if (!file) throw Error("cannot write " + temporary + ": " + std::strerror(errno));
-  }
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) throw Error("cannot rename " + temporary + " to " + path + ": " + ec.message());
 }
 
 render::Image Gray16(const std::vector<uint16_t>& values, int width, int height) {
@@ -114,7 +99,7 @@ std::string WriteCameraJson(const std::string& out, const render::CameraFrame& f
   j["frame"] = "OpenCV: x right, y down, z forward; pixel centres at integer coordinates";
   MakeDirectories(out + "/" + frame.camera);
   const std::string path = out + "/" + frame.camera + "/camera.json";
-  WriteTextAtomically(path, j.dump(2) + "\n");
+  datagen::WriteTextAtomic(path, j.dump(2) + "\n");
   return path;
 }
 
@@ -130,8 +115,8 @@ std::vector<std::string> WriteLabelTables(const std::string& out,
     instances.push_back(
         {{"id", k + 1}, {"name", labels.instances[k]}, {"class_id", labels.instance_class[k]}});
   MakeDirectories(out);
-  WriteTextAtomically(out + "/classes.json", classes.dump(2) + "\n");
-  WriteTextAtomically(out + "/instances.json", instances.dump(2) + "\n");
+  datagen::WriteTextAtomic(out + "/classes.json", classes.dump(2) + "\n");
+  datagen::WriteTextAtomic(out + "/instances.json", instances.dump(2) + "\n");
   return {out + "/classes.json", out + "/instances.json"};
 }
 

@@ -1,7 +1,7 @@
 // Atomic file writes for datasets: the bytes go to `path + ".tmp.<pid>"` beside the target, every
 // write and the close are checked, then rename() puts the file in place. A failure removes the
 // temporary file and throws, so a final name never holds a half-written file and an existing
-// file is left as it was.
+// file is left as it was. One writer per path at a time (the temporary name is per process).
 #pragma once
 
 #include <cstddef>
