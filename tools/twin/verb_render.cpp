@@ -1,5 +1,6 @@
 // twin render SCENE: steps the scene to --time and writes one frame of every camera (rgb, depth,
 // instance, semantic, normal, camera.json) in the dataset layout, plus preview.png to look at.
+#include <twin/datagen/frame_images.h>
 #include <twin/render/context.h>
 #include <twin/render/image_io.h>
 #include <twin/render/renderer.h>
@@ -79,7 +80,7 @@ int Render(const RenderOptions& opt) {
     ++files;
   }
   files += static_cast<int>(WriteLabelTables(out, renderer.labels()).size());
-  render::WritePng(out + "/preview.png", PreviewSheet(frames));
+  render::WritePng(out + "/preview.png", datagen::PreviewSheet(frames));
   ++files;
 
   std::printf("twin render: %s at t=%.3f s -> %s\n", opt.scene.c_str(), world.time(), out.c_str());

@@ -147,23 +147,7 @@ uint64_t WriteFrame(const std::string& out, const FrameJob& job, bool preview) {
   }
   for (const render::LidarScan& scan : job.scans)
     write(scan.lidar + "/points/" + FrameFileName(job.frame, ".pcd"), EncodePcdBinary(scan));
-  if (preview) {
-    // The contact sheet a person opens first; only the dataset's frame 0 has one.
-    std::vector<render::Image> tiles;
-    for (const render::CameraFrame& f : job.cameras) {
-      for (ModalityImage& image : FrameImages(f)) {
-        if (image.modality == "depth") {
-          tiles.push_back(render::ColouriseDepth(f.depth, f.width, f.height));
-        } else if (image.modality == "instance" || image.modality == "semantic") {
-          tiles.push_back(render::ColouriseIds(
-              image.modality == "instance" ? f.instance : f.semantic, f.width, f.height));
-        } else {
-          tiles.push_back(std::move(image.image));
-        }
-      }
-    }
-    write("preview.png", EncodeDatasetPng(render::ContactSheet(tiles, 5, 320)));
-  }
+  if (preview) write("preview.png", EncodeDatasetPng(PreviewSheet(job.cameras)));
   const std::string text = DatasetJsonText(record);
   WriteTextAtomic(FrameRecordPath(out, job.frame), text);
   return written + text.size();

@@ -47,6 +47,27 @@ std::vector<ModalityImage> FrameImages(const render::CameraFrame& frame) {
   return images;
 }
 
+render::Image PreviewSheet(const std::vector<render::CameraFrame>& frames, int tile_width) {
+  std::vector<render::Image> tiles;
+  for (const render::CameraFrame& f : frames) {
+    const int w = f.width, h = f.height;
+    render::Image black = Make(w, h, 3, 8);
+    black.pixels8.assign(3 * f.pixels(), 0);
+    if (f.rgb.empty()) {
+      tiles.push_back(black);
+    } else {
+      render::Image rgb = Make(w, h, 3, 8);
+      rgb.pixels8 = f.rgb;
+      tiles.push_back(std::move(rgb));
+    }
+    tiles.push_back(f.depth.empty() ? black : render::ColouriseDepth(f.depth, w, h));
+    tiles.push_back(f.instance.empty() ? black : render::ColouriseIds(f.instance, w, h));
+    tiles.push_back(f.semantic.empty() ? black : render::ColouriseIds(f.semantic, w, h));
+    tiles.push_back(f.normal.empty() ? black : render::NormalsToRgb8(f.normal, w, h));
+  }
+  return render::ContactSheet(tiles, 5, tile_width);
+}
+
 std::string FrameFileName(int64_t index, const char* extension) {
   char name[48];
   std::snprintf(name, sizeof name, "%06lld%s", static_cast<long long>(index), extension);
