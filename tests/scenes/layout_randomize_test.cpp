@@ -130,21 +130,21 @@ TEST_CASE("randomize: every section is read", "[scenes][randomize]") {
 
 TEST_CASE("randomize: mistakes are named by file:line:column and key", "[scenes][randomize]") {
   CHECK(ErrorOf("randomize:\n  lights: {intensity: [1.4, 0.6]}\n") ==
-        "test.yaml:10:24: randomize.lights.intensity: the range is [min, max] and min (1.400000) "
+        "test.yaml:10:23: randomize.lights.intensity: the range is [min, max] and min (1.400000) "
         "is greater than max (0.600000)");
   CHECK(ErrorOf("randomize:\n  lights: {intensty: [0.6, 1.4]}\n") ==
-        "test.yaml:10:13: randomize.lights.intensty: unknown key 'intensty' (did you mean "
-        "'intensity'?)");
+        "test.yaml:10:12: randomize.lights: unknown key 'intensty' (did you mean 'intensity'?); "
+        "allowed here: count, direction, intensity, temperature");
   CHECK(ErrorOf("randomize:\n  lights: {count: [-1, 2]}\n") ==
-        "test.yaml:10:20: randomize.lights.count: a count is [min, max] of whole numbers >= 0, "
+        "test.yaml:10:19: randomize.lights.count: a count is [min, max] of whole numbers >= 0, "
         "got [-1.000000, 2.000000]");
   CHECK(ErrorOf("randomize:\n  materials:\n    - {class: cartn, hue: [-5, 5]}\n") ==
-        "test.yaml:11:14: randomize.materials[0].class: unknown class 'cartn' (did you mean "
+        "test.yaml:11:15: randomize.materials[0].class: unknown class 'cartn' (did you mean "
         "'carton'?); the classes of this layout are: pallet, carton");
   CHECK(ErrorOf("randomize:\n  materials:\n    - {class: carton, materials: [cardbord]}\n") ==
-        "test.yaml:11:34: randomize.materials[0].materials[0]: unknown material 'cardbord' (did "
+        "test.yaml:11:35: randomize.materials[0].materials[0]: unknown material 'cardbord' (did "
         "you mean 'cardboard'?); the materials of this layout are: cardboard, cardboard_printed, "
-        "pallet_wood, floor_concrete");
+        "floor_concrete, pallet_wood, wall_white");
   CHECK(ErrorOf("randomize:\n  objects:\n    - {class: carton, count: [1, 3]}\n") ==
         "test.yaml:11:30: randomize.objects[0].count: at most 3 placed but the layout has 2 loose "
         "'carton' entities; declare more or lower the count");
@@ -154,13 +154,14 @@ TEST_CASE("randomize: mistakes are named by file:line:column and key", "[scenes]
   CHECK(ErrorOf("randomize:\n  cameras: {focal: [0, 1]}\n") ==
         "test.yaml:10:20: randomize.cameras.focal: focal scales must be > 0");
   CHECK(ErrorOf("randomize:\n  physics: {mass: [0.8, 1.2], gravity: [1, 2]}\n") ==
-        "test.yaml:10:32: randomize.physics.gravity: unknown key 'gravity'");
+        "test.yaml:10:31: randomize.physics: unknown key 'gravity'; allowed here: friction, mass");
   CHECK(ErrorOf("randomize:\n  objects:\n    - {class: carton, region: {min: [0, 0, 1], max: [1, "
                 "1, 0]}}\n") ==
-        "test.yaml:11:52: randomize.objects[0].region.max: every coordinate of max must be >= the "
+        "test.yaml:11:53: randomize.objects[0].region.max: every coordinate of max must be >= the "
         "one of min");
   CHECK(ErrorOf("randomize:\n  lightz: {}\n") ==
-        "test.yaml:10:3: randomize.lightz: unknown key 'lightz' (did you mean 'lights'?)");
+        "test.yaml:10:3: randomize: unknown key 'lightz' (did you mean 'lights'?); allowed here: "
+        "cameras, distractors, lights, materials, objects, physics, settle");
 }
 
 TEST_CASE("randomize overlays replace the sections they have", "[scenes][randomize]") {
@@ -193,13 +194,13 @@ TEST_CASE("randomize overlays replace the sections they have", "[scenes][randomi
   CHECK(twin::testing::ErrorMessage([&] {
           twin::scenes::ApplyRandomizeOverlay(more, spec, scene.site);
         }) == more +
-                  ":2:26: randomize.distractors.count: the layout has 2 distractor bodies; an "
+                  ":2:24: randomize.distractors.count: the layout has 2 distractor bodies; an "
                   "overlay cannot add bodies (raise distractors.count in the layout)");
   const std::string bad = WriteFile("bad.yaml", "randomize:\n  materials:\n    - {class: box}\n");
   CHECK(twin::testing::ErrorMessage([&] {
           twin::scenes::ApplyRandomizeOverlay(bad, spec, scene.site);
         }) == bad +
-                  ":3:14: randomize.materials[0].class: unknown class 'box'; the classes of this "
+                  ":3:15: randomize.materials[0].class: unknown class 'box'; the classes of this "
                   "layout are: pallet, carton, distractor");
   const std::string wrong = WriteFile("wrong.yaml", "lights: {}\n");
   CHECK(twin::testing::ErrorMessage([&] {
