@@ -276,7 +276,7 @@ void AddDistractors(DistractorsRandomization& d, LayoutBuild& build) {
     e.dynamic = true;
     e.source = site.source;
     e.bodies = {e.name};
-    e.pose = {{1000.0 + 3.0 * k, -1000.0, half[2]}, {1, 0, 0, 0}};
+    e.pose = {{5000.0 + 3.0 * k, -5000.0, half[2]}, {1, 0, 0, 0}};
     Xml* body = AddBody(build.mjcf.worldbody(), e.name, e.pose);
     Set(Add(body, "freejoint"), "name", e.name + "/free");
     Xml* geom = Add(body, "geom");

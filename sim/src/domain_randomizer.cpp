@@ -627,7 +627,7 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
         place(r.placeables.at(o.pool[chosen[k]]), rng, 10000 + 128 * k, o.region, o.yaw);
       }
       for (int k = 0; k < size; ++k)
-        if (!used[k]) park(r.placeables.at(o.pool[k]), -1000.0 - 3 * k, 1000.0 + 3 * c);
+        if (!used[k]) park(r.placeables.at(o.pool[k]), -5000.0 - 3 * k, 5000.0 + 3 * c);
     }
   }
   if (spec.distractors) {
@@ -642,7 +642,7 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
       place(r.placeables.at(D.entities[chosen[k]]), rng, 10000 + 128 * k, D.region, full_turn);
     }
     for (int k = 0; k < size; ++k)
-      if (!used[k]) park(r.placeables.at(D.entities[k]), 1000.0 + 3 * k, -1000.0);
+      if (!used[k]) park(r.placeables.at(D.entities[k]), 5000.0 + 3 * k, -5000.0);
   }
   r.PlaceAll(world, placed, poses);
 

@@ -13,6 +13,7 @@
 #include <twin/scenes/site.h>
 #include <twin/sim/world.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
