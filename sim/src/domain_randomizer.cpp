@@ -545,7 +545,10 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
   }
 
   // Back to the base state under the new model (masses: recompute the derived constants).
-  if (masses_changed) mj_setConst(m, world.data());
+  if (masses_changed) {
+    mj_setConst(m, world.data());
+    m->stat = r.stat;  // the size of the site stays (mj_setConst measures parked bodies too)
+  }
   world.Restore(r.base_state);
   mjData* d = world.data();
   for (const auto& [name, off] : offsets) {

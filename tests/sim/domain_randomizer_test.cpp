@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -251,4 +253,28 @@ TEST_CASE("Kelvin to RGB follows the black-body locus", "[sim][randomize]") {
   CHECK(sky[2] == 1);
   CHECK(sky[0] < sky[1]);
   CHECK(sky[1] < 1);
+}
+
+TEST_CASE("Parked distractors do not change the size MuJoCo gives the site", "[sim][randomize]") {
+  // The same warehouse without its distractors, measured by MuJoCo's compiler alone.
+  std::ifstream in(kWarehouse);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string layout = text.str();
+  const size_t at = layout.find("\n  distractors:");
+  REQUIRE(at != std::string::npos);
+  layout.erase(at, layout.find('\n', at + 1) - at);
+  const twin::scenes::Scene plain =
+      twin::scenes::LoadLayoutText(layout, "plain.yaml", std::string(TWIN_TWINS_DIR));
+  REQUIRE(!plain.site.FindEntity("distractor0"));
+  twin::sim::WorldOptions quiet;
+  quiet.log = [](const std::string&) {};
+  const twin::sim::World without = twin::sim::World::FromScene(plain, quiet);
+  const SiteWorld with = Warehouse();
+  REQUIRE(with.scene.site.FindEntity("distractor0"));
+  CHECK(with.world.model()->stat.extent == Approx(without.model()->stat.extent).epsilon(1e-9));
+  for (int k = 0; k < 3; ++k)
+    CHECK(with.world.model()->stat.center[k] ==
+          Approx(without.model()->stat.center[k]).margin(1e-9));
+  CHECK(with.world.model()->stat.extent < 100);
 }
