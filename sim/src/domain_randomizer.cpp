@@ -150,7 +150,6 @@ struct DomainRandomizer::Impl {
 
   std::map<std::string, Placeable> placeables;
   std::vector<ClassGeoms> material_geoms;          // per spec.materials item
-  std::vector<int> material_ids;                   // flattened per item below
   std::vector<std::vector<int>> material_choices;  // per spec.materials item: material ids
   std::vector<int> moving_bodies;                  // bodies not welded to the world
   std::vector<std::string> camera_names;

@@ -278,3 +278,48 @@ TEST_CASE("Parked distractors do not change the size MuJoCo gives the site", "[s
           Approx(without.model()->stat.center[k]).margin(1e-9));
   CHECK(with.world.model()->stat.extent < 100);
 }
+
+TEST_CASE("Per-item randomize ranges: pose offsets and masses per frame, the rest reported",
+          "[sim][randomize]") {
+  const std::string layout =
+      "site: {seed: 5}\n"
+      "equipment:\n"
+      "  - {type: carton, name: box, pose: {position: [1, 2, 0]}, mass: 2,\n"
+      "     randomize: {x: [-0.5, 0.5], yaw: [-30, 30], mass: [1, 3], friction: [0.2, 0.8]}}\n"
+      "randomize:\n"
+      "  settle: {max_time: 1}\n";
+  std::vector<std::string> lines;
+  twin::sim::WorldOptions options;
+  options.log = [&](const std::string& line) { lines.push_back(line); };
+  SiteWorld site = twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(layout, "items.yaml", "."),
+                                            options, std::nullopt, false);
+  const mjModel* base = mj_copyModel(nullptr, site.world.model());
+  DomainRandomizer randomizer(site.scene.site, site.scene.site.randomize, site.world);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].find("box.randomize.friction is not applied per frame (changing it needs the "
+                      "model rebuilt)") != std::string::npos);
+  const int box = site.world.BodyId("box");
+  double lo_x = 1e9, hi_x = -1e9, lo_m = 1e9, hi_m = 0;
+  for (uint64_t k = 0; k < 20; ++k) {
+    randomizer.Apply(site.world, 1, k);
+    const mjData* d = site.world.data();
+    const double x = d->xpos[3 * box], mass = site.world.model()->body_mass[box];
+    // Nothing was placed or settled: the pose is the drawn offset from the layout's.
+    CHECK(x >= 0.5);
+    CHECK(x <= 1.5);
+    CHECK(d->xpos[3 * box + 1] == Approx(2));
+    const double yaw = std::atan2(d->xmat[9 * box + 3], d->xmat[9 * box]) * 180 / M_PI;
+    CHECK(std::abs(yaw) <= 30 + 1e-9);
+    CHECK(mass >= 1 - 1e-12);
+    CHECK(mass <= 3 + 1e-12);
+    CHECK(site.world.model()->body_inertia[3 * box] / base->body_inertia[3 * box] ==
+          Approx(mass / base->body_mass[box]));
+    lo_x = std::min(lo_x, x);
+    hi_x = std::max(hi_x, x);
+    lo_m = std::min(lo_m, mass);
+    hi_m = std::max(hi_m, mass);
+  }
+  CHECK(hi_x - lo_x > 0.5);
+  CHECK(hi_m - lo_m > 1);
+  mj_deleteModel(const_cast<mjModel*>(base));
+}
