@@ -323,3 +323,32 @@ TEST_CASE("Per-item randomize ranges: pose offsets and masses per frame, the res
   CHECK(hi_m - lo_m > 1);
   mj_deleteModel(const_cast<mjModel*>(base));
 }
+
+TEST_CASE("The factory cell's randomize block changes looks, never the cell's state",
+          "[sim][randomize]") {
+  twin::sim::WorldOptions options;
+  options.log = [](const std::string&) {};
+  SiteWorld site = twin::sim::LoadSiteWorld(std::string(TWIN_TWINS_DIR) + "/factory_cell.yaml",
+                                            options, std::nullopt, /*autopilot=*/false);
+  const twin::scenes::RandomizeSpec& spec = site.scene.site.randomize;
+  REQUIRE(spec.lights);
+  REQUIRE(!spec.objects);
+  const std::vector<mjtNum> qpos(site.world.data()->qpos,
+                                 site.world.data()->qpos + site.world.model()->nq);
+  DomainRandomizer randomizer(site.scene.site, spec, site.world);
+  std::set<float> diffuse;
+  for (uint64_t k = 0; k < 10; ++k) {
+    const FrameDraw draw = randomizer.Apply(site.world, 3, k);
+    CHECK(draw.placed.empty());
+    CHECK(draw.settle_time == 0);
+    CHECK(std::equal(qpos.begin(), qpos.end(), site.world.data()->qpos));
+    CHECK(draw.cameras.size() == static_cast<size_t>(site.world.model()->ncam));
+    for (const auto& [name, jitter] : draw.cameras) {
+      CHECK(jitter.focal_scale >= spec.cameras->focal->min);
+      CHECK(jitter.focal_scale <= spec.cameras->focal->max);
+      CHECK(std::abs(jitter.dcx) <= spec.cameras->principal->max);
+    }
+    diffuse.insert(site.world.model()->light_diffuse[0]);
+  }
+  CHECK(diffuse.size() > 5);
+}
