@@ -96,6 +96,7 @@ struct Renderer::Impl {
 
   void UploadScene();
   void MakeSlots();
+  void AllocateCamera(CameraTarget& target);
   void DestroyCamera(CameraTarget& target);
   VkFramebuffer Framebuffer(CameraTarget& target, uint32_t modalities);
   void Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities,
@@ -565,6 +566,30 @@ Renderer::~Renderer() {
   DestroyBuffer(r.context, r.indices);
 }
 
+// The device images and read-back buffers of a camera whose `camera` and `map` are set.
+void Renderer::Impl::AllocateCamera(CameraTarget& target) {
+  const uint32_t width = static_cast<uint32_t>(target.map.canvas.width);
+  const uint32_t height = static_cast<uint32_t>(target.map.canvas.height);
+  try {
+    for (size_t i = 0; i < kAttachments.size(); ++i) {
+      target.color[i] =
+          CreateImage(context, width, height, 1, kAttachments[i].format,
+                      VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                      VK_IMAGE_ASPECT_COLOR_BIT);
+      for (auto& slot : target.staging)
+        slot[i] = CreateBuffer(
+            context, static_cast<VkDeviceSize>(width) * height * kAttachments[i].bytes_per_pixel,
+            VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
+    }
+    target.depth_buffer =
+        CreateImage(context, width, height, 1, kDepthBufferFormat,
+                    VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT);
+  } catch (...) {
+    DestroyCamera(target);
+    throw;
+  }
+}
+
 int Renderer::AddCamera(const RenderCamera& camera) {
   Impl& r = *impl_;
   TWIN_DEMAND(r.in_flight == 0);
@@ -573,28 +598,40 @@ int Renderer::AddCamera(const RenderCamera& camera) {
   auto target = std::make_unique<CameraTarget>();
   target->camera = camera;
   target->map = MakeDistortionMap(camera.intrinsics, max_dimension);
-  const uint32_t width = static_cast<uint32_t>(target->map.canvas.width);
-  const uint32_t height = static_cast<uint32_t>(target->map.canvas.height);
-  try {
-    for (size_t i = 0; i < kAttachments.size(); ++i) {
-      target->color[i] =
-          CreateImage(r.context, width, height, 1, kAttachments[i].format,
-                      VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                      VK_IMAGE_ASPECT_COLOR_BIT);
-      for (auto& slot : target->staging)
-        slot[i] = CreateBuffer(
-            r.context, static_cast<VkDeviceSize>(width) * height * kAttachments[i].bytes_per_pixel,
-            VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
-    }
-    target->depth_buffer =
-        CreateImage(r.context, width, height, 1, kDepthBufferFormat,
-                    VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT);
-  } catch (...) {
-    r.DestroyCamera(*target);
-    throw;
-  }
+  r.AllocateCamera(*target);
   r.cameras.push_back(std::move(target));
   return static_cast<int>(r.cameras.size()) - 1;
+}
+
+void Renderer::SetCameraIntrinsics(int index, const CameraIntrinsics& k) {
+  Impl& r = *impl_;
+  TWIN_DEMAND(r.in_flight == 0);
+  CameraTarget& target = *r.cameras.at(index);
+  const RenderCamera& camera = target.camera;
+  if (k.width != camera.intrinsics.width || k.height != camera.intrinsics.height) {
+    throw Error("camera '" + camera.name + "': new intrinsics are " + std::to_string(k.width) +
+                "x" + std::to_string(k.height) + " but the camera was added at " +
+                std::to_string(camera.intrinsics.width) + "x" +
+                std::to_string(camera.intrinsics.height) +
+                "; the image size cannot change (add another camera)");
+  }
+  const int max_dimension = static_cast<int>(r.context.max_image_dimension());
+  ValidateIntrinsics(k, camera.name, max_dimension);
+  DistortionMap map = MakeDistortionMap(k, max_dimension);
+  if (map.canvas.width == target.map.canvas.width &&
+      map.canvas.height == target.map.canvas.height) {
+    // Same canvas: the images and framebuffers stay; only the projection and the map change.
+    target.map = std::move(map);
+    target.camera.intrinsics = k;
+    return;
+  }
+  auto fresh = std::make_unique<CameraTarget>();
+  fresh->camera = camera;
+  fresh->camera.intrinsics = k;
+  fresh->map = std::move(map);
+  r.AllocateCamera(*fresh);
+  r.DestroyCamera(target);
+  r.cameras[index] = std::move(fresh);
 }
 
 int Renderer::camera_count() const {

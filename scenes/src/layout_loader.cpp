@@ -74,7 +74,7 @@ class Loader {
     if (!root.IsMap()) {
       root.Fail(
           "a layout is a mapping with the sections site:, equipment:, include:, sensors:, "
-          "lights:, bridge:, autopilot:");
+          "lights:, bridge:, autopilot:, randomize:");
     }
     if (top_level) {
       if (const auto site = root.Optional("site"))
@@ -98,6 +98,10 @@ class Loader {
     if (const auto bridge = root.Optional("bridge")) {
       if (!top_level) bridge->Fail("only the top-level layout has a bridge: section");
       ReadBridge(*bridge, build_);
+    }
+    if (const auto randomize = root.Optional("randomize")) {
+      if (!top_level) randomize->Fail("only the top-level layout has a randomize: section");
+      ReadRandomizeSection(*randomize, build_);
     }
     stack_.pop_back();
     root.CheckNoUnknownKeys();
@@ -257,6 +261,7 @@ void SizeBuffers(LayoutBuild& build) {
 
 Scene Finish(LayoutBuild& build, const std::string& shown, const std::string& base_dir) {
   SizeBuffers(build);
+  build.site.materials.assign(build.materials.begin(), build.materials.end());
   for (size_t i = 0; i < build.site.entities.size(); ++i) {
     build.site.entities[i].instance_id = static_cast<int>(i) + 1;
   }

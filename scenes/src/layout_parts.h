@@ -5,6 +5,7 @@
 //   sensors:    layout_sensors.cpp  (cameras, lidars, IMUs, beam-break sensors)
 //   lights:     layout_site.cpp
 //   bridge:     layout_site.cpp     (topic-name overrides)
+//   randomize:  layout_randomize.cpp (domain randomization, distractor bodies)
 #pragma once
 
 #include "equipment.h"
@@ -22,6 +23,9 @@ void ReadSiteSection(const LayoutNode& site, LayoutBuild& build);
 void ReadLights(const LayoutNode& lights, const Placement& at, LayoutBuild& build);
 void ReadBridge(const LayoutNode& bridge, LayoutBuild& build);
 void ReadAutopilot(const LayoutNode& autopilot, LayoutBuild& build);
+/// The top-level randomize: section (after equipment, so classes and pools are known); adds the
+/// distractor bodies it asks for.
+void ReadRandomizeSection(const LayoutNode& node, LayoutBuild& build);
 void ReadSensors(const LayoutNode& sensors, const Placement& at, LayoutBuild& build);
 
 /// The body a sensor or light is attached to: "world", a mount point, or an MJCF body name.

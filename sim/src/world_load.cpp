@@ -4,6 +4,8 @@
 #include <twin/scenes/scene_file.h>
 #include <twin/sim/world.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -106,9 +108,60 @@ World World::FromXml(std::string_view xml, WorldOptions options, const std::stri
   return World(name, model, std::move(options), std::move(warnings));
 }
 
+namespace {
+
+// MuJoCo sizes the model (stat.center, stat.extent: the renderer's shadow box, the free camera)
+// from everything at qpos0. Distractor bodies wait parked kilometres away (randomize.h); measured
+// the same way without them, the site keeps the size it has without a randomize section.
+void MeasureWithoutParked(const scenes::Site& site, const mjModel* m, mjData* d,
+                          mjStatistic* stat) {
+  std::vector<bool> parked(m->nbody, false);
+  bool any = false;
+  for (const scenes::Entity& e : site.entities) {
+    if (e.type != "distractor") continue;
+    const int b = mj_name2id(m, mjOBJ_BODY, e.name.c_str());
+    if (b > 0) parked[b] = any = true;
+  }
+  if (!any) return;
+  mj_kinematics(m, d);
+  std::array<mjtNum, 3> lo{1e10, 1e10, 1e10}, hi{-1e10, -1e10, -1e10};
+  auto grow = [&](const mjtNum* p, mjtNum r) {
+    for (int k = 0; k < 3; ++k) {
+      lo[k] = std::min(lo[k], p[k] - r);
+      hi[k] = std::max(hi[k], p[k] + r);
+    }
+  };
+  auto kept = [&](int body) { return !parked[m->body_rootid[body]]; };
+  for (int b = 1; b < m->nbody; ++b) {
+    if (!kept(b)) continue;
+    grow(d->xpos + 3 * b, 0);
+    grow(d->xipos + 3 * b, 0);
+  }
+  for (int j = 0; j < m->njnt; ++j)
+    if (kept(m->jnt_bodyid[j])) grow(d->xanchor + 3 * j, 0);
+  for (int i = 0; i < m->nsite; ++i)
+    if (kept(m->site_bodyid[i])) grow(d->site_xpos + 3 * i, 0);
+  for (int g = 0; g < m->ngeom; ++g) {
+    if (!kept(m->geom_bodyid[g])) continue;
+    mjtNum r = m->geom_rbound[g];
+    if (r <= 0 && m->geom_type[g] == mjGEOM_PLANE) {
+      const mjtNum* size = m->geom_size + 3 * g;
+      r = size[0] > 0 || size[1] > 0 ? 0.1 * std::max(size[0], size[1]) : 1;
+    }
+    grow(d->geom_xpos + 3 * g, r);
+  }
+  if (hi[0] <= lo[0]) return;
+  for (int k = 0; k < 3; ++k) stat->center[k] = 0.5 * (lo[k] + hi[k]);
+  stat->extent = std::max({1e-5, hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2], 2 * stat->meansize});
+}
+
+}  // namespace
+
 World World::FromScene(const scenes::Scene& scene, WorldOptions options) {
   if (scene.source == scenes::SceneSource::kModel) return FromFile(scene.path, std::move(options));
-  return FromXml(scene.mjcf, std::move(options), scene.path, scene.base_dir);
+  World world = FromXml(scene.mjcf, std::move(options), scene.path, scene.base_dir);
+  MeasureWithoutParked(scene.site, world.model_, world.data_, &world.model_->stat);
+  return world;
 }
 
 }  // namespace twin::sim

@@ -100,6 +100,81 @@ TEST_CASE("Spheres appear at their pinhole projection", "[render][projection]") 
 
 namespace {
 
+// Centroid of each instance's pixels: id -> (mean u, mean v).
+std::map<int, std::array<double, 2>> Centroids(const CameraFrame& frame) {
+  std::map<int, std::array<double, 3>> sums;
+  for (int v = 0; v < frame.height; ++v)
+    for (int u = 0; u < frame.width; ++u) {
+      const int id = frame.instance[v * frame.width + u];
+      if (!id) continue;
+      sums[id][0] += u;
+      sums[id][1] += v;
+      sums[id][2] += 1;
+    }
+  std::map<int, std::array<double, 2>> out;
+  for (const auto& [id, s] : sums) out[id] = {s[0] / s[2], s[1] / s[2]};
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("SetCameraIntrinsics: spheres move to the new pinhole projection",
+          "[render][projection][intrinsics]") {
+  std::vector<Sphere> spheres;
+  for (int iy = -2; iy <= 2; ++iy)
+    for (int iz = -1; iz <= 1; ++iz) spheres.push_back({{3.0 + 0.2 * iy, 0.45 * iy, 0.32 * iz}});
+  twin::sim::World world = twin::sim::World::FromXml(SpheresXml(spheres, 0.012));
+  mj_forward(world.model(), world.data());
+  auto& context = twin::testing::ValidatedContext();
+  Renderer renderer(context, world.model(), twin::render::LabelsFromModel(world.model()));
+  const std::array<double, 3> eye{0, 0, 0};
+  const std::array<double, 9> rotation = LookAt(eye, {1, 0, 0});
+  RenderCamera camera;
+  camera.name = "jittered";
+  camera.intrinsics = {640, 480, 500, 500, 319.5, 239.5};
+  camera.position = eye;
+  camera.rotation = rotation;
+  const int index = renderer.AddCamera(camera);
+  renderer.Render(world.data(), twin::render::kLabels);
+
+  // Pinhole changes keep the canvas; a distorted camera grows it (images reallocated); back.
+  CameraIntrinsics distorted{640, 480, 470, 470, 330.0, 230.0};
+  distorted.k1 = -0.2;
+  const CameraIntrinsics changes[] = {{640, 480, 530, 515, 323.5, 236.0},
+                                      {640, 480, 485, 490, 316.0, 243.5},
+                                      distorted,
+                                      {640, 480, 512, 498, 321.0, 238.0}};
+  for (const CameraIntrinsics& k : changes) {
+    CAPTURE(k.fx, k.fy, k.cx, k.cy, k.k1);
+    renderer.SetCameraIntrinsics(index, k);
+    CHECK(renderer.camera(index).intrinsics.fx == k.fx);
+    const auto centroids = Centroids(renderer.Render(world.data(), twin::render::kLabels)[0]);
+    REQUIRE(centroids.size() == spheres.size());
+    for (size_t i = 0; i < spheres.size(); ++i) {
+      const auto p = twin::testing::ToCamera(eye, rotation, spheres[i].centre);
+      const auto expected = twin::render::ProjectPoint(k, p);
+      const auto& c = centroids.at(static_cast<int>(i) + 1);
+      CAPTURE(i, expected[0], expected[1], c[0], c[1]);
+      // Under distortion a sphere's image is no longer symmetric about its centre's image.
+      const double tolerance = k.k1 == 0 ? 0.5 : 1.0;
+      CHECK(std::abs(c[0] - expected[0]) < tolerance);
+      CHECK(std::abs(c[1] - expected[1]) < tolerance);
+    }
+  }
+
+  CHECK(twin::testing::ErrorMessage([&] {
+          renderer.SetCameraIntrinsics(index, {800, 600, 500, 500, 399.5, 299.5});
+        }) ==
+        "camera 'jittered': new intrinsics are 800x600 but the camera was added at 640x480; the "
+        "image size cannot change (add another camera)");
+  CHECK(twin::testing::ErrorMessage([&] {
+          renderer.SetCameraIntrinsics(index, {640, 480, 500, 500, 700, 239.5});
+        }) == "camera 'jittered': principal point (700, 239.5) is outside the 640x480 image");
+  twin::testing::RequireNoValidationMessages(context);
+}
+
+namespace {
+
 // Boxes and a floor (shapes the renderer draws exactly) from 1 m to 40 m away.
 constexpr const char* kDepthScene = R"(
 <mujoco>

@@ -143,8 +143,7 @@ TEST_CASE("Layout errors name file, line, column, key and what is allowed", "[sc
           "randomize, side_rails, speed, type, width");
     CHECK(ErrorOf("sensor:\n  cameras: []\n") ==
           "test.yaml:1:1: unknown key 'sensor' (did you mean 'sensors'?); allowed here: autopilot, "
-          "bridge, "
-          "equipment, include, lights, sensors, site");
+          "bridge, equipment, include, lights, randomize, sensors, site");
   }
   SECTION("duplicate name") {
     CHECK(ErrorOf("equipment:\n  - {type: carton, name: a}\n  - {type: pallet, name: a}\n") ==

@@ -75,6 +75,11 @@ class Renderer {
   /// Adds a camera; throws twin::Error naming it when its intrinsics are impossible or larger
   /// than the device allows. Returns its index.
   int AddCamera(const RenderCamera& camera);
+  /// New intrinsics for camera `index` (e.g. jittered per dataset frame): same width and height
+  /// as it was added with (else twin::Error), validated like AddCamera. No frame may be in
+  /// flight. The distortion map is rebuilt; device images are reallocated only when the canvas
+  /// size changes.
+  void SetCameraIntrinsics(int index, const CameraIntrinsics& k);
   int camera_count() const;
   const RenderCamera& camera(int index) const;
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <twin/scenes/pose.h>
+#include <twin/scenes/randomize.h>
 
 #include <array>
 #include <cmath>
@@ -245,6 +246,10 @@ struct Site {
   std::map<std::string, std::string> bridge_topics;  ///< default topic -> override
   std::vector<std::string> notes;  ///< things a person should know about the expansion
   AutopilotSpec autopilot;
+  /// The layout's top-level `randomize:` section (empty when it has none); `--randomize FILE`
+  /// overlays replace its sub-sections (ApplyRandomizeOverlay).
+  RandomizeSpec randomize;
+  std::vector<std::string> materials;  ///< the model's material names ("twin/cardboard")
 
   const Entity* FindEntity(const std::string& name) const;
 };

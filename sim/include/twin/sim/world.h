@@ -82,6 +82,10 @@ class World {
   const std::function<void(const std::string&)>& log() const { return options_.log; }
 
   const mjModel* model() const { return model_; }
+  /// The model, writable: for domain randomization (sim/domain_randomizer.h), which changes
+  /// parameters such as light colours, frictions and masses between frames. The caller keeps it
+  /// consistent (e.g. mj_setConst after changing masses) and restores what it changed.
+  mjModel* mutable_model() { return model_; }
   const mjData* data() const { return data_; }
   mjData* data() { return data_; }
 

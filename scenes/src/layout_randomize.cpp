@@ -1,0 +1,322 @@
+// The `randomize:` section of a layout and `--randomize FILE` overlays (randomize.h), and the
+// distractor bodies a layout gets when it asks for them.
+#include <twin/scenes/error.h>
+#include <twin/scenes/random.h>
+#include <twin/scenes/randomize.h>
+#include <twin/scenes/site.h>
+#include <twin/scenes/suggest.h>
+
+#include "layout_parts.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace twin::scenes {
+namespace internal {
+namespace {
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+Interval ReadInterval(const LayoutNode& node) {
+  const auto r = node.AsVector<2>();
+  if (!std::isfinite(r[0]) || !std::isfinite(r[1])) node.Fail("the range must be finite numbers");
+  if (r[0] > r[1]) {
+    node.Fail("the range is [min, max] and min (" + std::to_string(r[0]) +
+              ") is greater than max (" + std::to_string(r[1]) + ")");
+  }
+  return {r[0], r[1]};
+}
+
+// A range that must also lie within [lo, hi] (e.g. scales > 0).
+Interval ReadInterval(const LayoutNode& node, double lo, double hi, const std::string& what) {
+  const Interval r = ReadInterval(node);
+  if (r.min < lo || r.max > hi) node.Fail(what);
+  return r;
+}
+
+std::optional<Interval> OptionalInterval(const LayoutNode& map, const std::string& key) {
+  if (const auto node = map.Optional(key)) return ReadInterval(*node);
+  return std::nullopt;
+}
+std::optional<Interval> OptionalInterval(const LayoutNode& map, const std::string& key, double lo,
+                                         double hi, const std::string& what) {
+  if (const auto node = map.Optional(key)) return ReadInterval(*node, lo, hi, what);
+  return std::nullopt;
+}
+
+CountInterval ReadCount(const LayoutNode& node) {
+  const auto r = node.AsVector<2>();
+  for (double v : r) {
+    if (!(v >= 0) || v != std::floor(v) || v > 1e6) {
+      node.Fail("a count is [min, max] of whole numbers >= 0, got [" + std::to_string(r[0]) + ", " +
+                std::to_string(r[1]) + "]");
+    }
+  }
+  if (r[0] > r[1]) {
+    node.Fail("the range is [min, max] and min (" + std::to_string(static_cast<int>(r[0])) +
+              ") is greater than max (" + std::to_string(static_cast<int>(r[1])) + ")");
+  }
+  return {static_cast<int>(r[0]), static_cast<int>(r[1])};
+}
+
+Region ReadRegion(const LayoutNode& node) {
+  node.ExpectMap("a region like {min: [x, y, z], max: [x, y, z]}");
+  Region region;
+  region.min = node.Required("min").AsVector<3>();
+  region.max = node.Required("max").AsVector<3>();
+  for (int i = 0; i < 3; ++i) {
+    if (region.min[i] > region.max[i]) {
+      node.Required("max").Fail("every coordinate of max must be >= the one of min");
+    }
+  }
+  node.CheckNoUnknownKeys();
+  return region;
+}
+
+void CheckClass(const LayoutNode& node, const std::string& name, const Site& site) {
+  if (std::find(site.classes.begin(), site.classes.end(), name) != site.classes.end()) return;
+  node.Fail("unknown class '" + name + "'" + DidYouMean(name, site.classes) +
+            "; the classes of this layout are: " + Joined(site.classes));
+}
+
+LightsRandomization ReadLightsSection(const LayoutNode& node) {
+  node.ExpectMap("light ranges like {count: [1, 3], intensity: [0.6, 1.4]}");
+  LightsRandomization lights;
+  if (const auto count = node.Optional("count")) lights.count = ReadCount(*count);
+  lights.intensity = OptionalInterval(node, "intensity", 0, 1e6, "intensity scales must be >= 0");
+  lights.temperature = OptionalInterval(node, "temperature", 1000, 40000,
+                                        "colour temperatures are kelvin within [1000, 40000]");
+  lights.direction =
+      OptionalInterval(node, "direction", 0, 90, "the tilt is degrees within [0, 90]");
+  node.CheckNoUnknownKeys();
+  return lights;
+}
+
+std::vector<MaterialRandomization> ReadMaterialsSection(const LayoutNode& node, const Site& site) {
+  std::vector<MaterialRandomization> out;
+  for (const LayoutNode& item : node.Items("material ranges per class")) {
+    item.ExpectMap("material ranges like {class: carton, brightness: [0.7, 1.2]}");
+    MaterialRandomization m;
+    m.where = item.Where();
+    m.class_name = item.RequiredString("class");
+    CheckClass(item.Required("class"), m.class_name, site);
+    m.brightness = OptionalInterval(item, "brightness", 0, 1e6, "brightness scales must be >= 0");
+    m.hue = OptionalInterval(item, "hue", -180, 180, "the hue shift is degrees within [-180, 180]");
+    m.saturation = OptionalInterval(item, "saturation", 0, 1e6, "saturation scales must be >= 0");
+    if (const auto materials = item.Optional("materials")) {
+      for (const LayoutNode& name_node : materials->Items("material names")) {
+        const std::string name = name_node.AsString();
+        const std::string full = name.rfind("twin/", 0) == 0 ? name : "twin/" + name;
+        if (std::find(site.materials.begin(), site.materials.end(), full) == site.materials.end()) {
+          std::vector<std::string> short_names;
+          for (const std::string& s : site.materials)
+            short_names.push_back(s.rfind("twin/", 0) == 0 ? s.substr(5) : s);
+          name_node.Fail("unknown material '" + name + "'" + DidYouMean(name, short_names) +
+                         "; the materials of this layout are: " + Joined(short_names));
+        }
+        m.materials.push_back(full);
+      }
+      if (m.materials.empty()) materials->Fail("list at least one material to pick from");
+    }
+    item.CheckNoUnknownKeys();
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+CamerasRandomization ReadCamerasSection(const LayoutNode& node) {
+  node.ExpectMap("camera ranges like {position: [-0.05, 0.05], focal: [0.97, 1.03]}");
+  CamerasRandomization cameras;
+  cameras.position = OptionalInterval(node, "position");
+  cameras.rotation =
+      OptionalInterval(node, "rotation", -45, 45, "rotations are degrees within [-45, 45]");
+  cameras.focal = OptionalInterval(node, "focal", 1e-3, 1e3, "focal scales must be > 0");
+  cameras.principal = OptionalInterval(node, "principal");
+  node.CheckNoUnknownKeys();
+  return cameras;
+}
+
+std::vector<ObjectsRandomization> ReadObjectsSection(const LayoutNode& node, const Site& site) {
+  std::vector<ObjectsRandomization> out;
+  std::vector<std::string> seen;
+  for (const LayoutNode& item : node.Items("object ranges per class")) {
+    item.ExpectMap("object ranges like {class: carton, count: [2, 6], region: {...}}");
+    ObjectsRandomization o;
+    o.where = item.Where();
+    o.class_name = item.RequiredString("class");
+    CheckClass(item.Required("class"), o.class_name, site);
+    if (std::find(seen.begin(), seen.end(), o.class_name) != seen.end()) {
+      item.Required("class").Fail("class '" + o.class_name + "' is listed twice");
+    }
+    seen.push_back(o.class_name);
+    for (const Entity& e : site.entities) {
+      if (e.dynamic && e.class_name == o.class_name && e.type != "distractor") {
+        o.pool.push_back(e.name);
+      }
+    }
+    if (o.pool.empty()) {
+      item.Required("class").Fail("no loose entity has class '" + o.class_name +
+                                  "' (fixed ones cannot move); declare some without fixed: true");
+    }
+    if (const auto count = item.Optional("count")) {
+      o.count = ReadCount(*count);
+      if (o.count->max > static_cast<int>(o.pool.size())) {
+        count->Fail("at most " + std::to_string(o.count->max) + " placed but the layout has " +
+                    std::to_string(o.pool.size()) + " loose '" + o.class_name +
+                    "' entities; declare more or lower the count");
+      }
+    }
+    if (const auto region = item.Optional("region")) o.region = ReadRegion(*region);
+    o.yaw = OptionalInterval(item, "yaw", -360, 360, "yaw is degrees within [-360, 360]");
+    item.CheckNoUnknownKeys();
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+DistractorsRandomization ReadDistractorsSection(const LayoutNode& node, const Site& site,
+                                                bool overlay) {
+  node.ExpectMap("distractor ranges like {count: [0, 6], size: [0.08, 0.35], region: {...}}");
+  DistractorsRandomization d;
+  d.count = ReadCount(node.Required("count"));
+  if (const auto size = node.Optional("size")) {
+    if (overlay) {
+      size->Fail(
+          "distractor sizes are drawn when the layout is loaded; change them in the "
+          "layout's randomize section");
+    }
+    d.size = ReadInterval(*size, 1e-3, 10, "distractor sizes are metres within [0.001, 10]");
+  }
+  d.region = ReadRegion(node.Required("region"));
+  node.CheckNoUnknownKeys();
+  if (overlay) {
+    for (const Entity& e : site.entities)
+      if (e.type == "distractor") d.entities.push_back(e.name);
+    if (d.count.max > static_cast<int>(d.entities.size())) {
+      node.Required("count").Fail(
+          "the layout has " + std::to_string(d.entities.size()) +
+          " distractor bodies; an overlay cannot add bodies (raise distractors.count in the "
+          "layout)");
+    }
+  }
+  return d;
+}
+
+PhysicsRandomization ReadPhysicsSection(const LayoutNode& node) {
+  node.ExpectMap("physics ranges like {friction: [0.7, 1.3], mass: [0.8, 1.2]}");
+  PhysicsRandomization p;
+  p.friction = OptionalInterval(node, "friction", 1e-6, 1e3, "friction scales must be > 0");
+  p.mass = OptionalInterval(node, "mass", 1e-3, 1e3, "mass scales must be > 0");
+  node.CheckNoUnknownKeys();
+  return p;
+}
+
+SettleSpec ReadSettleSection(const LayoutNode& node) {
+  node.ExpectMap("settling like {max_time: 3, speed: 0.01}");
+  SettleSpec s;
+  s.max_time = node.Number("max_time", s.max_time, 0, 600);
+  s.speed = node.Number("speed", s.speed, 0, 100, /*exclusive_min=*/true);
+  node.CheckNoUnknownKeys();
+  return s;
+}
+
+// Reads every sub-section present into `spec`, replacing what was there.
+void ReadInto(const LayoutNode& node, const Site& site, bool overlay, RandomizeSpec& spec) {
+  node.ExpectMap(
+      "the randomize section: lights, materials, cameras, objects, distractors, physics, settle");
+  if (const auto n = node.Optional("lights")) spec.lights = ReadLightsSection(*n);
+  if (const auto n = node.Optional("materials")) spec.materials = ReadMaterialsSection(*n, site);
+  if (const auto n = node.Optional("cameras")) spec.cameras = ReadCamerasSection(*n);
+  if (const auto n = node.Optional("objects")) spec.objects = ReadObjectsSection(*n, site);
+  if (const auto n = node.Optional("distractors")) {
+    spec.distractors = ReadDistractorsSection(*n, site, overlay);
+  }
+  if (const auto n = node.Optional("physics")) spec.physics = ReadPhysicsSection(*n);
+  if (const auto n = node.Optional("settle")) spec.settle = ReadSettleSection(*n);
+  node.CheckNoUnknownKeys();
+  spec.source = node.Where();
+}
+
+// Free bodies of class "distractor": shape and size drawn from the site seed, so every load of
+// the layout gets the same ones; parked in a row far outside the site, resting on the floor.
+void AddDistractors(DistractorsRandomization& d, LayoutBuild& build) {
+  Site& site = build.site;
+  const uint64_t seed = site.has_seed ? site.seed : kDefaultSeed;
+  const CounterRng rng(seed, StreamId("layout/distractors"));
+  const int class_id = ClassId(site, "distractor");
+  static const char* const kColours[] = {"0.8 0.2 0.2 1", "0.2 0.6 0.3 1", "0.2 0.3 0.8 1",
+                                         "0.9 0.8 0.2 1", "0.6 0.3 0.7 1", "0.1 0.1 0.1 1"};
+  for (int k = 0; k < d.count.max; ++k) {
+    const int shape = std::min(2, static_cast<int>(rng.Uniform(4 * k) * 3));  // box/cyl/sphere
+    const double a = rng.Uniform(4 * k + 1, d.size.min, d.size.max);
+    const double b = rng.Uniform(4 * k + 2, d.size.min, d.size.max);
+    const double c = rng.Uniform(4 * k + 3, d.size.min, d.size.max);
+    Vec3 half{a / 2, b / 2, c / 2};
+    std::string type = "box";
+    if (shape == 1) {
+      type = "cylinder";
+      half = {a / 2, a / 2, c / 2};
+    } else if (shape == 2) {
+      type = "sphere";
+      half = {a / 2, a / 2, a / 2};
+    }
+    Entity e;
+    e.name = "distractor" + std::to_string(k);
+    if (build.declared_at.count(e.name)) {
+      throw Error(site.source + ": the name '" + e.name + "' is taken (at " +
+                  build.declared_at[e.name] + ") but distractors need it; rename that item");
+    }
+    e.type = "distractor";
+    e.class_name = "distractor";
+    e.class_id = class_id;
+    e.dynamic = true;
+    e.source = site.source;
+    e.bodies = {e.name};
+    e.pose = {{5000.0 + 3.0 * k, -5000.0, half[2]}, {1, 0, 0, 0}};
+    Xml* body = AddBody(build.mjcf.worldbody(), e.name, e.pose);
+    Set(Add(body, "freejoint"), "name", e.name + "/free");
+    Xml* geom = Add(body, "geom");
+    Set(geom, "name", e.name + "/geom");
+    Set(geom, "type", type);
+    if (type == "box")
+      Set(geom, "size", half);
+    else if (type == "cylinder")
+      Set(geom, "size", {half[0], half[2]});
+    else
+      Set(geom, "size", {half[0]});
+    Set(geom, "density", 300.0);
+    Set(geom, "rgba", std::string(kColours[k % 6]));
+    // Rolling friction (condim 6), so a ball or a cylinder on its side comes to rest.
+    Set(geom, "condim", 6.0);
+    Set(geom, "friction", {0.6, 0.02, 0.02});
+    build.bodies[e.name] = body;
+    build.declared_at[e.name] = site.source;
+    d.entities.push_back(e.name);
+    site.entities.push_back(std::move(e));
+  }
+}
+
+}  // namespace
+
+void ReadRandomizeSection(const LayoutNode& node, LayoutBuild& build) {
+  build.site.materials.assign(build.materials.begin(), build.materials.end());
+  RandomizeSpec spec;
+  ReadInto(node, build.site, /*overlay=*/false, spec);
+  if (spec.distractors) AddDistractors(*spec.distractors, build);
+  build.site.randomize = std::move(spec);
+}
+
+}  // namespace internal
+
+void ApplyRandomizeOverlay(const std::string& path, RandomizeSpec& spec, const Site& site) {
+  const internal::LayoutNode root = internal::ParseLayoutFile(path);
+  root.ExpectMap("an overlay with one top-level section, randomize:");
+  internal::ReadInto(root.Required("randomize"), site, /*overlay=*/true, spec);
+  root.CheckNoUnknownKeys();
+}
+
+}  // namespace twin::scenes
