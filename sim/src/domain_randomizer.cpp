@@ -143,7 +143,7 @@ struct DomainRandomizer::Impl {
   std::vector<mjtByte> light_active;
   std::vector<mjtNum> light_dir;
   std::vector<float> light_diffuse, light_specular, geom_rgba;
-  std::vector<int> geom_matid;
+  std::vector<int> geom_matid, geom_contype, geom_conaffinity;
   std::vector<mjtNum> geom_friction, body_mass, body_inertia, body_subtreemass, body_invweight0,
       dof_invweight0, tendon_invweight0, cam_pos, cam_quat, body_pos, body_quat;
   mjStatistic stat{};
@@ -188,6 +188,8 @@ void DomainRandomizer::Impl::RestoreModel(mjModel* m) const {
   Load(m->light_specular, light_specular);
   Load(m->geom_rgba, geom_rgba);
   Load(m->geom_matid, geom_matid);
+  Load(m->geom_contype, geom_contype);
+  Load(m->geom_conaffinity, geom_conaffinity);
   Load(m->geom_friction, geom_friction);
   Load(m->body_mass, body_mass);
   Load(m->body_inertia, body_inertia);
@@ -216,6 +218,8 @@ DomainRandomizer::DomainRandomizer(const scenes::Site& site, const scenes::Rando
   r.light_specular = Save(m->light_specular, 3 * m->nlight);
   r.geom_rgba = Save(m->geom_rgba, 4 * m->ngeom);
   r.geom_matid = Save(m->geom_matid, m->ngeom);
+  r.geom_contype = Save(m->geom_contype, m->ngeom);
+  r.geom_conaffinity = Save(m->geom_conaffinity, m->ngeom);
   r.geom_friction = Save(m->geom_friction, 3 * m->ngeom);
   r.body_mass = Save(m->body_mass, m->nbody);
   r.body_inertia = Save(m->body_inertia, 3 * m->nbody);
@@ -567,11 +571,14 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
   std::vector<std::array<double, 7>> poses;
   std::vector<std::array<double, 4>> boxes;  // x, y, radius, and (below) z intervals
   std::vector<std::array<double, 2>> spans;  // lowest and highest z
+  // A parked body collides with nothing this frame (it falls freely, far out of sight, while
+  // the placed ones settle): resting on the floor it would add contacts to every step.
   auto park = [&](const Placeable& p, double x, double y) {
     std::array<double, 7> pose{
         x, y, p.below + 1e-3, p.base_quat[0], p.base_quat[1], p.base_quat[2], p.base_quat[3]};
     for (int k = 0; k < 7; ++k) d->qpos[p.qpos + k] = pose[k];
     for (int k = 0; k < 6; ++k) d->qvel[p.qvel + k] = 0;
+    for (int g : p.geoms) m->geom_contype[g] = m->geom_conaffinity[g] = 0;
   };
   auto place = [&](const Placeable& p, const FrameRng& rng, uint64_t first,
                    const std::optional<scenes::Region>& region,
