@@ -4,7 +4,9 @@
 
 layout(location = 0) in vec3 in_position;
 layout(location = 1) in vec3 in_normal;
+#ifndef TWIN_GEOMETRY_ONLY
 layout(location = 2) in vec2 in_uv;
+#endif
 layout(location = 3) in float in_cap;
 
 // The camera: view = OpenCV camera frame (x right, y down, z forward) from world.
@@ -14,19 +16,27 @@ layout(push_constant) uniform Camera {
   vec4 position;    // camera position in world; w: near plane
 } camera;
 
+// Built twice: as is for scene.frag, and with TWIN_GEOMETRY_ONLY for geometry.frag (no RGB): then
+// the outputs are exactly what geometry.frag reads (no uv, colour, material or shadow position).
+#ifndef TWIN_GEOMETRY_ONLY
 // Only the shadow matrix of the frame uniform (its layout is declared in full in scene.frag).
 layout(std140, set = 0, binding = 0) uniform Frame { mat4 shadow_matrix; } frame;
+#endif
 
 layout(location = 0) out vec3 out_world;
 layout(location = 1) out vec3 out_world_normal;
 layout(location = 2) out vec3 out_camera;
+#ifndef TWIN_GEOMETRY_ONLY
 layout(location = 3) out vec2 out_uv;
+#endif
 // What the fragment shader needs of the instance, passed flat: reading the instance buffer per
 // fragment costs a gather per value on a CPU device.
 layout(location = 4) flat out uint out_ids;
+#ifndef TWIN_GEOMETRY_ONLY
 layout(location = 6) flat out vec4 out_color;
 layout(location = 7) flat out vec4 out_material;
 layout(location = 5) out vec4 out_shadow;  // position in the main light's shadow map
+#endif
 
 void main() {
   Instance inst = instances[gl_InstanceIndex];
@@ -39,15 +49,21 @@ void main() {
   out_world = world;
   out_world_normal = normal;
   out_camera = cam;
+#ifndef TWIN_GEOMETRY_ONLY
   if (inst.uv.z > 0.5) {  // plane: MuJoCo maps the texture over the plane or per metre
     out_uv = inst.uv.w > 0.5 ? local.xy * inst.uv.xy : (in_position.xy * 0.5 + 0.5) * inst.uv.xy;
   } else {
     out_uv = in_uv * inst.uv.xy;
   }
+#endif
   out_ids = inst.ids.x;
+#ifndef TWIN_GEOMETRY_ONLY
   out_color = inst.color;
   out_material = inst.material;
+  // Here, not in scene.frag: computing it there from the uniform matrix makes llvmpipe (Mesa
+  // 22.3) leak memory on every frame.
   out_shadow = frame.shadow_matrix * vec4(world, 1.0);
+#endif
 
   // Pinhole projection with the principal point anywhere, reversed infinite depth: z_ndc =
   // near / z, so depth 1 is the near plane and 0 is infinitely far.

@@ -7,6 +7,7 @@
 
 #include "geometry.h"
 #include "geometry_frag.h"
+#include "geometry_vert.h"
 #include "scene_frag.h"
 #include "scene_vert.h"
 #include "shadow_vert.h"
@@ -47,8 +48,14 @@ VkAttachmentDescription ClearedAttachment(VkFormat format, bool store, VkImageLa
   return a;
 }
 
+// What a pipeline draws, which decides its vertex inputs: positions only (shadow map), everything
+// (shaded scene), or no uv (the scene without RGB, whose vertex shader reads no uv).
+enum class PipelineKind { kShadow, kShaded, kGeometry };
+
 VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass pass,
-                        VkShaderModule vert, VkShaderModule frag, bool shadow, int light_count) {
+                        VkShaderModule vert, VkShaderModule frag, PipelineKind kind,
+                        int light_count) {
+  const bool shadow = kind == PipelineKind::kShadow;
   const VkSpecializationMapEntry light_count_entry{0, 0, sizeof(int32_t)};
   const int32_t light_count_value = light_count;
   const VkSpecializationInfo specialization{1, &light_count_entry, sizeof light_count_value,
@@ -62,7 +69,7 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
   if (frag) {
     stage.stage = VK_SHADER_STAGE_FRAGMENT_BIT;
     stage.module = frag;
-    if (!shadow) stage.pSpecializationInfo = &specialization;
+    if (kind == PipelineKind::kShaded) stage.pSpecializationInfo = &specialization;
     stages.push_back(stage);
   }
 
@@ -70,10 +77,9 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
   std::vector<VkVertexInputAttributeDescription> attributes = {
       {0, 0, VK_FORMAT_R32G32B32_SFLOAT, offsetof(Vertex, position)},
       {3, 0, VK_FORMAT_R32_SFLOAT, offsetof(Vertex, cap)}};
-  if (!shadow) {
-    attributes.push_back({1, 0, VK_FORMAT_R32G32B32_SFLOAT, offsetof(Vertex, normal)});
+  if (!shadow) attributes.push_back({1, 0, VK_FORMAT_R32G32B32_SFLOAT, offsetof(Vertex, normal)});
+  if (kind == PipelineKind::kShaded)
     attributes.push_back({2, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(Vertex, uv)});
-  }
   VkPipelineVertexInputStateCreateInfo vertex_input{
       VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
   vertex_input.vertexBindingDescriptionCount = 1;
@@ -170,6 +176,7 @@ Pipelines::Pipelines(Context& context, int light_count)
 
   scene_vert_ = MakeModule(context, k_scene_vert_spv, sizeof k_scene_vert_spv);
   scene_frag_ = MakeModule(context, k_scene_frag_spv, sizeof k_scene_frag_spv);
+  geometry_vert_ = MakeModule(context, k_geometry_vert_spv, sizeof k_geometry_vert_spv);
   geometry_frag_ = MakeModule(context, k_geometry_frag_spv, sizeof k_geometry_frag_spv);
   shadow_vert_ = MakeModule(context, k_shadow_vert_spv, sizeof k_shadow_vert_spv);
 
@@ -207,8 +214,8 @@ Pipelines::Pipelines(Context& context, int light_count)
   pass_info.dependencyCount = 2;
   pass_info.pDependencies = dependencies;
   VK_CHECK(vkCreateRenderPass(device, &pass_info, nullptr, &shadow_pass_));
-  shadow_pipeline_ =
-      MakePipeline(context, layout_, shadow_pass_, shadow_vert_, VK_NULL_HANDLE, true, 0);
+  shadow_pipeline_ = MakePipeline(context, layout_, shadow_pass_, shadow_vert_, VK_NULL_HANDLE,
+                                  PipelineKind::kShadow, 0);
 }
 
 const ScenePass& Pipelines::Scene(uint32_t modalities) {
@@ -262,8 +269,12 @@ const ScenePass& Pipelines::Scene(uint32_t modalities) {
   pass_info.pDependencies = dependencies;
   ScenePass pass;
   VK_CHECK(vkCreateRenderPass(context_.device(), &pass_info, nullptr, &pass.render_pass));
-  pass.pipeline = MakePipeline(context_, layout_, pass.render_pass, scene_vert_, scene_frag_, false,
-                               light_count_);
+  // Without RGB nothing is shaded: the geometry-only shaders write the same depth, ids and normals.
+  const bool shaded = modalities & kRgb;
+  pass.pipeline =
+      MakePipeline(context_, layout_, pass.render_pass, shaded ? scene_vert_ : geometry_vert_,
+                   shaded ? scene_frag_ : geometry_frag_,
+                   shaded ? PipelineKind::kShaded : PipelineKind::kGeometry, light_count_);
   return scene_[modalities] = pass;
 }
 
@@ -277,6 +288,7 @@ Pipelines::~Pipelines() {
   vkDestroyRenderPass(device, shadow_pass_, nullptr);
   vkDestroyShaderModule(device, scene_vert_, nullptr);
   vkDestroyShaderModule(device, scene_frag_, nullptr);
+  vkDestroyShaderModule(device, geometry_vert_, nullptr);
   vkDestroyShaderModule(device, geometry_frag_, nullptr);
   vkDestroyShaderModule(device, shadow_vert_, nullptr);
   vkDestroyPipelineLayout(device, layout_, nullptr);

@@ -1,6 +1,7 @@
 // Render passes and graphics pipelines of the renderer: the shadow pass (light-space depth from
 // the main light, depth only) and the scene pass, one variant per set of modalities (an attachment
-// that is not wanted is VK_ATTACHMENT_UNUSED, so its writes cost no memory traffic).
+// that is not wanted is VK_ATTACHMENT_UNUSED, so its writes cost no memory traffic). A set without
+// RGB uses the geometry-only shaders: no lighting, texture or shadow work.
 #pragma once
 
 #include <vulkan/vulkan.h>
@@ -30,7 +31,8 @@ class Pipelines {
   VkPipelineLayout layout() const { return layout_; }
   VkRenderPass shadow_pass() const { return shadow_pass_; }
   VkPipeline shadow_pipeline() const { return shadow_pipeline_; }
-  /// The scene pass writing the attachments of `modalities` (made on first use).
+  /// The scene pass writing the attachments of `modalities` (made on first use); without kRgb its
+  /// pipeline runs the geometry-only shaders.
   const ScenePass& Scene(uint32_t modalities);
 
  private:
@@ -39,8 +41,9 @@ class Pipelines {
   VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
   VkPipelineLayout layout_ = VK_NULL_HANDLE;
   VkShaderModule scene_vert_ = VK_NULL_HANDLE, scene_frag_ = VK_NULL_HANDLE;
-  VkShaderModule geometry_frag_ = VK_NULL_HANDLE;  ///< no shading: depth, ids, normals only
-  VkShaderModule shadow_vert_ = VK_NULL_HANDLE;    ///< depth only: no fragment shader
+  /// No RGB, no shading: depth, ids, normals only (scene.vert built with TWIN_GEOMETRY_ONLY).
+  VkShaderModule geometry_vert_ = VK_NULL_HANDLE, geometry_frag_ = VK_NULL_HANDLE;
+  VkShaderModule shadow_vert_ = VK_NULL_HANDLE;  ///< depth only: no fragment shader
   VkRenderPass shadow_pass_ = VK_NULL_HANDLE;
   VkPipeline shadow_pipeline_ = VK_NULL_HANDLE;
   std::map<uint32_t, ScenePass> scene_;

@@ -328,7 +328,8 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     vkCmdSetScissor(cmd, 0, 1, &scissor);
   };
 
-  if (shadow_light >= 0) {
+  // Only the shaded (RGB) pipeline samples the shadow map: without RGB it is not drawn.
+  if (shadow_light >= 0 && (modalities & kRgb)) {
     VkClearValue clear{};
     clear.depthStencil = {1.0f, 0};  // nothing there: farthest
     VkRenderPassBeginInfo pass{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};

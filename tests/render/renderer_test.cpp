@@ -4,8 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -306,6 +308,54 @@ TEST_CASE("Every pixel's ids are those of the geom mj_ray hits; ids round-trip t
       }
     CHECK(checked > 2000);
     CHECK(seen.size() > 10);
+  }
+  twin::testing::RequireNoValidationMessages(context);
+}
+
+namespace {
+
+// Bit for bit: float == would let 0 equal -0.
+template <typename T>
+bool SameBits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("Without RGB the geometry-only shaders give the shaded pass's depth, ids and normals",
+          "[render][geometry-only]") {
+  twin::sim::SiteWorld site =
+      twin::sim::LoadSiteWorld(std::string(TWIN_TWINS_DIR) + "/warehouse.yaml", {});
+  const mjModel* m = site.world.model();
+  mjData* d = site.world.data();
+  mj_forward(m, d);
+  auto& context = twin::testing::ValidatedContext();
+  Renderer renderer(context, m, twin::render::SceneLabelsOf(site.scene, m));
+  const auto cameras = twin::render::SceneCameras(site.scene, m);
+  REQUIRE(cameras.size() >= 2);
+  for (const RenderCamera& c : cameras) renderer.AddCamera(c);
+  constexpr uint32_t kGeometry =
+      twin::render::kDepth | twin::render::kLabels | twin::render::kNormal;
+  const std::vector<CameraFrame> shaded = renderer.Render(d, twin::render::kAllModalities);
+  const std::vector<CameraFrame> geometry = renderer.Render(d, kGeometry);
+  // The shadow map is not drawn without RGB: the next shaded frame draws it again, the same.
+  const std::vector<CameraFrame> shaded_again = renderer.Render(d, twin::render::kAllModalities);
+  REQUIRE(geometry.size() == shaded.size());
+  for (size_t c = 0; c < shaded.size(); ++c) {
+    const CameraFrame &s = shaded[c], &g = geometry[c];
+    CAPTURE(s.camera);
+    CHECK(g.rgb.empty());
+    // Not vacuous: the frames show surfaces, several instances and varied normals.
+    int surface = 0;
+    for (float z : s.depth) surface += z > 0;
+    CHECK(surface > static_cast<int>(s.pixels() / 2));
+    CHECK(std::set<uint16_t>(s.instance.begin(), s.instance.end()).size() > 5);
+    CHECK(std::set<float>(s.normal.begin(), s.normal.end()).size() > 20);
+    CHECK(SameBits(g.depth, s.depth));
+    CHECK(SameBits(g.instance, s.instance));
+    CHECK(SameBits(g.semantic, s.semantic));
+    CHECK(SameBits(g.normal, s.normal));
+    CHECK(SameBits(shaded_again[c].rgb, s.rgb));
   }
   twin::testing::RequireNoValidationMessages(context);
 }
