@@ -44,7 +44,7 @@ TEST_CASE("shards split the frames into contiguous blocks that cover every frame
   }
 }
 
-TEST_CASE("--shard I/N is parsed and checked", "[shard]") {
+TEST_CASE("shards given as I/N (--shard) are parsed and checked", "[shard]") {
   CHECK(ParseShard("0/1").count == 1);
   CHECK(ParseShard("2/3").index == 2);
   CHECK(ErrorMessage([] { ParseShard("3/3"); }) ==

@@ -107,7 +107,7 @@ TEST_CASE("twin names unknown verbs and flags and suggests the right one", "[too
   const ProcessResult verb = Twin({"rn", kData + "/cell.xml"});
   RequireCleanExit(verb, 2);
   CHECK_THAT(verb.err, Contains("unknown verb 'rn' (did you mean 'run'?)") &&
-                           Contains("The verbs are: run, check, export, render, bench"));
+                           Contains("The verbs are: run, check, export, render, datagen, dataset, bench"));
 
   const ProcessResult flag = Twin({"run", kData + "/cell.xml", "--durration", "3"});
   RequireCleanExit(flag, 2);
