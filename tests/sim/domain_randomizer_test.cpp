@@ -352,3 +352,49 @@ TEST_CASE("The factory cell's randomize block changes looks, never the cell's st
   }
   CHECK(diffuse.size() > 5);
 }
+
+TEST_CASE("Settling leaves unreachable static geoms out, and redoes the settle when one was hit",
+          "[sim][randomize]") {
+  // A carton dropped from 6 m onto a 1.5 m block: at the start the block is farther than the
+  // reach from the carton, so it is culled; the carton falls past the reach and the settle is
+  // redone with every geom, so it ends on the block, not through it on the floor.
+  const std::string layout =
+      "site: {seed: 2}\n"
+      "equipment:\n"
+      "  - {type: obstacle, name: block, pose: {position: [0, 0, 0]}, size: [1.2, 1.2, 1.5]}\n"
+      "  - {type: obstacle, name: far_post, pose: {position: [9, 9, 0]}, size: [0.3, 0.3, 2]}\n"
+      "  - {type: carton, name: box, pose: {position: [3, 3, 0]}, size: [0.3, 0.3, 0.3], mass: 2}\n"
+      "randomize:\n"
+      "  objects:\n"
+      "    - {class: carton, count: [1, 1], region: {min: [0, 0, 6], max: [0, 0, 6]}}\n"
+      "  settle: {max_time: 3, speed: 0.01}\n";
+  SiteWorld site = twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(layout, "drop.yaml", "."),
+                                            {}, std::nullopt, false);
+  const mjModel* m = site.world.model();
+  DomainRandomizer randomizer(site.scene.site, site.scene.site.randomize, site.world);
+
+  // Culling as seen from the carton's drop pose: both obstacles are out of reach, the floor
+  // (a plane) never is.
+  randomizer.Apply(site.world, 2, 0);
+  const int box = site.world.BodyId("box");
+  const double z = site.world.data()->xpos[3 * box + 2];
+  INFO("carton bottom z " << z);
+  CHECK(std::abs(z - 1.5) < 0.01);  // its bottom (the body origin) on the block's top
+
+  mjData* d = site.world.data();
+  d->qpos[m->jnt_qposadr[m->body_jntadr[box]] + 2] = 6;
+  mj_forward(m, d);
+  const std::vector<int> culled = twin::sim::UnreachableStaticGeoms(m, d, 2.0);
+  std::set<std::string> names;
+  for (int g : culled) names.insert(m->names + m->name_bodyadr[m->geom_bodyid[g]]);
+  CHECK(names == std::set<std::string>{"block", "far_post"});
+  // Put the carton next to the block: the block is in reach, the post is not.
+  d->qpos[m->jnt_qposadr[m->body_jntadr[box]] + 2] = 2.0;
+  mj_forward(m, d);
+  names.clear();
+  for (int g : twin::sim::UnreachableStaticGeoms(m, d, 2.0))
+    names.insert(m->names + m->name_bodyadr[m->geom_bodyid[g]]);
+  CHECK(names == std::set<std::string>{"far_post"});
+  // The model's collision flags are back as they were after Apply.
+  for (int g = 0; g < m->ngeom; ++g) CHECK((m->geom_contype[g] | m->geom_conaffinity[g]) != 0);
+}

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -61,9 +62,16 @@ class DomainRandomizer {
 
 /// Steps until every listed body is slower than spec.speed (linear m/s and angular rad/s, held
 /// for 50 ms after the first 0.1 s) or spec.max_time passes; returns the time stepped and sets
-/// *settled. Stops early if the world diverges (then *settled is false).
+/// *settled. Stops early if the world diverges or `stop` (called after every step) returns true;
+/// then *settled is false.
 double Settle(World& world, const std::vector<int>& bodies, const scenes::SettleSpec& spec,
-              bool* settled);
+              bool* settled, const std::function<bool()>& stop = {});
+
+/// The static geoms (welded to the world, not planes) that no moving geom can touch while it
+/// stays within `reach` metres of where it is now: their bounding spheres are farther than
+/// reach from every colliding moving geom's. Settling may leave them out of collision detection,
+/// whose broadphase otherwise pays for every one of them on every step.
+std::vector<int> UnreachableStaticGeoms(const mjModel* m, const mjData* d, double reach);
 
 /// RGB tint (each channel in [0, 1], the largest 1) of a black body at `kelvin`.
 std::array<double, 3> KelvinToRgb(double kelvin);
