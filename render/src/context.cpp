@@ -14,12 +14,12 @@ namespace twin::render {
 namespace {
 
 // Mesa's CPU driver (lavapipe) mallocs and frees ~20 MB of scratch per frame on its own threads
-// (800x800, humanoid). glibc gives a freed arena top back to the kernel (MADV_DONTNEED) past the
-// trim threshold, so every frame faults those pages in again, zeroed by the kernel: ~5400 minor
+// (800x800, humanoid). Past the trim threshold glibc gives a freed arena top back to the kernel
+// (MADV_DONTNEED), so every frame faulted those pages in again, zeroed by the kernel: ~5400 minor
 // faults a frame, about a tenth of the frame's CPU time. Keeping up to kKeptBytes free per arena
-// (and serving blocks below kMmapBytes from arenas, not fresh mmaps, as glibc does for large
-// blocks once the trim threshold is set) makes the steady state fault-free. The memory is still
-// reused, so this bounds what the process keeps, it does not grow it. Process-wide; glibc only.
+// lets the next frame reuse them (RSS of the 5000-frame test is unchanged). Setting the trim
+// threshold turns off glibc's adaptive mmap threshold, so large blocks (frames read back) are
+// served from arenas explicitly below kMmapBytes rather than by a fresh mmap each. Process-wide.
 void KeepCpuDriverScratch() {
 #ifdef __GLIBC__
   constexpr int kKeptBytes = 64 << 20;
