@@ -616,6 +616,10 @@ void Renderer::SetCameraIntrinsics(int index, const CameraIntrinsics& k) {
                 std::to_string(camera.intrinsics.height) +
                 "; the image size cannot change (add another camera)");
   }
+  const CameraIntrinsics& now = camera.intrinsics;
+  if (k.fx == now.fx && k.fy == now.fy && k.cx == now.cx && k.cy == now.cy && k.k1 == now.k1 &&
+      k.k2 == now.k2 && k.p1 == now.p1 && k.p2 == now.p2 && k.k3 == now.k3)
+    return;  // e.g. a dataset frame without jitter: keep the distortion map as it is
   const int max_dimension = static_cast<int>(r.context.max_image_dimension());
   ValidateIntrinsics(k, camera.name, max_dimension);
   DistortionMap map = MakeDistortionMap(k, max_dimension);

@@ -354,8 +354,10 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
   Aggregates aggregates;
   std::vector<ManifestFile> files;
   for (int64_t k = range.first; k < range.last; ++k) {
-    std::ifstream file(FrameRecordPath(opt.out, k), std::ios::binary);
-    const nlohmann::json record = nlohmann::json::parse(file);
+    const auto read = ReadJsonFile(FrameRecordPath(opt.out, k));
+    if (!read)
+      throw Error(FrameRecordPath(opt.out, k) + " vanished or is damaged; rerun with --resume");
+    const nlohmann::json& record = *read;
     for (const auto& f : record.at("files"))
       files.push_back({f.at("path"), f.at("sha256"), f.at("bytes")});
     aggregates.AddFrameRecord(record);

@@ -27,10 +27,11 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-nlohmann::json ReadJsonFile(const std::string& path) {
-  nlohmann::json j = nlohmann::json::parse(ReadFile(path), nullptr, false);
-  if (j.is_discarded()) throw Error(path + " is not valid JSON");
-  return j;
+nlohmann::json RequireJson(const std::string& path) {
+  auto j = ReadJsonFile(path);
+  if (!j)
+    throw Error(path + " is missing or not valid JSON; run twin dataset verify on its folder");
+  return std::move(*j);
 }
 
 bool IsKeyedLabels(const std::string& path) {
@@ -54,7 +55,7 @@ MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>&
     if (!fs::exists(path))
       throw Error("shard " + shard + " has no manifest.json: it has not finished; run its " +
                   "twin datagen again with --resume");
-    manifests.push_back(ManifestFromJson(ReadJsonFile(path), path));
+    manifests.push_back(ManifestFromJson(RequireJson(path), path));
   }
   DatasetIdentity identity{manifests[0].config, manifests[0].seed, manifests[0].version,
                            manifests[0].frames};
@@ -92,7 +93,7 @@ MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>&
     for (const ManifestFile& file : manifests[s].files) {
       const std::string source = shards[s] + "/" + file.path;
       if (IsCoco(file.path)) {
-        const nlohmann::json doc = ReadJsonFile(source);
+        const nlohmann::json doc = RequireJson(source);
         const auto [first, inserted] = categories.emplace(file.path, doc.at("categories"));
         if (!inserted && first->second != doc.at("categories"))
           throw Error(source + ": its categories differ from the other shards'");
@@ -104,7 +105,7 @@ MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>&
       }
       if (IsKeyedLabels(file.path)) {
         nlohmann::json& merged = aggregates.keyed[file.path];
-        const nlohmann::json part = ReadJsonFile(source);
+        const nlohmann::json part = RequireJson(source);
         for (const auto& [key, value] : part.items()) {
           if (merged.contains(key))
             throw Error(source + ": frame " + key + " is also in another shard");
@@ -130,7 +131,7 @@ MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>&
     }
   }
   std::vector<std::string> classes;
-  for (const auto& c : ReadJsonFile(out + "/classes.json"))
+  for (const auto& c : RequireJson(out + "/classes.json"))
     if (c.at("id").get<int>() > 0) classes.push_back(c.at("name"));
   for (ManifestFile& f : WriteAggregates(out, aggregates, classes)) {
     stats.bytes += f.bytes;

@@ -16,16 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::optional<nlohmann::json> ReadJson(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;
-  std::stringstream text;
-  text << file.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
-  if (j.is_discarded()) return std::nullopt;
-  return j;
-}
-
 std::string Describe(const nlohmann::json& config, uint64_t seed, int64_t frames) {
   return "scene " + config.value("scene", std::string("?")) + ", seed " + std::to_string(seed) +
          ", " + std::to_string(frames) + " frames";
@@ -45,6 +35,16 @@ bool FolderIsEmpty(const std::string& dir) {
 
 }  // namespace
 
+std::optional<nlohmann::json> ReadJsonFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  std::stringstream text;
+  text << file.rdbuf();
+  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
 bool SameDataset(const DatasetIdentity& a, const Manifest& b) {
   return a.config == b.config && a.seed == b.seed && a.version == b.version && a.frames == b.frames;
 }
@@ -60,7 +60,7 @@ OutputState CheckOutput(const std::string& out, const DatasetIdentity& identity,
                 "; choose another with --out");
   const std::string theirs = " holds a different dataset (";
   if (fs::exists(out + "/manifest.json")) {
-    const auto json = ReadJson(out + "/manifest.json");
+    const auto json = ReadJsonFile(out + "/manifest.json");
     if (!json) throw Error(out + "/manifest.json is not valid JSON; choose another --out");
     const Manifest manifest = ManifestFromJson(*json, out + "/manifest.json");
     if (!SameDataset(identity, manifest))
@@ -75,7 +75,7 @@ OutputState CheckOutput(const std::string& out, const DatasetIdentity& identity,
     return OutputState::kComplete;
   }
   if (fs::exists(out + "/" + kStateDir + "/run.json")) {
-    const auto json = ReadJson(out + "/" + kStateDir + "/run.json");
+    const auto json = ReadJsonFile(out + "/" + kStateDir + "/run.json");
     if (!json)
       throw Error(out + "/" + kStateDir + "/run.json is damaged; delete " + out +
                   " and start again");
@@ -106,7 +106,7 @@ std::string FrameRecordPath(const std::string& out, int64_t frame) {
 }
 
 bool FrameDone(const std::string& out, int64_t frame) {
-  const auto record = ReadJson(FrameRecordPath(out, frame));
+  const auto record = ReadJsonFile(FrameRecordPath(out, frame));
   return record && record->value("frame", int64_t{-1}) == frame;
 }
 

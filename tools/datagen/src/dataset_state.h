@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct DatasetIdentity {
   std::string version;
   int64_t frames = 0;
 };
+
+/// The JSON in `path`, or nullopt when it is missing or not valid JSON.
+std::optional<nlohmann::json> ReadJsonFile(const std::string& path);
 
 bool SameDataset(const DatasetIdentity& a, const Manifest& b);
 
