@@ -1,7 +1,7 @@
 // The twin binary as a user runs it: real processes, real files, exit codes and messages.
 #include <catch2/catch.hpp>
 
-#include "process.h"
+#include "cli_support.h"
 
 #include <chrono>
 #include <filesystem>
@@ -11,25 +11,13 @@
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using twin::testing::ProcessResult;
+using twin::testing::RequireCleanExit;
 using twin::testing::RunProcess;
+using twin::testing::Twin;
 
 namespace {
 
 const std::string kData = TWIN_TEST_DATA;
-
-ProcessResult Twin(std::vector<std::string> args) {
-  args.insert(args.begin(), TWIN_BINARY);
-  return RunProcess(args);
-}
-
-// No crash: a normal exit with the expected status and nothing from the sanitizers.
-void RequireCleanExit(const ProcessResult& r, int code) {
-  INFO("stdout: " << r.out);
-  INFO("stderr: " << r.err);
-  REQUIRE(r.signal == 0);
-  REQUIRE(r.exit_code == code);
-  REQUIRE_THAT(r.err, !Contains("AddressSanitizer") && !Contains("runtime error:"));
-}
 
 }  // namespace
 
@@ -106,8 +94,9 @@ TEST_CASE("twin refuses bad scene files with a message naming the file", "[tools
 TEST_CASE("twin names unknown verbs and flags and suggests the right one", "[tools][cli]") {
   const ProcessResult verb = Twin({"rn", kData + "/cell.xml"});
   RequireCleanExit(verb, 2);
-  CHECK_THAT(verb.err, Contains("unknown verb 'rn' (did you mean 'run'?)") &&
-                           Contains("The verbs are: run, check, export, render, datagen, dataset, bench"));
+  CHECK_THAT(verb.err,
+             Contains("unknown verb 'rn' (did you mean 'run'?)") &&
+                 Contains("The verbs are: run, check, export, render, datagen, dataset, bench"));
 
   const ProcessResult flag = Twin({"run", kData + "/cell.xml", "--durration", "3"});
   RequireCleanExit(flag, 2);

@@ -6,28 +6,17 @@
 #include <fstream>
 #include <string>
 
-#include "process.h"
+#include "cli_support.h"
 
 using Catch::Matchers::Contains;
 using twin::testing::ProcessResult;
+using twin::testing::RequireCleanExit;
 using twin::testing::RunProcess;
+using twin::testing::Twin;
 
 namespace {
 
 namespace fs = std::filesystem;
-
-ProcessResult Twin(std::vector<std::string> args, std::vector<std::string> env = {}) {
-  args.insert(args.begin(), TWIN_BINARY);
-  return RunProcess(args, env);
-}
-
-void RequireCleanExit(const ProcessResult& r, int code) {
-  INFO("stdout: " << r.out);
-  INFO("stderr: " << r.err);
-  REQUIRE(r.signal == 0);
-  REQUIRE(r.exit_code == code);
-  REQUIRE_THAT(r.err, !Contains("AddressSanitizer") && !Contains("runtime error:"));
-}
 
 struct TempFolder {
   fs::path path;
