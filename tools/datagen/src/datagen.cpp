@@ -18,6 +18,7 @@
 #include <twin/datagen/coco.h>
 #include <twin/datagen/dataset_files.h>
 #include <twin/datagen/frame_images.h>
+#include <twin/datagen/manifest.h>
 #include <twin/datagen/pcd.h>
 #include <twin/datagen/png_encode.h>
 #include <twin/datagen/sha256.h>
@@ -362,7 +363,7 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
       files.push_back({f.at("path"), f.at("sha256"), f.at("bytes")});
     aggregates.AddFrameRecord(record);
   }
-  for (const std::string& relative : static_files) files.push_back(HashedEntry(opt.out, relative));
+  for (ManifestFile& f : HashFiles(opt.out, static_files, 1)) files.push_back(std::move(f));
   for (ManifestFile& f : WriteAggregates(opt.out, aggregates, labels.classes)) {
     stats.bytes_written += f.bytes;
     files.push_back(std::move(f));

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include <twin/datagen/atomic_file.h>
+#include <twin/datagen/coco.h>
 #include <twin/datagen/manifest.h>
 #include <twin/datagen/sha256.h>
 #include <twin/scenes/error.h>
@@ -86,21 +87,14 @@ MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>&
   MergeStats stats;
   stats.shards = static_cast<int>(shards.size());
   Aggregates aggregates;
-  std::map<std::string, nlohmann::json> categories;  // coco.json -> categories of the first shard
-  std::map<std::string, std::string> copied;         // path -> sha256
+  std::map<std::string, std::vector<nlohmann::json>> coco_parts;  // coco.json -> each shard's
+  std::map<std::string, std::string> copied;                      // path -> sha256
   std::vector<ManifestFile> files;
   for (size_t s = 0; s < shards.size(); ++s) {
     for (const ManifestFile& file : manifests[s].files) {
       const std::string source = shards[s] + "/" + file.path;
       if (IsCoco(file.path)) {
-        const nlohmann::json doc = RequireJson(source);
-        const auto [first, inserted] = categories.emplace(file.path, doc.at("categories"));
-        if (!inserted && first->second != doc.at("categories"))
-          throw Error(source + ": its categories differ from the other shards'");
-        for (const auto& image : doc.at("images"))
-          aggregates.coco_images[file.path].push_back(image);
-        for (const auto& annotation : doc.at("annotations"))
-          aggregates.coco_annotations[file.path].push_back(annotation);
+        coco_parts[file.path].push_back(RequireJson(source));
         continue;
       }
       if (IsKeyedLabels(file.path)) {
@@ -130,10 +124,13 @@ MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>&
       stats.bytes += bytes.size();
     }
   }
-  std::vector<std::string> classes;
-  for (const auto& c : RequireJson(out + "/classes.json"))
-    if (c.at("id").get<int>() > 0) classes.push_back(c.at("name"));
-  for (ManifestFile& f : WriteAggregates(out, aggregates, classes)) {
+  for (const auto& [relative, parts] : coco_parts) {
+    const std::string text = DatasetJsonText(MergeCoco(parts));  // checks their categories agree
+    WriteTextAtomic(out + "/" + relative, text);
+    files.push_back({relative, Sha256Hex(text.data(), text.size()), text.size()});
+    stats.bytes += text.size();
+  }
+  for (ManifestFile& f : WriteAggregates(out, aggregates, {})) {
     stats.bytes += f.bytes;
     files.push_back(std::move(f));
   }

@@ -159,9 +159,4 @@ void WriteManifest(const std::string& out, const DatasetIdentity& identity,
   WriteTextAtomic(out + "/manifest.json", DatasetJsonText(ManifestJson(manifest), 2));
 }
 
-ManifestFile HashedEntry(const std::string& out, const std::string& relative) {
-  const std::string path = out + "/" + relative;
-  return {relative, Sha256File(path), static_cast<uint64_t>(fs::file_size(path))};
-}
-
 }  // namespace twin::datagen

@@ -63,7 +63,4 @@ void WriteManifest(const std::string& out, const DatasetIdentity& identity,
                    std::vector<std::array<int64_t, 2>> frame_ranges,
                    std::vector<ManifestFile> files);
 
-/// A file already in the dataset as a manifest entry (hashed now).
-ManifestFile HashedEntry(const std::string& out, const std::string& relative);
-
 }  // namespace twin::datagen
