@@ -1,6 +1,7 @@
 // twin bench datagen: what writing a dataset costs on top of rendering it. In one run, each in a
 // child process of its own (so peak memory is its own and Vulkan starts fresh):
 //   render only      the scene's cameras, every modality, one fixed state (the baseline);
+//   settle only      randomize + settle each frame, nothing rendered (the physics' share);
 //   no writers       twin datagen's loop without writing: randomize, settle, cameras, lidars;
 //   datagen W=1, 2   full twin datagen with 1 and 2 writer threads.
 // Frames per second and the ratio to the baseline (goal: datagen >= 0.7x render only), MB/s
@@ -9,6 +10,8 @@
 #include <twin/render/context.h>
 #include <twin/render/renderer.h>
 #include <twin/render/scene_cameras.h>
+#include <twin/scenes/randomize.h>
+#include <twin/sim/domain_randomizer.h>
 #include <twin/sim/site_world.h>
 
 #include "bench.h"
@@ -93,6 +96,19 @@ RowResult RenderOnly(const BenchDatagenOptions& opt) {
   return result;
 }
 
+RowResult SettleOnly(const BenchDatagenOptions& opt) {
+  sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, {}, std::nullopt, /*autopilot=*/false);
+  const sim::DomainRandomizer randomizer(site.scene.site, site.scene.site.randomize, site.world);
+  RowResult result;
+  const auto start = Clock::now();
+  for (int k = 0; k < opt.frames; ++k)
+    randomizer.Apply(site.world, site.world.seed(), static_cast<uint64_t>(k));
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.randomize_ms = result.seconds * 1000;
+  result.frames = opt.frames;
+  return result;
+}
+
 RowResult Datagen(const BenchDatagenOptions& opt, int workers, const std::string& out) {
   datagen::DatagenOptions d;
   d.scene = opt.scene;
@@ -138,6 +154,7 @@ int BenchDatagen(const BenchDatagenOptions& opt) {
     std::fflush(stdout);
   };
   print("render only", InChild([&] { return RenderOnly(opt); }));
+  print("settle only", InChild([&] { return SettleOnly(opt); }));
   print("no writers", InChild([&] { return Datagen(opt, 0, ""); }));
   Row best;
   for (int workers : {1, 2}) {
