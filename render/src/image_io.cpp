@@ -269,8 +269,10 @@ Image NormalsToRgb8(const std::vector<float>& normal, int width, int height) {
     const float* n = normal.data() + 3 * i;
     if (n[0] == 0 && n[1] == 0 && n[2] == 0) continue;  // background stays black
     for (int c = 0; c < 3; ++c) {
+      // value >= 0, so adding 0.5 and truncating rounds it (std::lround is a libm call per
+      // channel: a third of this function's time at 640x480).
       const double value = (std::clamp(double{n[c]}, -1.0, 1.0) + 1) / 2 * 255;
-      image.pixels8[3 * i + c] = static_cast<uint8_t>(std::lround(value));
+      image.pixels8[3 * i + c] = static_cast<uint8_t>(value + 0.5);
     }
   }
   return image;

@@ -171,6 +171,11 @@ std::vector<ObjectsRandomization> ReadObjectsSection(const LayoutNode& node, con
       }
     }
     if (const auto region = item.Optional("region")) o.region = ReadRegion(*region);
+    o.drop = OptionalInterval(item, "drop", 0, 10, "drop heights are metres within [0, 10]");
+    if (o.drop && !o.region) {
+      item.Required("drop").Fail(
+          "a drop height needs a region to drop into; add region: {min: [..], max: [..]}");
+    }
     o.yaw = OptionalInterval(item, "yaw", -360, 360, "yaw is degrees within [-360, 360]");
     item.CheckNoUnknownKeys();
     out.push_back(std::move(o));
@@ -192,6 +197,7 @@ DistractorsRandomization ReadDistractorsSection(const LayoutNode& node, const Si
     d.size = ReadInterval(*size, 1e-3, 10, "distractor sizes are metres within [0.001, 10]");
   }
   d.region = ReadRegion(node.Required("region"));
+  d.drop = OptionalInterval(node, "drop", 0, 10, "drop heights are metres within [0, 10]");
   node.CheckNoUnknownKeys();
   if (overlay) {
     for (const Entity& e : site.entities)

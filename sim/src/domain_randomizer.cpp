@@ -2,10 +2,12 @@
 
 #include <twin/scenes/error.h>
 #include <twin/scenes/random.h>
+#include <twin/sim/surface_below.h>
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <numeric>
 
 namespace twin::sim {
@@ -129,7 +131,38 @@ struct Placeable {
   double below = 0, above = 0;  // origin minus lowest point, highest point minus origin (base)
   double radius = 0;            // horizontal reach from the origin
   std::vector<int> geoms;
+  // Points of its horizontal footprint (x, y from the origin, base orientation): where a drop
+  // looks for the surface under it.
+  std::vector<std::array<double, 2>> footprint;
 };
+
+// A 5x5 grid over geom g's horizontal extent as it stands: its axis-aligned box for boxes and
+// meshes (exact for a box standing square), its disc for spheres and upright cylinders.
+void AddFootprint(const mjModel* m, const mjData* d, int g, const mjtNum* origin,
+                  std::vector<std::array<double, 2>>& points) {
+  const mjtNum* R = d->geom_xmat + 9 * g;
+  const mjtNum* s = m->geom_size + 3 * g;
+  double hx = m->geom_rbound[g], hy = hx;
+  bool disc = true;
+  if (m->geom_type[g] == mjGEOM_BOX) {
+    hx = std::abs(R[0]) * s[0] + std::abs(R[1]) * s[1] + std::abs(R[2]) * s[2];
+    hy = std::abs(R[3]) * s[0] + std::abs(R[4]) * s[1] + std::abs(R[5]) * s[2];
+    disc = false;
+  } else if (m->geom_type[g] == mjGEOM_SPHERE ||
+             (m->geom_type[g] == mjGEOM_CYLINDER && std::abs(R[8]) > 0.999)) {
+    hx = hy = s[0];
+  } else if (m->geom_type[g] != mjGEOM_CYLINDER) {
+    disc = false;  // a square around the bounding sphere
+  }
+  for (int i = -2; i <= 2; ++i) {
+    for (int j = -2; j <= 2; ++j) {
+      const double u = 0.98 * i / 2, v = 0.98 * j / 2;
+      if (disc && u * u + v * v > 1) continue;
+      points.push_back(
+          {d->geom_xpos[3 * g] - origin[0] + u * hx, d->geom_xpos[3 * g + 1] - origin[1] + v * hy});
+    }
+  }
+}
 
 struct ClassGeoms {
   std::vector<std::vector<int>> instances;  // geoms per entity of the class
@@ -150,6 +183,7 @@ struct DomainRandomizer::Impl {
   mjStatistic stat{};
 
   std::map<std::string, Placeable> placeables;
+  std::vector<bool> placeable_root;                // by body id: the root body of a placeable
   std::vector<ClassGeoms> material_geoms;          // per spec.materials item
   std::vector<std::vector<int>> material_choices;  // per spec.materials item: material ids
   std::vector<int> moving_bodies;                  // bodies not welded to the world
@@ -273,6 +307,7 @@ DomainRandomizer::DomainRandomizer(const scenes::Site& site, const scenes::Rando
       const double dx = d->geom_xpos[3 * g] - d->xpos[3 * p.body];
       const double dy = d->geom_xpos[3 * g + 1] - d->xpos[3 * p.body + 1];
       p.radius = std::max(p.radius, std::hypot(dx, dy) + m->geom_rbound[g]);
+      AddFootprint(m, d, g, d->xpos + 3 * p.body, p.footprint);
     }
     if (p.geoms.empty()) lo = hi = oz;
     p.below = oz - lo;
@@ -284,6 +319,8 @@ DomainRandomizer::DomainRandomizer(const scenes::Site& site, const scenes::Rando
       for (const std::string& name : o.pool) add_placeable(name);
   if (spec.distractors)
     for (const std::string& name : spec.distractors->entities) add_placeable(name);
+  r.placeable_root.assign(m->nbody, false);
+  for (const auto& [name, p] : r.placeables) r.placeable_root[m->body_rootid[p.body]] = true;
 
   if (spec.materials) {
     for (const auto& item : *spec.materials) {
@@ -351,67 +388,6 @@ std::array<double, 3> KelvinToRgb(double kelvin) {
     b = 138.5177312231 * std::log(t - 10) - 305.0447927307;
   return {std::clamp(r, 0.0, 255.0) / 255, std::clamp(g, 0.0, 255.0) / 255,
           std::clamp(b, 0.0, 255.0) / 255};
-}
-
-double Settle(World& world, const std::vector<int>& bodies, const scenes::SettleSpec& spec,
-              bool* settled, const std::function<bool()>& stop) {
-  constexpr double kMinTime = 0.1, kHold = 0.05;
-  const double start = world.time();
-  double calm_since = -1;
-  *settled = false;
-  while (world.time() - start < spec.max_time) {
-    if (world.Step(1) < 1) return world.time() - start;  // diverged
-    if (stop && stop()) return world.time() - start;
-    const double t = world.time() - start;
-    double fastest = 0;
-    for (int b : bodies) {
-      mjtNum v[6];
-      mj_objectVelocity(world.model(), world.data(), mjOBJ_BODY, b, v, 0);
-      fastest = std::max({fastest, std::hypot(v[0], v[1], v[2]), std::hypot(v[3], v[4], v[5])});
-    }
-    if (fastest >= spec.speed) {
-      calm_since = -1;
-      continue;
-    }
-    if (calm_since < 0) calm_since = t;
-    if (t >= kMinTime && t - calm_since >= kHold) {
-      *settled = true;
-      break;
-    }
-  }
-  return world.time() - start;
-}
-
-namespace {
-
-bool Collides(const mjModel* m, int g) {
-  return m->geom_contype[g] != 0 || m->geom_conaffinity[g] != 0;
-}
-bool IsStatic(const mjModel* m, int g) {
-  return m->body_weldid[m->geom_bodyid[g]] == 0;
-}
-double Distance(const mjtNum* a, const mjtNum* b) {
-  return std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-}
-
-}  // namespace
-
-std::vector<int> UnreachableStaticGeoms(const mjModel* m, const mjData* d, double reach) {
-  std::vector<int> moving;
-  for (int g = 0; g < m->ngeom; ++g)
-    if (Collides(m, g) && !IsStatic(m, g)) moving.push_back(g);
-  std::vector<int> unreachable;
-  for (int g = 0; g < m->ngeom; ++g) {
-    if (!Collides(m, g) || !IsStatic(m, g) || m->geom_type[g] == mjGEOM_PLANE ||
-        m->geom_type[g] == mjGEOM_HFIELD)
-      continue;
-    const bool near = std::any_of(moving.begin(), moving.end(), [&](int h) {
-      return Distance(d->geom_xpos + 3 * g, d->geom_xpos + 3 * h) <=
-             m->geom_rbound[g] + m->geom_rbound[h] + reach;
-    });
-    if (!near) unreachable.push_back(g);
-  }
-  return unreachable;
 }
 
 void DomainRandomizer::Impl::PlaceAll(World& world, const std::vector<const Placeable*>& placed,
@@ -614,25 +590,45 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
     for (int k = 0; k < 6; ++k) d->qvel[p.qvel + k] = 0;
     for (int g : p.geoms) m->geom_contype[g] = m->geom_conaffinity[g] = 0;
   };
+  // The surface a body turned by `turn` (radians about z) would drop onto at (x, y): the highest
+  // under its footprint. Bodies not placed yet are left out (they are still where the last frame
+  // left them); placed ones count from the moment they are placed (dropped ones stack).
+  std::vector<bool> unplaced = r.placeable_root;
+  mj_kinematics(m, d);
+  auto surface_under = [&](const Placeable& p, double x, double y, double turn,
+                           const scenes::Region& region) {
+    const double c = std::cos(turn), s = std::sin(turn);
+    double top = -std::numeric_limits<double>::infinity();
+    for (const auto& [fx, fy] : p.footprint) {
+      const auto z =
+          SurfaceBelow(m, d, x + c * fx - s * fy, y + s * fx + c * fy, region.max[2], unplaced);
+      top = std::max(top, z.value_or(region.min[2]));
+    }
+    return p.footprint.empty() ? region.min[2] : top;
+  };
   auto place = [&](const Placeable& p, const FrameRng& rng, uint64_t first,
-                   const std::optional<scenes::Region>& region,
+                   const std::optional<scenes::Region>& region, const std::optional<Interval>& drop,
                    const std::optional<Interval>& yaw) {
     std::array<double, 7> pose;
     for (int k = 0; k < 3; ++k) pose[k] = d->qpos[p.qpos + k];
     for (int k = 0; k < 4; ++k) pose[3 + k] = p.base_quat[k];
+    double turn = 0;
     if (yaw) {
       const double z[3] = {0, 0, 1};
       double dq[4], out[4];
-      QuatFromAxisAngle(z, Deg(rng.In(first, *yaw)), dq);
+      turn = Deg(rng.In(first, *yaw));
+      QuatFromAxisAngle(z, turn, dq);
       QuatMul(dq, p.base_quat, out);
       for (int k = 0; k < 4; ++k) pose[3 + k] = out[k];
     }
     double lowest = pose[2] - p.below;
-    auto overlaps = [&](double x, double y, double low, size_t* with) {
+    // Overlap with a placed body's bounding cylinder (in z too unless `xy_only`).
+    auto overlaps = [&](double x, double y, double low, bool xy_only, size_t* with) {
       for (size_t j = 0; j < placed.size(); ++j) {
         const bool apart_xy =
             std::hypot(x - boxes[j][0], y - boxes[j][1]) >= p.radius + boxes[j][2];
-        const bool apart_z = low >= spans[j][1] || low + p.below + p.above <= spans[j][0];
+        const bool apart_z =
+            !xy_only && (low >= spans[j][1] || low + p.below + p.above <= spans[j][0]);
         if (!apart_xy && !apart_z) {
           if (with) *with = j;
           return true;
@@ -640,22 +636,34 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
       }
       return false;
     };
+    uint64_t draw_index = first + 1;
     if (region) {
       for (int t = 0; t < kPlacementTries; ++t) {
-        const uint64_t i = first + 1 + 3 * t;
-        for (int k = 0; k < 2; ++k) pose[k] = rng.In(i + k, {region->min[k], region->max[k]});
-        lowest = rng.In(i + 2, {region->min[2], region->max[2]});
-        if (!overlaps(pose[0], pose[1], lowest, nullptr)) break;
+        draw_index = first + 1 + 3 * t;
+        for (int k = 0; k < 2; ++k)
+          pose[k] = rng.In(draw_index + k, {region->min[k], region->max[k]});
+        if (!drop) lowest = rng.In(draw_index + 2, {region->min[2], region->max[2]});
+        if (!overlaps(pose[0], pose[1], lowest, drop.has_value(), nullptr)) break;
       }
     }
-    // Still overlapping after every try: stack above what it overlaps.
-    size_t with = 0;
-    while (overlaps(pose[0], pose[1], lowest, &with)) lowest = spans[with][1] + 0.01;
+    if (region && drop) {
+      // Onto whatever is under it, placed bodies included: no stacking rule needed.
+      lowest = surface_under(p, pose[0], pose[1], turn, *region) + rng.In(draw_index + 2, *drop);
+    } else {
+      // Still overlapping after every try: stack above what it overlaps.
+      size_t with = 0;
+      while (overlaps(pose[0], pose[1], lowest, false, &with)) lowest = spans[with][1] + 0.01;
+    }
     pose[2] = lowest + p.below;
     placed.push_back(&p);
     poses.push_back(pose);
     boxes.push_back({pose[0], pose[1], p.radius, 0});
     spans.push_back({lowest, lowest + p.below + p.above});
+    if (region && drop) {
+      for (int k = 0; k < 7; ++k) d->qpos[p.qpos + k] = pose[k];
+      mj_kinematics(m, d);
+      unplaced[m->body_rootid[p.body]] = false;
+    }
   };
   if (spec.objects) {
     for (size_t c = 0; c < spec.objects->size(); ++c) {
@@ -667,7 +675,7 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
       std::vector<bool> used(size, false);
       for (size_t k = 0; k < chosen.size(); ++k) {
         used[chosen[k]] = true;
-        place(r.placeables.at(o.pool[chosen[k]]), rng, 10000 + 128 * k, o.region, o.yaw);
+        place(r.placeables.at(o.pool[chosen[k]]), rng, 10000 + 128 * k, o.region, o.drop, o.yaw);
       }
       for (int k = 0; k < size; ++k)
         if (!used[k]) park(r.placeables.at(o.pool[k]), -5000.0 - 3 * k, 5000.0 + 3 * c);
@@ -682,7 +690,8 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
     const Interval full_turn{-180, 180};
     for (size_t k = 0; k < chosen.size(); ++k) {
       used[chosen[k]] = true;
-      place(r.placeables.at(D.entities[chosen[k]]), rng, 10000 + 128 * k, D.region, full_turn);
+      place(r.placeables.at(D.entities[chosen[k]]), rng, 10000 + 128 * k, D.region, D.drop,
+            full_turn);
     }
     for (int k = 0; k < size; ++k)
       if (!used[k]) park(r.placeables.at(D.entities[k]), 5000.0 + 3 * k, -5000.0);
@@ -722,39 +731,8 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
     if (!any) break;
   }
   mj_forward(m, d);
-  if (!bodies.empty()) {
-    // Static geoms out of reach of everything that moves make no contact while it settles, so
-    // they sit out of collision detection (a warehouse's racks and stored goods: most of each
-    // step's cost). Should a moving geom get farther than the reach from where it started, the
-    // settle is redone with every geom colliding: the result never rests on the culling.
-    constexpr double kReach = 2.0;  // metres; a parcel dropped from 1.4 m stays within it
-    const std::vector<int> culled = UnreachableStaticGeoms(m, d, kReach);
-    std::vector<std::pair<int, std::array<mjtNum, 3>>> moving;
-    for (int g = 0; g < m->ngeom; ++g)
-      if (Collides(m, g) && !IsStatic(m, g))
-        moving.push_back(
-            {g, {d->geom_xpos[3 * g], d->geom_xpos[3 * g + 1], d->geom_xpos[3 * g + 2]}});
-    std::vector<std::array<int, 2>> saved;
-    for (int g : culled) {
-      saved.push_back({m->geom_contype[g], m->geom_conaffinity[g]});
-      m->geom_contype[g] = m->geom_conaffinity[g] = 0;
-    }
-    const WorldSnapshot before = world.Snapshot();
-    bool escaped = false;
-    draw.settle_time = Settle(world, bodies, spec.settle, &draw.settled, [&] {
-      for (const auto& [g, start] : moving)
-        if (Distance(d->geom_xpos + 3 * g, start.data()) > kReach) return escaped = true;
-      return false;
-    });
-    for (size_t i = 0; i < culled.size(); ++i) {
-      m->geom_contype[culled[i]] = saved[i][0];
-      m->geom_conaffinity[culled[i]] = saved[i][1];
-    }
-    if (escaped) {
-      world.Restore(before);
-      draw.settle_time = Settle(world, bodies, spec.settle, &draw.settled);
-    }
-  }
+  if (!bodies.empty())
+    draw.settle_time = SettlePlaced(world, bodies, spec.settle, r.placeable_root, &draw.settled);
   mj_forward(m, d);
   return draw;
 }

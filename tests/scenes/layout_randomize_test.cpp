@@ -59,7 +59,7 @@ TEST_CASE("randomize: every section is read", "[scenes][randomize]") {
       "    - {class: carton, count: [1, 2], region: {min: [0, 0, 0.5], max: [1, 1, 1]}, yaw: "
       "[-180, 180]}\n"
       "  distractors: {count: [0, 3], size: [0.1, 0.2], region: {min: [0, 0, 0], max: [1, 1, "
-      "0.5]}}\n"
+      "0.5]}, drop: [0.02, 0.3]}\n"
       "  physics: {friction: [0.7, 1.3], mass: [0.8, 1.2]}\n"
       "  settle: {max_time: 2, speed: 0.02}\n");
   const twin::scenes::RandomizeSpec& r = scene.site.randomize;
@@ -79,6 +79,10 @@ TEST_CASE("randomize: every section is read", "[scenes][randomize]") {
   // The pool is the loose cartons; c3 is fixed.
   CHECK((*r.objects)[0].pool == std::vector<std::string>{"c1", "c2"});
   CHECK((*r.objects)[0].region->max[2] == 1);
+  CHECK(!(*r.objects)[0].drop);
+  REQUIRE(r.distractors->drop);
+  CHECK(r.distractors->drop->min == 0.02);
+  CHECK(r.distractors->drop->max == 0.3);
   CHECK(r.physics->mass->max == 1.2);
   CHECK(r.settle.max_time == 2);
   CHECK(r.settle.speed == 0.02);
@@ -159,6 +163,12 @@ TEST_CASE("randomize: mistakes are named by file:line:column and key", "[scenes]
                 "1, 0]}}\n") ==
         "test.yaml:11:53: randomize.objects[0].region.max: every coordinate of max must be >= the "
         "one of min");
+  CHECK(ErrorOf("randomize:\n  objects:\n    - {class: carton, drop: [0.02, 0.2]}\n") ==
+        "test.yaml:11:29: randomize.objects[0].drop: a drop height needs a region to drop into; "
+        "add region: {min: [..], max: [..]}");
+  CHECK(ErrorOf("randomize:\n  objects:\n    - {class: carton, region: {min: [0, 0, 0], max: [1, "
+                "1, 1]}, drop: [-0.1, 0.2]}\n") ==
+        "test.yaml:11:71: randomize.objects[0].drop: drop heights are metres within [0, 10]");
   CHECK(ErrorOf("randomize:\n  lightz: {}\n") ==
         "test.yaml:10:3: randomize: unknown key 'lightz' (did you mean 'lights'?); allowed here: "
         "cameras, distractors, lights, materials, objects, physics, settle");

@@ -29,8 +29,9 @@ std::vector<ModalityImage> FrameImages(const render::CameraFrame& frame) {
     render::Image depth = Make(w, h, 1, 16);
     depth.pixels16.resize(frame.pixels());
     for (size_t i = 0; i < frame.pixels(); ++i) {
-      const double units = std::round(frame.depth[i] / kDepthScale);
-      depth.pixels16[i] = units > 0 && units <= 65535 ? static_cast<uint16_t>(units) : 0;
+      // Rounded to the nearest unit; 0 (no depth) for no surface, NaN or beyond 65535 units.
+      const double units = frame.depth[i] / kDepthScale;
+      depth.pixels16[i] = units >= 0.5 && units < 65535.5 ? static_cast<uint16_t>(units + 0.5) : 0;
     }
     images.push_back({"depth", std::move(depth)});
   }

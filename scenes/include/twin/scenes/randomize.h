@@ -2,16 +2,18 @@
 // top-level `randomize:` section, or a `--randomize FILE` overlay of the same schema. Flat data;
 // twin::sim::DomainRandomizer draws frame k of it from (seed, k) and applies it.
 //
+// clang-format off
 //   randomize:
-//     lights:      {count: [1, 3], intensity: [0.6, 1.4], temperature: [3000, 7500], direction: [0,
-//     15]} materials:   [{class: carton, brightness: [0.7, 1.2], hue: [-15, 15], saturation:
-//     [0.8, 1.2],
+//     lights:      {count: [1, 3], intensity: [0.6, 1.4], temperature: [3000, 7500], direction: [0, 15]}
+//     materials:   [{class: carton, brightness: [0.7, 1.2], hue: [-15, 15], saturation: [0.8, 1.2],
 //                    materials: [cardboard, cardboard_printed]}]
-//     cameras:     {position: [-0.05, 0.05], rotation: [-2, 2], focal: [0.97, 1.03], principal:
-//     [-4, 4]} objects:     [{class: carton, count: [2, 6], region: {min: [..], max: [..]}, yaw:
-//     [-180, 180]}] distractors: {count: [0, 6], size: [0.08, 0.35], region: {min: [..], max:
-//     [..]}} physics:     {friction: [0.7, 1.3], mass: [0.8, 1.2]} settle:      {max_time: 3,
-//     speed: 0.01}
+//     cameras:     {position: [-0.05, 0.05], rotation: [-2, 2], focal: [0.97, 1.03], principal: [-4, 4]}
+//     objects:     [{class: carton, count: [2, 6], region: {min: [..], max: [..]}, drop: [0.02, 0.3],
+//                    yaw: [-180, 180]}]
+//     distractors: {count: [0, 6], size: [0.08, 0.35], region: {min: [..], max: [..]}, drop: [0.02, 0.3]}
+//     physics:     {friction: [0.7, 1.3], mass: [0.8, 1.2]}
+//     settle:      {max_time: 3, speed: 0.01}
+// clang-format on
 //
 // Every range is [min, max]; every field is optional and an absent one is not randomized.
 #pragma once
@@ -66,10 +68,17 @@ struct CamerasRandomization {
 /// Poses and the number of the loose (dynamic) entities of a class: `count` of the pool are placed
 /// in `region` (the body origin's x, y and the object's lowest point z), the rest are parked out
 /// of sight.
+///
+/// With `drop`, the lowest point is instead drawn `drop` metres above the surface under the
+/// object: the highest colliding surface below the region's top (the region's bottom when there
+/// is none) over the object's footprint, as a ray cast straight down finds it. Objects then fall
+/// a few centimetres onto what is really there (a pallet, a shelf, the floor) rather than from
+/// a fixed height, which is also what keeps settling short.
 struct ObjectsRandomization {
   std::string class_name;
   std::optional<CountInterval> count;  ///< absent: every entity of the pool is placed
   std::optional<Region> region;        ///< absent: placed at their layout pose
+  std::optional<Interval> drop;        ///< metres above the surface below (needs a region)
   std::optional<Interval> yaw;         ///< degrees about world z; absent: the layout yaw
   std::vector<std::string> pool;       ///< the loose entities of the class, layout order
   std::string where;
@@ -81,6 +90,7 @@ struct DistractorsRandomization {
   CountInterval count;
   Interval size{0.08, 0.35};          ///< metres: box sides, cylinder/sphere diameters
   Region region;                      ///< where placed ones appear (as for objects)
+  std::optional<Interval> drop;       ///< metres above the surface below (as for objects)
   std::vector<std::string> entities;  ///< the distractor entities ("distractor0", ...)
 };
 

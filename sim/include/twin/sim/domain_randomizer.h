@@ -11,6 +11,7 @@
 
 #include <twin/scenes/randomize.h>
 #include <twin/scenes/site.h>
+#include <twin/sim/settle.h>
 #include <twin/sim/world.h>
 
 #include <array>
@@ -59,19 +60,6 @@ class DomainRandomizer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-/// Steps until every listed body is slower than spec.speed (linear m/s and angular rad/s, held
-/// for 50 ms after the first 0.1 s) or spec.max_time passes; returns the time stepped and sets
-/// *settled. Stops early if the world diverges or `stop` (called after every step) returns true;
-/// then *settled is false.
-double Settle(World& world, const std::vector<int>& bodies, const scenes::SettleSpec& spec,
-              bool* settled, const std::function<bool()>& stop = {});
-
-/// The static geoms (welded to the world, not planes) that no moving geom can touch while it
-/// stays within `reach` metres of where it is now: their bounding spheres are farther than
-/// reach from every colliding moving geom's. Settling may leave them out of collision detection,
-/// whose broadphase otherwise pays for every one of them on every step.
-std::vector<int> UnreachableStaticGeoms(const mjModel* m, const mjData* d, double reach);
 
 /// RGB tint (each channel in [0, 1], the largest 1) of a black body at `kelvin`.
 std::array<double, 3> KelvinToRgb(double kelvin);
