@@ -23,19 +23,20 @@ void PutU32(uint8_t* out, uint32_t v) {
   out[3] = static_cast<uint8_t>(v);
 }
 
-// Writes the CRC of a chunk's type and data; `chunk` points at its length field.
-void PutCrc(uint8_t* chunk, uint32_t data_length) {
-  PutU32(chunk + 8 + data_length, libdeflate_crc32(0, chunk + 4, 4 + data_length));
-}
-
-// Appends a whole chunk (length, type, data, CRC).
+// Appends a whole chunk: length, type, data, then the CRC of type and data.
 void AppendChunk(std::vector<uint8_t>& png, const char* type, const uint8_t* data, uint32_t n) {
-  const size_t at = png.size();
-  png.resize(at + 12 + n);
-  PutU32(&png[at], n);
-  std::memcpy(&png[at + 4], type, 4);
-  if (n > 0) std::memcpy(&png[at + 8], data, n);
-  PutCrc(&png[at], n);
+  uint8_t head[8];
+  PutU32(head, n);
+  std::memcpy(head + 4, type, 4);
+  png.insert(png.end(), head, head + 8);
+  uint32_t crc_value = libdeflate_crc32(0, type, 4);
+  if (n > 0) {  // libdeflate_crc32 of a null buffer returns 0, not the running value
+    png.insert(png.end(), data, data + n);
+    crc_value = libdeflate_crc32(crc_value, data, n);
+  }
+  uint8_t crc[4];
+  PutU32(crc, crc_value);
+  png.insert(png.end(), crc, crc + 4);
 }
 
 // PNG filters work on bytes: a 16-bit sample is its big-endian high byte then low byte, each
@@ -129,38 +130,34 @@ std::vector<uint8_t> EncodePngDeflate(const render::Image& image, const PngEncod
   TWIN_DEMAND(image.bit_depth == 8 ? image.pixels8.size() == values
                                    : image.pixels16.size() == values);
 
-  // The filtered rows, in a buffer each thread keeps between images.
+  // The filtered rows and their zlib stream, in buffers each thread keeps between images (growing
+  // a vector zero-fills it, which for the compression bound costs more than copying the result).
   const size_t filtered_size = values * (image.bit_depth / 8) + image.height;
-  thread_local std::vector<uint8_t> filtered;
-  filtered.resize(filtered_size);
+  thread_local std::vector<uint8_t> filtered, compressed;
+  if (filtered.size() < filtered_size) filtered.resize(filtered_size);
   if (image.bit_depth == 8)
     FilterImage(image.pixels8, image, encoding.filter, filtered.data());
   else
     FilterImage(image.pixels16, image, encoding.filter, filtered.data());
+  libdeflate_compressor* compressor = Compressor(encoding.level);
+  const size_t bound = libdeflate_zlib_compress_bound(compressor, filtered_size);
+  if (compressed.size() < bound) compressed.resize(bound);
+  const size_t n = libdeflate_zlib_compress(compressor, filtered.data(), filtered_size,
+                                            compressed.data(), compressed.size());
+  TWIN_DEMAND(n > 0 && n <= std::numeric_limits<int32_t>::max());  // n <= bound by contract
 
-  // Signature and IHDR: width, height, bit depth, colour type (0 gray, 2 RGB, 6 RGBA),
-  // compression 0, filter method 0, no interlace.
-  std::vector<uint8_t> png(kSignature, kSignature + sizeof(kSignature));
+  // Signature, IHDR (width, height, bit depth, colour type 0 gray / 2 RGB / 6 RGBA, compression
+  // 0, filter method 0, no interlace), one IDAT with the whole zlib stream, IEND.
+  std::vector<uint8_t> png;
+  png.reserve(sizeof(kSignature) + (12 + 13) + (12 + n) + 12);
+  png.assign(kSignature, kSignature + sizeof(kSignature));
   uint8_t ihdr[13] = {};
   PutU32(ihdr, static_cast<uint32_t>(image.width));
   PutU32(ihdr + 4, static_cast<uint32_t>(image.height));
   ihdr[8] = static_cast<uint8_t>(image.bit_depth);
   ihdr[9] = image.channels == 1 ? 0 : image.channels == 3 ? 2 : 6;
   AppendChunk(png, "IHDR", ihdr, sizeof(ihdr));
-
-  // One IDAT: the zlib stream is compressed straight into its place in the file.
-  libdeflate_compressor* compressor = Compressor(encoding.level);
-  const size_t bound = libdeflate_zlib_compress_bound(compressor, filtered_size);
-  const size_t idat = png.size();
-  png.resize(idat + 12 + bound);
-  const size_t n =
-      libdeflate_zlib_compress(compressor, filtered.data(), filtered_size, &png[idat + 8], bound);
-  TWIN_DEMAND(n > 0 && n <= std::numeric_limits<int32_t>::max());  // n <= bound by contract
-  png.resize(idat + 12 + n);
-  PutU32(&png[idat], static_cast<uint32_t>(n));
-  std::memcpy(&png[idat + 4], "IDAT", 4);
-  PutCrc(&png[idat], static_cast<uint32_t>(n));
-
+  AppendChunk(png, "IDAT", compressed.data(), static_cast<uint32_t>(n));
   AppendChunk(png, "IEND", nullptr, 0);
   return png;
 }
