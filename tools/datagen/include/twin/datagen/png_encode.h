@@ -13,9 +13,11 @@
 //   semantic 16-bit      16 KB,  2.7 ms                     Up,   level 1: 7.5 KB, 3.1 ms
 //   per camera          356 KB, 25.5 ms                                    216 KB, 15.3 ms
 // None, Sub and Up at levels 1, 2, 3, 4 and 6 were compared. On 16-bit images Up shrinks depth as
-// much as Sub (2.4x) and the ids twice as much as Sub. On RGB, Sub and Up cost 40-80% more time
+// much as Sub (2.4x) and the ids 1.5-1.8x more than Sub. On RGB, Sub and Up cost 40-80% more time
 // (rgb: -1% size; normal: -33% of a small file). Level 2 saves 6-13% for 20-40% more time.
-// Filtering is one branch-free pass (0.2-0.6 ms); one compressor is kept per thread.
+// Filtering is one branch-free pass (0.2-0.6 ms); one compressor is kept per thread. In a 20-frame
+// `twin datagen` of the warehouse (perf), PNG encoding fell from 11.2% to 7.4% of the run's CPU
+// (90 -> 57 ms a frame) and the dataset from 29.9 to 21.3 MB.
 #pragma once
 
 #include <cstdint>
