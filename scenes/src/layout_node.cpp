@@ -166,7 +166,8 @@ double LayoutNode::Number(const std::string& key, double fallback, double min, d
     } else if (min <= -1e300) {
       range = "<= " + FormatNumber(max);
     } else {
-      range = "in [" + FormatNumber(min) + ", " + FormatNumber(max) + "]";
+      range = "in " + std::string(exclusive_min ? "(" : "[") + FormatNumber(min) + ", " +
+              FormatNumber(max) + "]";
     }
     child->Fail("must be " + range + ", got " + FormatNumber(value));
   }

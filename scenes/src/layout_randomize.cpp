@@ -222,10 +222,12 @@ PhysicsRandomization ReadPhysicsSection(const LayoutNode& node) {
 }
 
 SettleSpec ReadSettleSection(const LayoutNode& node) {
-  node.ExpectMap("settling like {max_time: 3, speed: 0.01}");
+  node.ExpectMap("settling like {max_time: 3, speed: 0.01, timestep: 0.004}");
   SettleSpec s;
   s.max_time = node.Number("max_time", s.max_time, 0, 600);
   s.speed = node.Number("speed", s.speed, 0, 100, /*exclusive_min=*/true);
+  if (node.Optional("timestep"))
+    s.timestep = node.Number("timestep", 0.002, 0, 0.1, /*exclusive_min=*/true);
   node.CheckNoUnknownKeys();
   return s;
 }

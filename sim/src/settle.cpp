@@ -137,6 +137,13 @@ double SettlePlaced(World& world, const std::vector<int>& bodies, const scenes::
   mjModel* m = world.mutable_model();
   mjData* d = world.data();
   const WorldSnapshot before = world.Snapshot();
+  // The settle's own time step, if it has one, until this returns (a throw included).
+  struct TimestepScope {
+    mjModel* m;
+    double site;
+    ~TimestepScope() { m->opt.timestep = site; }
+  } timestep_scope{m, m->opt.timestep};
+  if (spec.timestep) m->opt.timestep = *spec.timestep;
 
   // Sitting out: the unreachable trees, then the static geoms nothing still taking part reaches.
   std::vector<bool> out_root(m->nbody, false);

@@ -61,7 +61,7 @@ TEST_CASE("randomize: every section is read", "[scenes][randomize]") {
       "  distractors: {count: [0, 3], size: [0.1, 0.2], region: {min: [0, 0, 0], max: [1, 1, "
       "0.5]}, drop: [0.02, 0.3]}\n"
       "  physics: {friction: [0.7, 1.3], mass: [0.8, 1.2]}\n"
-      "  settle: {max_time: 2, speed: 0.02}\n");
+      "  settle: {max_time: 2, speed: 0.02, timestep: 0.004}\n");
   const twin::scenes::RandomizeSpec& r = scene.site.randomize;
   REQUIRE(r.lights);
   CHECK(r.lights->count->min == 0);
@@ -86,6 +86,8 @@ TEST_CASE("randomize: every section is read", "[scenes][randomize]") {
   CHECK(r.physics->mass->max == 1.2);
   CHECK(r.settle.max_time == 2);
   CHECK(r.settle.speed == 0.02);
+  CHECK(r.settle.timestep == 0.004);
+  CHECK(!Layout("randomize:\n  settle: {max_time: 2}\n").site.randomize.settle.timestep);
   CHECK(r.source == "test.yaml:10:3");
 
   // Three distractor bodies, class "distractor", free, within the size range, parked apart.
@@ -169,6 +171,8 @@ TEST_CASE("randomize: mistakes are named by file:line:column and key", "[scenes]
   CHECK(ErrorOf("randomize:\n  objects:\n    - {class: carton, region: {min: [0, 0, 0], max: [1, "
                 "1, 1]}, drop: [-0.1, 0.2]}\n") ==
         "test.yaml:11:71: randomize.objects[0].drop: drop heights are metres within [0, 10]");
+  CHECK(ErrorOf("randomize:\n  settle: {timestep: 0}\n") ==
+        "test.yaml:10:22: randomize.settle.timestep: must be in (0, 0.1], got 0");
   CHECK(ErrorOf("randomize:\n  lightz: {}\n") ==
         "test.yaml:10:3: randomize: unknown key 'lightz' (did you mean 'lights'?); allowed here: "
         "cameras, distractors, lights, materials, objects, physics, settle");

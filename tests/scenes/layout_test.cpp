@@ -134,7 +134,7 @@ TEST_CASE("Layout errors name file, line, column, key and what is allowed", "[sc
     CHECK(ErrorOf("equipment:\n  - {type: conveyor, name: a, length: -2}\n") ==
           "test.yaml:2:39: equipment[0].length: must be > 0, got -2");
     CHECK(ErrorOf("site: {timestep: 0.5}\n") ==
-          "test.yaml:1:18: site.timestep: must be in [0, 0.1], got 0.5");
+          "test.yaml:1:18: site.timestep: must be in (0, 0.1], got 0.5");
   }
   SECTION("unknown key, with a suggestion") {
     CHECK(ErrorOf("equipment:\n  - {type: conveyor, name: a, lenght: 2}\n") ==
