@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <map>
+#include <memory>
 
 #include <twin/render/camera_noise.h>
 #include <twin/scenes/error.h>
@@ -41,10 +43,17 @@ constexpr std::array<Attachment, 4> kAttachments = {{
 }};
 
 // One camera's images on the device and where each slot reads them back to.
+// What a frame in flight was submitted with: the intrinsics and map may change before Collect.
+struct SubmittedCamera {
+  CameraIntrinsics intrinsics;
+  std::shared_ptr<const DistortionMap> map;
+};
+
 struct CameraTarget {
   RenderCamera camera;
-  DistortionMap map;           ///< canvas = what is rendered
-  std::array<Image, 4> color;  ///< by kAttachments index
+  std::shared_ptr<const DistortionMap> map;                ///< canvas = what is rendered
+  std::array<SubmittedCamera, kFramesInFlight> submitted;  ///< by slot
+  std::array<Image, 4> color;                              ///< by kAttachments index
   Image depth_buffer;
   std::map<uint32_t, VkFramebuffer> framebuffers;  ///< by modality set
   std::array<std::array<Buffer, 4>, kFramesInFlight> staging;
@@ -251,8 +260,8 @@ VkFramebuffer Renderer::Impl::Framebuffer(CameraTarget& target, uint32_t modalit
   fb.renderPass = pipelines.Scene(modalities).render_pass;
   fb.attachmentCount = static_cast<uint32_t>(views.size());
   fb.pAttachments = views.data();
-  fb.width = static_cast<uint32_t>(target.map.canvas.width);
-  fb.height = static_cast<uint32_t>(target.map.canvas.height);
+  fb.width = static_cast<uint32_t>(target.map->canvas.width);
+  fb.height = static_cast<uint32_t>(target.map->canvas.height);
   fb.layers = 1;
   VkFramebuffer framebuffer;
   VK_CHECK(vkCreateFramebuffer(context.device(), &fb, nullptr, &framebuffer));
@@ -351,7 +360,8 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
   const ScenePass& scene = pipelines.Scene(modalities);
   for (auto& target_ptr : cameras) {
     CameraTarget& target = *target_ptr;
-    const CameraIntrinsics& k = target.map.canvas;
+    target.submitted[slot_index] = {target.camera.intrinsics, target.map};
+    const CameraIntrinsics& k = target.map->canvas;
     std::array<double, 3> position = target.camera.position;
     std::array<double, 9> rotation = target.camera.rotation;
     if (target.camera.mj_camera >= 0)
@@ -411,14 +421,16 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
 }
 
 CameraFrame Renderer::Impl::Read(CameraTarget& target, int slot_index, const Slot& slot) {
-  const CameraIntrinsics& canvas = target.map.canvas;
+  const SubmittedCamera& submitted = target.submitted[slot_index];
+  const DistortionMap& map = *submitted.map;
+  const CameraIntrinsics& canvas = map.canvas;
   const size_t canvas_pixels = static_cast<size_t>(canvas.width) * canvas.height;
-  const bool remap = !target.map.map_x.empty();
+  const bool remap = !map.map_x.empty();
   CameraFrame frame;
   frame.camera = target.camera.name;
-  frame.intrinsics = target.camera.intrinsics;
-  frame.width = target.camera.intrinsics.width;
-  frame.height = target.camera.intrinsics.height;
+  frame.intrinsics = submitted.intrinsics;
+  frame.width = submitted.intrinsics.width;
+  frame.height = submitted.intrinsics.height;
   frame.time = slot.time;
   const size_t pixels = frame.pixels();
   const auto& staging = target.staging[slot_index];
@@ -472,21 +484,21 @@ CameraFrame Renderer::Impl::Read(CameraTarget& target, int slot_index, const Slo
   } else {
     if (!rgb.empty()) {
       frame.rgb.resize(3 * pixels);
-      RemapBilinearRgb8(target.map, rgb.data(), frame.rgb.data());
+      RemapBilinearRgb8(map, rgb.data(), frame.rgb.data());
     }
     if (!depth.empty()) {
       frame.depth.resize(pixels);
-      RemapNearest(target.map, depth.data(), frame.depth.data(), sizeof(float));
+      RemapNearest(map, depth.data(), frame.depth.data(), sizeof(float));
     }
     if (!instance.empty()) {
       frame.instance.resize(pixels);
       frame.semantic.resize(pixels);
-      RemapNearest(target.map, instance.data(), frame.instance.data(), sizeof(uint16_t));
-      RemapNearest(target.map, semantic.data(), frame.semantic.data(), sizeof(uint16_t));
+      RemapNearest(map, instance.data(), frame.instance.data(), sizeof(uint16_t));
+      RemapNearest(map, semantic.data(), frame.semantic.data(), sizeof(uint16_t));
     }
     if (!normal.empty()) {
       frame.normal.resize(3 * pixels);
-      RemapNearest(target.map, normal.data(), frame.normal.data(), 3 * sizeof(float));
+      RemapNearest(map, normal.data(), frame.normal.data(), 3 * sizeof(float));
     }
   }
   ApplyCameraNoise(target.camera.noise, options.seed, StreamId(target.camera.name),
@@ -569,8 +581,8 @@ Renderer::~Renderer() {
 
 // The device images and read-back buffers of a camera whose `camera` and `map` are set.
 void Renderer::Impl::AllocateCamera(CameraTarget& target) {
-  const uint32_t width = static_cast<uint32_t>(target.map.canvas.width);
-  const uint32_t height = static_cast<uint32_t>(target.map.canvas.height);
+  const uint32_t width = static_cast<uint32_t>(target.map->canvas.width);
+  const uint32_t height = static_cast<uint32_t>(target.map->canvas.height);
   try {
     for (size_t i = 0; i < kAttachments.size(); ++i) {
       target.color[i] =
@@ -598,7 +610,8 @@ int Renderer::AddCamera(const RenderCamera& camera) {
   ValidateIntrinsics(camera.intrinsics, camera.name, max_dimension);
   auto target = std::make_unique<CameraTarget>();
   target->camera = camera;
-  target->map = MakeDistortionMap(camera.intrinsics, max_dimension);
+  target->map =
+      std::make_shared<const DistortionMap>(MakeDistortionMap(camera.intrinsics, max_dimension));
   r.AllocateCamera(*target);
   r.cameras.push_back(std::move(target));
   return static_cast<int>(r.cameras.size()) - 1;
@@ -606,7 +619,6 @@ int Renderer::AddCamera(const RenderCamera& camera) {
 
 void Renderer::SetCameraIntrinsics(int index, const CameraIntrinsics& k) {
   Impl& r = *impl_;
-  TWIN_DEMAND(r.in_flight == 0);
   CameraTarget& target = *r.cameras.at(index);
   const RenderCamera& camera = target.camera;
   if (k.width != camera.intrinsics.width || k.height != camera.intrinsics.height) {
@@ -623,17 +635,19 @@ void Renderer::SetCameraIntrinsics(int index, const CameraIntrinsics& k) {
   const int max_dimension = static_cast<int>(r.context.max_image_dimension());
   ValidateIntrinsics(k, camera.name, max_dimension);
   DistortionMap map = MakeDistortionMap(k, max_dimension);
-  if (map.canvas.width == target.map.canvas.width &&
-      map.canvas.height == target.map.canvas.height) {
-    // Same canvas: the images and framebuffers stay; only the projection and the map change.
-    target.map = std::move(map);
+  if (map.canvas.width == target.map->canvas.width &&
+      map.canvas.height == target.map->canvas.height) {
+    // Same canvas: the images and framebuffers stay; only the projection and the map change
+    // (frames in flight keep the map they were submitted with).
+    target.map = std::make_shared<const DistortionMap>(std::move(map));
     target.camera.intrinsics = k;
     return;
   }
+  TWIN_DEMAND(r.in_flight == 0);  // new device images: Collect() every frame first
   auto fresh = std::make_unique<CameraTarget>();
   fresh->camera = camera;
   fresh->camera.intrinsics = k;
-  fresh->map = std::move(map);
+  fresh->map = std::make_shared<const DistortionMap>(std::move(map));
   r.AllocateCamera(*fresh);
   r.DestroyCamera(target);
   r.cameras[index] = std::move(fresh);

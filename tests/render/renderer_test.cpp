@@ -169,6 +169,31 @@ TEST_CASE("SetCameraIntrinsics: spheres move to the new pinhole projection",
     }
   }
 
+  // Two frames in flight with different intrinsics (same canvas): each is collected with the
+  // intrinsics and the projection it was submitted with.
+  const CameraIntrinsics first{640, 480, 530, 515, 323.5, 236.0};
+  const CameraIntrinsics second{640, 480, 485, 490, 316.0, 243.5};
+  renderer.SetCameraIntrinsics(index, first);
+  renderer.Submit(world.data(), twin::render::kLabels);
+  renderer.SetCameraIntrinsics(index, second);
+  renderer.Submit(world.data(), twin::render::kLabels);
+  REQUIRE(renderer.in_flight() == 2);
+  for (const CameraIntrinsics& k : {first, second}) {
+    CAPTURE(k.fx);
+    const std::vector<twin::render::CameraFrame> frames = renderer.Collect();
+    CHECK(frames[0].intrinsics.fx == k.fx);
+    CHECK(frames[0].intrinsics.cy == k.cy);
+    const auto centroids = Centroids(frames[0]);
+    REQUIRE(centroids.size() == spheres.size());
+    for (size_t i = 0; i < spheres.size(); ++i) {
+      const auto expected =
+          twin::render::ProjectPoint(k, twin::testing::ToCamera(eye, rotation, spheres[i].centre));
+      const auto& c = centroids.at(static_cast<int>(i) + 1);
+      CHECK(std::abs(c[0] - expected[0]) < 0.5);
+      CHECK(std::abs(c[1] - expected[1]) < 0.5);
+    }
+  }
+
   CHECK(twin::testing::ErrorMessage([&] {
           renderer.SetCameraIntrinsics(index, {800, 600, 500, 500, 399.5, 299.5});
         }) ==

@@ -181,6 +181,26 @@ TEST_CASE("twin bench physics times World against raw mj_step", "[tools][cli][be
   CHECK_THAT(bad.err, Contains("missing.xml: no such file"));
 }
 
+TEST_CASE("twin bench datagen runs every row, each in rounds", "[tools][cli][bench]") {
+  const ProcessResult r = Twin({"bench", "datagen", "--scene", kData + "/layouts/datagen_cell.yaml",
+                                "--frames", "2", "--repeats", "2"});
+  RequireCleanExit(r, 0);
+  for (const char* row :
+       {"render only", "settle only", "no writers", "datagen 1 writer", "datagen 2 writers"}) {
+    CAPTURE(row);
+    CHECK_THAT(r.out, Contains(row));
+  }
+  CHECK_THAT(r.out, !Contains("failed"));
+  CHECK_THAT(r.out, Contains("goal        datagen >= 0.7x render only:"));
+  const ProcessResult bad = Twin(
+      {"bench", "datagen", "--scene", kData + "/missing.yaml", "--frames", "1", "--repeats", "1"});
+  RequireCleanExit(bad, 1);
+  CHECK_THAT(bad.out, Contains("failed") && Contains("missing.yaml"));
+  const ProcessResult zero = Twin({"bench", "datagen", "--repeats", "0"});
+  RequireCleanExit(zero, 2);
+  CHECK_THAT(zero.err, Contains("--repeats"));
+}
+
 TEST_CASE("The test listener fails a test that raises an unexpected MuJoCo warning",
           "[tools][listener]") {
   const ProcessResult r = RunProcess({TWIN_SIM_TEST_BINARY, "[listener-selftest]"});

@@ -26,6 +26,7 @@ int BenchRender(const BenchRenderOptions& options);
 struct BenchDatagenOptions {
   std::string scene;  ///< default: the warehouse twin
   int frames = 20;    ///< frames per row
+  int repeats = 3;    ///< every row this many times, interleaved; the median round is reported
   std::string device;
 };
 int BenchDatagen(const BenchDatagenOptions& options);

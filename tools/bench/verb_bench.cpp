@@ -54,6 +54,11 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
   datagen_verb->add_option("--frames", datagen->frames, "Frames per row")
       ->check(PositiveCount("a number of frames, e.g. --frames 20"))
       ->capture_default_str();
+  datagen_verb
+      ->add_option("--repeats", datagen->repeats,
+                   "Rounds of every row, interleaved; each row reports its median round")
+      ->check(PositiveCount("a number of rounds, e.g. --repeats 3"))
+      ->capture_default_str();
   datagen_verb->add_option("--device", datagen->device, "Vulkan device: index or part of its name");
   datagen_verb->callback([datagen, exit_code] { *exit_code = BenchDatagen(*datagen); });
 }

@@ -269,9 +269,9 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
   std::mutex write_ms_mutex;
   const auto loop_start = Clock::now();
   try {
-    // Frame k's state goes to the renderer at Submit; while the device draws it, the main thread
-    // already randomizes and settles frame k+1 (the world is free again), and the writers encode
-    // earlier frames.
+    // Two frames in flight: while the device draws frame k, the main thread randomizes and
+    // settles frame k+1 and submits it, so the device goes straight on to k+1 while k is read
+    // back and handed to the writers (which encode earlier frames meanwhile).
     auto apply = [&](int64_t k) {
       const auto start = Clock::now();
       sim::FrameDraw draw = randomizer.Apply(world, identity.seed, static_cast<uint64_t>(k));
@@ -284,11 +284,9 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
     };
     std::vector<int> every_instance(labels.instances.size());
     for (size_t i = 0; i < every_instance.size(); ++i) every_instance[i] = static_cast<int>(i + 1);
-    std::optional<sim::FrameDraw> next_draw;
-    for (size_t i = 0; i < todo.size(); ++i) {
-      const int64_t k = todo[i];
-      const sim::FrameDraw draw = next_draw ? std::move(*next_draw) : apply(k);
-      next_draw.reset();
+    std::deque<std::shared_ptr<FrameJob>> in_flight;  // submitted, not collected, oldest first
+    auto submit = [&](int64_t k) {
+      const sim::FrameDraw draw = apply(k);
       const auto submit_start = Clock::now();
       for (int c = 0; c < renderer.camera_count(); ++c) {
         render::CameraIntrinsics k_frame = cameras[c].intrinsics;
@@ -314,8 +312,14 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
         }
         job->randomization = DrawJson(draw);
       }
+      in_flight.push_back(std::move(job));
       stats.render_ms += Ms(Clock::now() - submit_start);
-      if (i + 1 < todo.size()) next_draw = apply(todo[i + 1]);
+    };
+    if (!todo.empty()) submit(todo[0]);
+    for (size_t i = 0; i < todo.size(); ++i) {
+      if (i + 1 < todo.size()) submit(todo[i + 1]);
+      const std::shared_ptr<FrameJob> job = in_flight.front();
+      in_flight.pop_front();
       const auto collect_start = Clock::now();
       job->cameras = renderer.Collect();
       for (auto& lidar : lidars) job->scans.push_back(lidar->Collect());

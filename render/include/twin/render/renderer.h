@@ -76,9 +76,10 @@ class Renderer {
   /// than the device allows. Returns its index.
   int AddCamera(const RenderCamera& camera);
   /// New intrinsics for camera `index` (e.g. jittered per dataset frame): same width and height
-  /// as it was added with (else twin::Error), validated like AddCamera. No frame may be in
-  /// flight. The distortion map is rebuilt; device images are reallocated only when the canvas
-  /// size changes.
+  /// as it was added with (else twin::Error), validated like AddCamera. They apply from the next
+  /// Submit; frames already in flight are collected with the intrinsics they were submitted with.
+  /// The distortion map is rebuilt; device images are reallocated only when the canvas size
+  /// changes, which needs no frame in flight.
   void SetCameraIntrinsics(int index, const CameraIntrinsics& k);
   int camera_count() const;
   const RenderCamera& camera(int index) const;
