@@ -265,14 +265,15 @@ Image NormalsToRgb8(const std::vector<float>& normal, int width, int height) {
   const size_t pixels = static_cast<size_t>(width) * height;
   TWIN_DEMAND(normal.size() == 3 * pixels);
   Image image{width, height, 3, 8, std::vector<uint8_t>(3 * pixels, 0), {}};
+  uint8_t* out = image.pixels8.data();
+  // Branch-free, so that it vectorises (-O3 for this file, CMakeLists.txt). value >= 0, so
+  // adding 0.5 and truncating rounds it.
   for (size_t i = 0; i < pixels; ++i) {
     const float* n = normal.data() + 3 * i;
-    if (n[0] == 0 && n[1] == 0 && n[2] == 0) continue;  // background stays black
+    const bool background = n[0] == 0 && n[1] == 0 && n[2] == 0;  // stays black
     for (int c = 0; c < 3; ++c) {
-      // value >= 0, so adding 0.5 and truncating rounds it (std::lround is a libm call per
-      // channel: a third of this function's time at 640x480).
-      const double value = (std::clamp(double{n[c]}, -1.0, 1.0) + 1) / 2 * 255;
-      image.pixels8[3 * i + c] = static_cast<uint8_t>(value + 0.5);
+      const float value = (std::clamp(n[c], -1.0f, 1.0f) + 1) * 127.5f;
+      out[3 * i + c] = background ? 0 : static_cast<uint8_t>(value + 0.5f);
     }
   }
   return image;

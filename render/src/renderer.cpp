@@ -461,15 +461,18 @@ CameraFrame Renderer::Impl::Read(CameraTarget& target, int slot_index, const Slo
   }
   if (slot.modalities & kNormal) {
     normal.resize(3 * canvas_pixels);
+    // Branch-free, so that it vectorises (-O3 -fno-math-errno for this file, CMakeLists.txt).
     const int8_t* src = static_cast<const int8_t*>(staging[3].mapped);
+    float* out = normal.data();
     for (size_t i = 0; i < canvas_pixels; ++i) {
-      float n[3], len2 = 0;
-      for (int c = 0; c < 3; ++c) {
-        n[c] = std::max(src[4 * i + c] / 127.0f, -1.0f);
-        len2 += n[c] * n[c];
-      }
+      const float x = std::max(src[4 * i] / 127.0f, -1.0f);
+      const float y = std::max(src[4 * i + 1] / 127.0f, -1.0f);
+      const float z = std::max(src[4 * i + 2] / 127.0f, -1.0f);
+      const float len2 = x * x + y * y + z * z;
       const float inv = len2 > 0 ? 1 / std::sqrt(len2) : 0;
-      for (int c = 0; c < 3; ++c) normal[3 * i + c] = n[c] * inv;
+      out[3 * i] = x * inv;
+      out[3 * i + 1] = y * inv;
+      out[3 * i + 2] = z * inv;
     }
   }
   const auto remap_start = Clock::now();

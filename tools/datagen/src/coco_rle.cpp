@@ -84,6 +84,12 @@ std::vector<CocoAnnotation> AnnotateFrame(const uint16_t* instance, const uint16
     }
   }
 
+  // Column-major copy: RLE runs go down the columns, so each mask is read contiguously.
+  std::vector<uint16_t> columns(static_cast<size_t>(width) * height);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      columns[static_cast<size_t>(x) * height + y] = instance[static_cast<size_t>(y) * width + x];
+
   std::vector<CocoAnnotation> annotations;
   for (int id = 1; id < 65536; ++id) {
     const Extent& e = extents[id];
@@ -101,8 +107,14 @@ std::vector<CocoAnnotation> AnnotateFrame(const uint16_t* instance, const uint16
     runs.Add(false, static_cast<uint32_t>(e.x0) * height);
     for (int x = e.x0; x <= e.x1; ++x) {
       runs.Add(false, above);
-      for (int y = e.y0; y <= e.y1; ++y)
-        runs.Add(instance[static_cast<size_t>(y) * width + x] == id, 1);
+      const uint16_t* column = columns.data() + static_cast<size_t>(x) * height;
+      for (int y = e.y0; y <= e.y1;) {
+        const bool in = column[y] == id;
+        int end = y + 1;
+        while (end <= e.y1 && (column[end] == id) == in) ++end;
+        runs.Add(in, static_cast<uint32_t>(end - y));
+        y = end;
+      }
       runs.Add(false, below);
     }
     runs.Add(false, static_cast<uint32_t>(width - 1 - e.x1) * height);
