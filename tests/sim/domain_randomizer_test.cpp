@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "warehouse_world.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -20,12 +22,10 @@ using twin::sim::SiteWorld;
 
 namespace {
 
-const std::string kWarehouse = std::string(TWIN_TWINS_DIR) + "/warehouse.yaml";
+const std::string& kWarehouse = twin::testing::kWarehouseLayout;
 
 SiteWorld Warehouse() {
-  twin::sim::WorldOptions options;
-  options.log = [](const std::string&) {};
-  return twin::sim::LoadSiteWorld(kWarehouse, options, std::nullopt, /*autopilot=*/false);
+  return twin::testing::QuietWarehouse();
 }
 
 // Everything a frame is made of, as bytes: state and the model fields randomization writes.

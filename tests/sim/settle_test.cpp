@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "warehouse_world.h"
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -17,12 +19,8 @@ using twin::sim::SiteWorld;
 
 namespace {
 
-const std::string kWarehouse = std::string(TWIN_TWINS_DIR) + "/warehouse.yaml";
-
 SiteWorld Warehouse() {
-  twin::sim::WorldOptions options;
-  options.log = [](const std::string&) {};
-  return twin::sim::LoadSiteWorld(kWarehouse, options, std::nullopt, /*autopilot=*/false);
+  return twin::testing::QuietWarehouse();
 }
 
 bool Collides(const mjModel* m, int g) {
