@@ -43,6 +43,7 @@ struct RowResult {
   double seconds = 0;
   double bytes = 0;
   double randomize_ms = 0, render_ms = 0, write_ms = 0, wait_ms = 0;
+  double cpu_seconds = 0;  // every thread, during the frames
   char error[256] = {};
 };
 
@@ -80,6 +81,13 @@ Row InChild(const std::function<RowResult()>& work) {
   return row;
 }
 
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec * 1e-6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 RowResult RenderOnly(const BenchDatagenOptions& opt) {
   sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, {});
   const mjModel* m = site.world.model();
@@ -89,6 +97,7 @@ RowResult RenderOnly(const BenchDatagenOptions& opt) {
   for (const auto& camera : render::SceneCameras(site.scene, m)) renderer.AddCamera(camera);
   renderer.Render(site.world.data());  // warm-up
   RowResult result;
+  const double cpu_start = ProcessCpuSeconds();
   const auto start = Clock::now();
   for (int k = 0; k < opt.frames; ++k) {
     const auto t = Clock::now();
@@ -96,6 +105,7 @@ RowResult RenderOnly(const BenchDatagenOptions& opt) {
     result.render_ms += std::chrono::duration<double, std::milli>(Clock::now() - t).count();
   }
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.cpu_seconds = ProcessCpuSeconds() - cpu_start;
   result.frames = opt.frames;
   return result;
 }
@@ -104,10 +114,12 @@ RowResult SettleOnly(const BenchDatagenOptions& opt) {
   sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, {}, std::nullopt, /*autopilot=*/false);
   const sim::DomainRandomizer randomizer(site.scene.site, site.scene.site.randomize, site.world);
   RowResult result;
+  const double cpu_start = ProcessCpuSeconds();
   const auto start = Clock::now();
   for (int k = 0; k < opt.frames; ++k)
     randomizer.Apply(site.world, site.world.seed(), static_cast<uint64_t>(k));
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.cpu_seconds = ProcessCpuSeconds() - cpu_start;
   result.randomize_ms = result.seconds * 1000;
   result.frames = opt.frames;
   return result;
@@ -125,6 +137,7 @@ RowResult Datagen(const BenchDatagenOptions& opt, int workers, const std::string
   RowResult result;
   result.frames = stats.frames_made;
   result.seconds = stats.seconds;
+  result.cpu_seconds = stats.cpu_seconds;
   result.bytes = static_cast<double>(stats.bytes_written);
   result.randomize_ms = stats.randomize_ms;
   result.render_ms = stats.render_ms;
@@ -165,8 +178,8 @@ int BenchDatagen(const BenchDatagenOptions& opt) {
   }
   if (opt.repeats > 1 && isatty(STDERR_FILENO)) std::fprintf(stderr, "\r%*s\r", 30, "");
 
-  std::printf("  %-18s %9s %6s %8s %10s %9s %9s %9s %9s  %s\n", "", "frames/s", "ratio", "MB/s",
-              "randomize", "render", "write", "wait", "peak MB", "rounds (frames/s)");
+  std::printf("  %-18s %9s %6s %8s %10s %9s %9s %9s %9s %9s  %s\n", "", "frames/s", "ratio", "MB/s",
+              "randomize", "render", "write", "wait", "cpu", "peak MB", "rounds (frames/s)");
   auto fps = [](const Row& row) { return row.result.frames / row.result.seconds; };
   std::optional<double> baseline;
   std::optional<double> best;
@@ -194,10 +207,10 @@ int BenchDatagen(const BenchDatagenOptions& opt) {
       std::snprintf(one, sizeof one, "%s%.2f", spread.empty() ? "" : " ", fps(row));
       spread += one;
     }
-    std::printf("  %-18s %9.2f %5.2fx %8.1f %8.0fms %7.0fms %7.0fms %7.0fms %9.0f  %s\n",
+    std::printf("  %-18s %9.2f %5.2fx %8.1f %8.0fms %7.0fms %7.0fms %7.0fms %7.0fms %9.0f  %s\n",
                 specs[r].name, fps(median), fps(median) / *baseline, m.bytes / 1e6 / m.seconds,
-                m.randomize_ms / n, m.render_ms / n, m.write_ms / n, m.wait_ms / n, median.peak_mb,
-                spread.c_str());
+                m.randomize_ms / n, m.render_ms / n, m.write_ms / n, m.wait_ms / n,
+                1000 * m.cpu_seconds / n, median.peak_mb, spread.c_str());
   }
   if (baseline && best) {
     const double ratio = *best / *baseline;
@@ -207,7 +220,9 @@ int BenchDatagen(const BenchDatagenOptions& opt) {
   std::printf(
       "  columns     per frame: randomize = randomize + settle; render = cameras + lidars;\n"
       "              write = encode, label, hash, write (writer threads, overlapping render);\n"
-      "              wait = main thread blocked on a busy writer; peak = max resident memory;\n"
+      "              wait = main thread blocked on a busy writer; cpu = CPU time of every thread\n"
+      "              (a machine shared with others steals wall time, not CPU time);\n"
+      "              peak = max resident memory;\n"
       "              each row is its median round; rounds lists every round's frames/s\n");
   return failed_any ? 1 : 0;
 }

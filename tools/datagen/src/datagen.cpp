@@ -1,5 +1,7 @@
 #include <twin/datagen/datagen.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -43,6 +45,14 @@ using Clock = std::chrono::steady_clock;
 
 double Ms(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
+}
+
+/// CPU seconds this process has used so far, every thread (user + system).
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec * 1e-6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 /// "all" or "a,b,c" -> the cameras in scene order; unknown names throw with a suggestion.
@@ -268,6 +278,7 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
   double write_ms_total = 0;
   std::mutex write_ms_mutex;
   const auto loop_start = Clock::now();
+  const double loop_cpu_start = ProcessCpuSeconds();
   try {
     // Two frames in flight: while the device draws frame k, the main thread randomizes and
     // settles frame k+1 and submits it, so the device goes straight on to k+1 while k is read
@@ -350,6 +361,7 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
     throw;
   }
   stats.seconds = std::chrono::duration<double>(Clock::now() - loop_start).count();
+  stats.cpu_seconds = ProcessCpuSeconds() - loop_cpu_start;
   stats.frames_made = static_cast<int64_t>(todo.size());
   stats.write_ms = write_ms_total;
   if (!writing) return stats;

@@ -44,6 +44,7 @@ struct DatagenStats {
   int64_t frames_skipped = 0;  ///< already done (resume)
   bool already_complete = false;
   double seconds = 0;          ///< wall time of the frame loop
+  double cpu_seconds = 0;      ///< CPU time of the process (every thread) during the frame loop
   uint64_t bytes_written = 0;  ///< every file of the frames made (labels and manifest included)
   double randomize_ms = 0;     ///< per frame: randomize + settle (main thread)
   double render_ms = 0;        ///< per frame: cameras and lidars: submitting, and waiting for
