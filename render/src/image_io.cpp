@@ -97,14 +97,11 @@ uint16_t Scatter(uint16_t x) {
 
 }  // namespace
 
-std::vector<uint8_t> EncodePng(const Image& image, const PngOptions& options) {
+std::vector<uint8_t> EncodePng(const Image& image) {
   DemandWellFormed(image);
-  TWIN_DEMAND(options.compression_level >= 0 && options.compression_level <= 9);
   SpngContext ctx(spng_ctx_new(SPNG_CTX_ENCODER), &spng_ctx_free);
   TWIN_DEMAND(ctx != nullptr);
   spng_set_option(ctx.get(), SPNG_ENCODE_TO_BUFFER, 1);
-  spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_LEVEL, options.compression_level);
-  if (!options.filter_rows) spng_set_option(ctx.get(), SPNG_FILTER_CHOICE, SPNG_DISABLE_FILTERING);
   spng_ihdr ihdr = {};
   ihdr.width = static_cast<uint32_t>(image.width);
   ihdr.height = static_cast<uint32_t>(image.height);
@@ -130,8 +127,8 @@ std::vector<uint8_t> EncodePng(const Image& image, const PngOptions& options) {
   return std::vector<uint8_t>(bytes, bytes + length);
 }
 
-void WritePng(const std::string& path, const Image& image, const PngOptions& options) {
-  const std::vector<uint8_t> bytes = EncodePng(image, options);
+void WritePng(const std::string& path, const Image& image) {
+  const std::vector<uint8_t> bytes = EncodePng(image);
 
   // A temporary name beside the target (rename is only atomic within one file system), unique
   // per process and call so that concurrent writers never share one.

@@ -42,13 +42,13 @@ constexpr std::array<Attachment, 4> kAttachments = {{
     {kNormal, kNormalFormat, 4},
 }};
 
-// One camera's images on the device and where each slot reads them back to.
 // What a frame in flight was submitted with: the intrinsics and map may change before Collect.
 struct SubmittedCamera {
   CameraIntrinsics intrinsics;
   std::shared_ptr<const DistortionMap> map;
 };
 
+// One camera's images on the device and where each slot reads them back to.
 struct CameraTarget {
   RenderCamera camera;
   std::shared_ptr<const DistortionMap> map;                ///< canvas = what is rendered

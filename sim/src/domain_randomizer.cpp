@@ -594,7 +594,11 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
   // under its footprint. Bodies not placed yet are left out (they are still where the last frame
   // left them); placed ones count from the moment they are placed (dropped ones stack).
   std::vector<bool> unplaced = r.placeable_root;
-  mj_kinematics(m, d);
+  const bool drops =
+      (spec.objects && std::any_of(spec.objects->begin(), spec.objects->end(),
+                                   [](const auto& o) { return o.drop.has_value(); })) ||
+      (spec.distractors && spec.distractors->drop);
+  if (drops) mj_kinematics(m, d);  // the surfaces as the offsets above left them
   auto surface_under = [&](const Placeable& p, double x, double y, double turn,
                            const scenes::Region& region) {
     const double c = std::cos(turn), s = std::sin(turn);

@@ -81,13 +81,6 @@ Row InChild(const std::function<RowResult()>& work) {
   return row;
 }
 
-double ProcessCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec * 1e-6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
 RowResult RenderOnly(const BenchDatagenOptions& opt) {
   sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, {});
   const mjModel* m = site.world.model();
@@ -97,7 +90,7 @@ RowResult RenderOnly(const BenchDatagenOptions& opt) {
   for (const auto& camera : render::SceneCameras(site.scene, m)) renderer.AddCamera(camera);
   renderer.Render(site.world.data());  // warm-up
   RowResult result;
-  const double cpu_start = ProcessCpuSeconds();
+  const double cpu_start = datagen::ProcessCpuSeconds();
   const auto start = Clock::now();
   for (int k = 0; k < opt.frames; ++k) {
     const auto t = Clock::now();
@@ -105,7 +98,7 @@ RowResult RenderOnly(const BenchDatagenOptions& opt) {
     result.render_ms += std::chrono::duration<double, std::milli>(Clock::now() - t).count();
   }
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  result.cpu_seconds = ProcessCpuSeconds() - cpu_start;
+  result.cpu_seconds = datagen::ProcessCpuSeconds() - cpu_start;
   result.frames = opt.frames;
   return result;
 }
@@ -114,12 +107,12 @@ RowResult SettleOnly(const BenchDatagenOptions& opt) {
   sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, {}, std::nullopt, /*autopilot=*/false);
   const sim::DomainRandomizer randomizer(site.scene.site, site.scene.site.randomize, site.world);
   RowResult result;
-  const double cpu_start = ProcessCpuSeconds();
+  const double cpu_start = datagen::ProcessCpuSeconds();
   const auto start = Clock::now();
   for (int k = 0; k < opt.frames; ++k)
     randomizer.Apply(site.world, site.world.seed(), static_cast<uint64_t>(k));
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  result.cpu_seconds = ProcessCpuSeconds() - cpu_start;
+  result.cpu_seconds = datagen::ProcessCpuSeconds() - cpu_start;
   result.randomize_ms = result.seconds * 1000;
   result.frames = opt.frames;
   return result;

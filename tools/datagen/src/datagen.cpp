@@ -11,7 +11,6 @@
 #include <future>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <sstream>
 
@@ -45,14 +44,6 @@ using Clock = std::chrono::steady_clock;
 
 double Ms(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
-}
-
-/// CPU seconds this process has used so far, every thread (user + system).
-double ProcessCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec * 1e-6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 /// "all" or "a,b,c" -> the cameras in scene order; unknown names throw with a suggestion.
@@ -174,6 +165,13 @@ uint64_t WriteStatic(const std::string& out, const std::string& relative, const 
 }
 
 }  // namespace
+
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec * 1e-6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 DatagenStats RunDatagen(const DatagenOptions& opt) {
   auto log = opt.log ? opt.log

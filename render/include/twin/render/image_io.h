@@ -15,21 +15,15 @@ struct Image {
   std::vector<uint16_t> pixels16;           ///< used when bit_depth == 16 (native byte order)
 };
 
-/// How a PNG is compressed. The defaults are libspng's: zlib level 6 and, per row, the best of
-/// the five PNG filters (smallest files, slowest). Datasets use a faster setting
-/// (datagen/png_encode.h).
-struct PngOptions {
-  int compression_level = 6;  ///< zlib: 0 (stored) .. 9 (smallest)
-  bool filter_rows = true;    ///< false: no row filter (filter type 0 on every row)
-};
-
-/// Writes `image` to `path` atomically (a temporary name in the same folder, then rename).
+/// Writes `image` to `path` atomically (a temporary name in the same folder, then rename), with
+/// libspng's defaults: zlib level 6 and, per row, the best of the five PNG filters (smallest
+/// files, slowest). Datasets are written faster by datagen/png_encode.h.
 /// Throws twin::Error naming the path and the reason (e.g. the folder is not writable; a full
 /// disk says so and to free space and rerun with --resume).
-void WritePng(const std::string& path, const Image& image, const PngOptions& options = {});
+void WritePng(const std::string& path, const Image& image);
 
 /// Encodes to PNG bytes in memory (what WritePng writes).
-std::vector<uint8_t> EncodePng(const Image& image, const PngOptions& options = {});
+std::vector<uint8_t> EncodePng(const Image& image);
 
 /// Reads an 8- or 16-bit gray/RGB/RGBA PNG (palette and gray+alpha files come back as RGB(A),
 /// low bit depths as 8-bit); throws twin::Error naming the path on failure.

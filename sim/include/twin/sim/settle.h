@@ -39,10 +39,11 @@ std::vector<int> UnreachableStaticGeoms(const mjModel* m, const mjData* d, doubl
 std::vector<int> UnreachableTrees(const mjModel* m, const mjData* d, const std::vector<int>& bodies,
                                   double reach, const std::vector<bool>& skip_root = {});
 
-/// Settles `bodies` (as Settle, with spec.timestep when set) with the unreachable static geoms and trees sitting out (the
-/// trees marked in `skip_root` are left as they are); redoes it with every geom if a moving geom
-/// travels farther than kSettleReach. Restores the geoms' collision flags and the sitting-out
-/// trees' joint state afterwards. Returns the time settled; sets *settled.
+/// Settles `bodies` (as Settle, with spec.timestep when set) with the unreachable static geoms
+/// and trees sitting out (the trees marked in `skip_root` are left as they are); redoes it with
+/// every geom if a moving geom travels farther than kSettleReach. Restores the geoms' collision
+/// flags and the sitting-out trees' joint state afterwards. Returns the time settled; sets
+/// *settled.
 double SettlePlaced(World& world, const std::vector<int>& bodies, const scenes::SettleSpec& spec,
                     const std::vector<bool>& skip_root, bool* settled);
 

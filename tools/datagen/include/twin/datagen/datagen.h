@@ -55,6 +55,10 @@ struct DatagenStats {
   std::string out;
 };
 
+/// CPU seconds this process has used so far, every thread (user + system): DatagenStats and
+/// `twin bench datagen` measure CPU per frame with it.
+double ProcessCpuSeconds();
+
 /// Makes this shard's frames in opt.out. Throws twin::Error with a message naming the flag, file
 /// or folder on bad input (nothing already written is removed).
 DatagenStats RunDatagen(const DatagenOptions& opt);
