@@ -1,8 +1,11 @@
 #include <twin/render/context.h>
 
 #include <dlfcn.h>
+#include <link.h>
 #include <malloc.h>
 
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -28,6 +31,8 @@ void KeepCpuDriverScratch() {
   mallopt(M_MMAP_THRESHOLD, kMmapBytes);
 #endif
 }
+
+std::atomic<int> g_validation_messages{0};
 
 constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
 constexpr const char* kNoDeviceHelp =
@@ -74,6 +79,29 @@ bool HasLayer(const char* name) {
   return false;
 }
 
+// Sanitizer builds only: the Vulkan loader unloads drivers and layers when the instance goes,
+// after which LeakSanitizer reports their allocations as from "<unknown module>" and no
+// suppression can name them. Pinning keeps the names (tests/support/lsan.supp lists them). It
+// runs as soon as an instance exists, on every path: an instance destroyed on an error path (an
+// unknown --device) unloads its drivers just the same. Every driver and layer the loader mapped
+// is pinned, whichever ICDs this machine has.
+void PinDriversForLeakSanitizer() {
+#if defined(__SANITIZE_ADDRESS__)
+  std::vector<std::string> loaded;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* out) {
+        const std::string path = info->dlpi_name ? info->dlpi_name : "";
+        const std::string file = path.substr(path.find_last_of('/') + 1);
+        if (file.rfind("libvulkan_", 0) == 0 || file.rfind("libVkLayer_", 0) == 0)
+          static_cast<std::vector<std::string>*>(out)->push_back(path);
+        return 0;
+      },
+      &loaded);
+  for (const std::string& library : loaded)
+    dlopen(library.c_str(), RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+#endif
+}
+
 VkInstance CreateInstance(bool validation) {
   VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
   app.pApplicationName = "twin";
@@ -92,6 +120,7 @@ VkInstance CreateInstance(bool validation) {
   const VkResult result = vkCreateInstance(&info, nullptr, &instance);
   if (result == VK_ERROR_INCOMPATIBLE_DRIVER) throw Error(kNoDeviceHelp);
   if (result != VK_SUCCESS) ThrowVkError("vkCreateInstance", result);
+  PinDriversForLeakSanitizer();
   return instance;
 }
 
@@ -109,14 +138,25 @@ DeviceInfo Describe(VkPhysicalDevice device, int index) {
   return {index, properties.deviceName, TypeName(properties.deviceType), properties.apiVersion};
 }
 
-// Sanitizer builds only: the Vulkan loader unloads drivers and layers when the instance goes,
-// after which LeakSanitizer reports their allocations as from "<unknown module>" and no
-// suppression can name them. Pinning them keeps the names (tests/support/lsan.supp lists them).
-void PinDriversForLeakSanitizer() {
-#if defined(__SANITIZE_ADDRESS__)
-  for (const char* library : {"libvulkan_lvp.so", "libVkLayer_khronos_validation.so"})
-    dlopen(library, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
-#endif
+// The device `selector` names: an index ("1") or part of a name ("llvmpipe"). Throws listing
+// this machine's devices when none fits.
+int ChooseDevice(const std::vector<VkPhysicalDevice>& devices, const std::string& selector) {
+  const bool numeric = selector.find_first_not_of("0123456789") == std::string::npos;
+  // An index is compared as text, so one of any length (99999999999999999999) is simply absent.
+  const size_t nonzero = selector.find_first_not_of('0');
+  const std::string index = nonzero == std::string::npos ? "0" : selector.substr(nonzero);
+  std::string names;
+  int chosen = -1;
+  for (size_t i = 0; i < devices.size(); ++i) {
+    const DeviceInfo d = twin::render::Describe(devices[i], static_cast<int>(i));
+    names += "\n  " + std::to_string(i) + ": " + d.name + " (" + d.type + ")";
+    const bool match =
+        numeric ? index == std::to_string(i) : d.name.find(selector) != std::string::npos;
+    if (chosen < 0 && match) chosen = static_cast<int>(i);
+  }
+  if (chosen < 0)
+    throw Error("--device " + selector + ": no such Vulkan device; this machine has:" + names);
+  return chosen;
 }
 
 }  // namespace
@@ -127,14 +167,18 @@ std::vector<DeviceInfo> Context::ListDevices() {
   const auto devices = PhysicalDevices(instance);
   for (size_t i = 0; i < devices.size(); ++i)
     infos.push_back(twin::render::Describe(devices[i], i));
-  PinDriversForLeakSanitizer();
   vkDestroyInstance(instance, nullptr);
   return infos;
 }
 
+int ValidationMessagesInProcess() {
+  return g_validation_messages.load();
+}
+
 Context::Context(const ContextOptions& options) {
   const char* env = std::getenv("TWIN_VALIDATION");
-  validation_ = options.validation || (env && std::string(env) == "1");
+  print_validation_ = env && std::string(env) == "1";
+  validation_ = options.validation || print_validation_;
   if (validation_ && !HasLayer(kValidationLayer))
     throw Error(std::string("validation was asked for but ") + kValidationLayer +
                 " is not installed: sudo apt-get install vulkan-validationlayers");
@@ -160,18 +204,7 @@ Context::Context(const ContextOptions& options) {
     if (devices.empty()) throw Error(kNoDeviceHelp);
     int chosen = -1;
     if (!options.device.empty()) {
-      const bool numeric = options.device.find_first_not_of("0123456789") == std::string::npos;
-      std::string names;
-      for (size_t i = 0; i < devices.size(); ++i) {
-        const DeviceInfo d = twin::render::Describe(devices[i], i);
-        names += "\n  " + std::to_string(i) + ": " + d.name + " (" + d.type + ")";
-        if (chosen < 0 && (numeric ? std::stoul(options.device) == i
-                                   : d.name.find(options.device) != std::string::npos))
-          chosen = static_cast<int>(i);
-      }
-      if (chosen < 0)
-        throw Error("--device " + options.device +
-                    ": no such Vulkan device; this machine has:" + names);
+      chosen = ChooseDevice(devices, options.device);
     } else {
       int best = 1 << 30;
       for (size_t i = 0; i < devices.size(); ++i) {
@@ -219,7 +252,6 @@ Context::Context(const ContextOptions& options) {
     pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
     pool_info.queueFamilyIndex = queue_family_;
     VK_CHECK(vkCreateCommandPool(device_, &pool_info, nullptr, &command_pool_));
-    PinDriversForLeakSanitizer();
   } catch (...) {
     Release();
     throw;
@@ -255,6 +287,8 @@ std::string Context::Describe() const {
 }
 
 void Context::OnValidationMessage(const std::string& message) {
+  ++g_validation_messages;
+  if (print_validation_) std::fprintf(stderr, "twin: Vulkan validation: %s\n", message.c_str());
   std::lock_guard<std::mutex> lock(log_mutex_);
   log_.push_back(message);
 }

@@ -59,6 +59,9 @@ def decode_rle_string(counts, h, w):
 def main(root):
     problems = []
     checked = {"images": 0, "annotations": 0, "poses": 0}
+    if not os.path.exists(os.path.join(root, "manifest.json")):
+        print("nothing to check: %s has no manifest.json; is this a dataset folder?" % root)
+        return 1
     manifest = json.load(open(os.path.join(root, "manifest.json")))
     models = json.load(open(os.path.join(root, "models_info.json")))
     cameras = sorted(manifest["config"]["cameras"].keys())
@@ -161,6 +164,10 @@ def main(root):
         print(p)
     if problems:
         print("%d problems" % len(problems))
+        return 1
+    if checked["images"] == 0 or checked["annotations"] == 0 or checked["poses"] == 0:
+        print("nothing to check: %(images)d images, %(annotations)d annotations, %(poses)d poses "
+              "found; is this a dataset folder?" % checked)
         return 1
     print("ok: %(images)d images, %(annotations)d annotations, %(poses)d poses checked" % checked)
     return 0

@@ -162,7 +162,7 @@ TEST_CASE("Every filter, format and odd size reads back in libspng and OpenCV va
   }
 }
 
-TEST_CASE("Dataset PNGs: Up on 16-bit, None on 8-bit, level 1; smaller than unfiltered depth",
+TEST_CASE("Dataset PNGs: Up on 16-bit, None on 8-bit, level 1, smaller than unfiltered depth",
           "[datagen][png]") {
   const int w = 640, h = 480;
   // Flat regions, gradients and values above 255, like rendered frames: depth (millimetres) is a

@@ -44,6 +44,27 @@ TEST_CASE("shards split the frames into contiguous blocks that cover every frame
   }
 }
 
+TEST_CASE("shard boundaries are exact and overflow-free up to the largest dataset", "[shard]") {
+  using twin::datagen::kMaxFrames;
+  // frames * i / count computed in 128 bits is the truth; the 64-bit product would overflow for
+  // counts near a billion.
+  for (int64_t frames : {kMaxFrames, kMaxFrames - 1, int64_t{99'999'989}}) {
+    for (int count : {1, 3, 7, 999'983, 1'000'000'000}) {
+      for (int i : {0, 1, count / 2, count - 1}) {
+        const FrameRange r = ShardFrames(frames, {i, count});
+        CHECK(r.first == static_cast<int64_t>(static_cast<__int128>(frames) * i / count));
+        CHECK(r.last == static_cast<int64_t>(static_cast<__int128>(frames) * (i + 1) / count));
+      }
+    }
+  }
+  twin::datagen::CheckShardCount(6, {5, 6});
+  CHECK(ErrorMessage([] {
+          twin::datagen::CheckShardCount(6, {0, 7});
+        }) ==
+        "shard 0/7: 7 shards for 6 frames would leave shards without a frame; use at most 6 "
+        "shards (--shard I/N, or the array's size)");
+}
+
 TEST_CASE("shards given as I/N (--shard) are parsed and checked", "[shard]") {
   CHECK(ParseShard("0/1").count == 1);
   CHECK(ParseShard("2/3").index == 2);
@@ -59,6 +80,8 @@ TEST_CASE("the shard comes from Slurm array or Kubernetes Indexed Job variables"
   CHECK_FALSE(ShardFromEnvironment(Env({})).has_value());
   auto slurm = ShardFromEnvironment(Env({{"SLURM_ARRAY_TASK_ID", "4"},
                                          {"SLURM_ARRAY_TASK_MIN", "3"},
+                                         {"SLURM_ARRAY_TASK_MAX", "6"},
+                                         {"SLURM_ARRAY_TASK_STEP", "1"},
                                          {"SLURM_ARRAY_TASK_COUNT", "4"}}));
   REQUIRE(slurm);
   CHECK(slurm->index == 1);
@@ -68,10 +91,34 @@ TEST_CASE("the shard comes from Slurm array or Kubernetes Indexed Job variables"
   CHECK(k8s->index == 2);
   CHECK(k8s->count == 3);
 
-  CHECK(
-      ErrorMessage([] {
-        ShardFromEnvironment(Env({{"SLURM_ARRAY_TASK_ID", "9"}, {"SLURM_ARRAY_TASK_COUNT", "3"}}));
-      }).find("sbatch --array=0-2") != std::string::npos);
+  // What Slurm sets for --array=1,3,5 (task 3) and --array=0-4:2 (task 2): not contiguous.
+  CHECK(ErrorMessage([] {
+          ShardFromEnvironment(Env({{"SLURM_ARRAY_TASK_ID", "3"},
+                                    {"SLURM_ARRAY_TASK_MIN", "1"},
+                                    {"SLURM_ARRAY_TASK_MAX", "5"},
+                                    {"SLURM_ARRAY_TASK_COUNT", "3"}}));
+        }) ==
+        "this Slurm array (SLURM_ARRAY_TASK_MIN=1, MAX=5, COUNT=3) is not a contiguous "
+        "range: each task makes the block of frames numbered by its place in the array, so "
+        "submit it as a range with step 1, e.g. sbatch --array=0-2");
+  CHECK(ErrorMessage([] {
+          ShardFromEnvironment(Env({{"SLURM_ARRAY_TASK_ID", "2"},
+                                    {"SLURM_ARRAY_TASK_MIN", "0"},
+                                    {"SLURM_ARRAY_TASK_MAX", "4"},
+                                    {"SLURM_ARRAY_TASK_STEP", "2"},
+                                    {"SLURM_ARRAY_TASK_COUNT", "3"}}));
+        }).find("STEP=2) is not a contiguous range") != std::string::npos);
+  CHECK(ErrorMessage([] {
+          ShardFromEnvironment(Env({{"SLURM_ARRAY_TASK_ID", "9"},
+                                    {"SLURM_ARRAY_TASK_MIN", "0"},
+                                    {"SLURM_ARRAY_TASK_MAX", "2"},
+                                    {"SLURM_ARRAY_TASK_COUNT", "3"}}));
+        }) == "SLURM_ARRAY_TASK_ID=9 is outside its array 0-2");
+  CHECK(ErrorMessage([] {
+          ShardFromEnvironment(Env({{"SLURM_ARRAY_TASK_ID", "1"},
+                                    {"SLURM_ARRAY_TASK_COUNT", "3"},
+                                    {"SLURM_ARRAY_TASK_MIN", "0"}}));
+        }) == "SLURM_ARRAY_TASK_MAX is not set; it is needed with the other variable");
   CHECK(ErrorMessage([] {
           ShardFromEnvironment(Env({{"SLURM_ARRAY_TASK_ID", "1"}}));
         }) == "SLURM_ARRAY_TASK_COUNT is not set; it is needed with the other variable");

@@ -275,7 +275,7 @@ TEST_CASE("Rendered depth equals mj_ray along the optical axis", "[render][depth
   twin::testing::RequireNoValidationMessages(context);
 }
 
-TEST_CASE("Every pixel's ids are those of the geom mj_ray hits; ids round-trip to names",
+TEST_CASE("Every pixel's ids are those of the geom mj_ray hits, and ids round-trip to names",
           "[render][masks]") {
   twin::sim::SiteWorld site =
       twin::sim::LoadSiteWorld(std::string(TWIN_TWINS_DIR) + "/warehouse.yaml", {});
@@ -462,8 +462,7 @@ long MemoryKiB() {
 TEST_CASE("Memory stays flat over 5000 frames", "[render][leak]") {
   twin::sim::World world = twin::sim::World::FromXml(kDepthScene);
   mj_forward(world.model(), world.data());
-  // No validation here: the layers keep per-submission bookkeeping of their own.
-  twin::render::Context context;
+  twin::render::Context& context = twin::testing::ValidatedContext();
   // Shadows on (the scene's light casts them), distortion and every kind of noise: every path.
   Renderer renderer(context, world.model(), twin::render::LabelsFromModel(world.model()));
   RenderCamera camera;
@@ -488,4 +487,5 @@ TEST_CASE("Memory stays flat over 5000 frames", "[render][leak]") {
   // Flat: under 8 MiB over 4500 frames, i.e. under 2 KiB a frame, far below any per-frame leak
   // of a frame's data (this camera's attachments are 60 KiB; lavapipe's shader leak was 730 KiB).
   CHECK(growth < 8192);
+  twin::testing::RequireNoValidationMessages(context);
 }

@@ -55,7 +55,7 @@ TEST_CASE("The belt stops, reverses and restarts on command", "[sim][conveyor]")
                     Catch::Matchers::Contains("no conveyor named 'bealt' (did you mean 'belt'?)"));
 }
 
-TEST_CASE("Powered rollers carry a carton; gravity rollers do not drive it", "[sim][conveyor]") {
+TEST_CASE("Powered rollers carry a carton, gravity rollers do not drive it", "[sim][conveyor]") {
   SiteWorld s = Load(R"(
 equipment:
   - {type: roller_conveyor, name: powered, length: 4, powered: true, speed: 0.3}

@@ -16,15 +16,16 @@ inline ProcessResult Twin(std::vector<std::string> args, std::vector<std::string
   return RunProcess(args, env);
 }
 
-/// The process exited normally with `code` and no sanitizer report; its output goes into the
-/// failure message.
+/// The process exited normally with `code`, with no sanitizer report and no Vulkan validation
+/// message; its output goes into the failure message.
 inline void RequireCleanExit(const ProcessResult& r, int code) {
   INFO("stdout: " << r.out);
   INFO("stderr: " << r.err);
   REQUIRE(r.signal == 0);
   REQUIRE(r.exit_code == code);
   REQUIRE_THAT(r.err, !Catch::Matchers::Contains("AddressSanitizer") &&
-                          !Catch::Matchers::Contains("runtime error:"));
+                          !Catch::Matchers::Contains("runtime error:") &&
+                          !Catch::Matchers::Contains("Vulkan validation:"));
 }
 
 }  // namespace twin::testing

@@ -113,16 +113,6 @@ void RequireClusterGone(const ProcessResult& r) {
   CHECK(ProcessesNaming(folder).empty());
 }
 
-/// True when this build's twin has the datagen verb; until the verb lands, the cases that need
-/// it warn and stop instead of failing.
-bool HaveDatagen() {
-  const ProcessResult help = RunProcess({TWIN_BINARY, "datagen", "--help"});
-  if (help.exit_code == 0) return true;
-  WARN("twin datagen does not exist in this build yet (" << help.err.substr(0, help.err.find('\n'))
-                                                         << "); skipping the dataset part");
-  return false;
-}
-
 /// twin datagen of the whole set in one process: the reference the shards must reproduce.
 fs::path SingleProcessRun(const fs::path& out) {
   const ProcessResult r = RunProcess({TWIN_BINARY, "datagen", kScene, "--frames", kFrames, "--out",
@@ -254,7 +244,6 @@ TEST_CASE("a failed datagen.sbatch task fails the array and cancels the merge jo
 
 TEST_CASE("datagen.sbatch shards on Slurm merge into the single-process dataset",
           "[tools][cluster]") {
-  if (!HaveDatagen()) return;
   TempFolder tmp;
   fs::create_directories(tmp.path / "log");
   const fs::path out = tmp.path / "out";
@@ -287,7 +276,6 @@ TEST_CASE("the Kubernetes Indexed Job's pods, run here, merge into the single-pr
         "kind Job\ncompletionMode Indexed\ncompletions 3\nparallelism 3\nTWIN_SHARD_COUNT 3\n"
         "claim twin-data at /data\n");
 
-  if (!HaveDatagen()) return;
   TempFolder tmp;
   const fs::path data = tmp.path / "data";
   fs::create_directories(data);

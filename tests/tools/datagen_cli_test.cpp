@@ -122,6 +122,11 @@ TEST_CASE("twin datagen writes a dataset OpenCV and an independent COCO/BOP chec
   INFO(check.out << check.err);
   CHECK(check.exit_code == 0);
   CHECK_THAT(check.out, Contains("ok:"));
+  // The checker itself fails on a folder with nothing to check.
+  fs::create_directories(tmp / "empty");
+  const ProcessResult nothing = CheckDataset(tmp / "empty");
+  CHECK(nothing.exit_code == 1);
+  CHECK_THAT(nothing.out, Contains("nothing to check"));
 
   const ProcessResult verify = Twin({"dataset", "verify", out});
   RequireCleanExit(verify, 0);
@@ -133,7 +138,7 @@ TEST_CASE("twin datagen writes a dataset OpenCV and an independent COCO/BOP chec
   CHECK(Tree(out) == before);
 }
 
-TEST_CASE("twin datagen: two runs are byte-identical; shards merged equal one process",
+TEST_CASE("twin datagen: two runs are byte-identical, and shards merged equal one process",
           "[datagen]") {
   TempFolder tmp;
   RequireCleanExit(Datagen(tmp / "one", 6), 0);
@@ -142,10 +147,10 @@ TEST_CASE("twin datagen: two runs are byte-identical; shards merged equal one pr
 
   // Three shards, chosen three ways: the flag, Slurm's array variables, a Kubernetes index.
   RequireCleanExit(Datagen(tmp / "s0", 6, {"--shard", "0/3"}), 0);
-  RequireCleanExit(
-      Datagen(tmp / "s1", 6, {},
-              {"SLURM_ARRAY_TASK_ID=2", "SLURM_ARRAY_TASK_MIN=1", "SLURM_ARRAY_TASK_COUNT=3"}),
-      0);
+  RequireCleanExit(Datagen(tmp / "s1", 6, {},
+                           {"SLURM_ARRAY_TASK_ID=2", "SLURM_ARRAY_TASK_MIN=1",
+                            "SLURM_ARRAY_TASK_MAX=3", "SLURM_ARRAY_TASK_COUNT=3"}),
+                   0);
   RequireCleanExit(Datagen(tmp / "s2", 6, {}, {"JOB_COMPLETION_INDEX=2", "TWIN_SHARD_COUNT=3"}), 0);
   CHECK_FALSE(fs::exists(tmp / "s1/preview.png"));  // only the shard with frame 0 has one
 
@@ -237,12 +242,26 @@ TEST_CASE("twin datagen: bad input gets a clear message and loses nothing", "[da
     r = Twin({"datagen", kScene, "--frames", "-2", "--out", tmp / "b"});
     RequireCleanExit(r, 2);
     CHECK_THAT(r.err, Contains("--frames"));
+    for (const char* frames : {"100000001", "99999999999999999999999"}) {
+      r = Twin({"datagen", kScene, "--frames", frames, "--out", tmp / "b"});
+      RequireCleanExit(r, 2);
+      CHECK_THAT(r.err, Contains("--frames") && Contains("from 1 to 100000000"));
+    }
+    r = Datagen(tmp / "b", 2, {"--shard", "0/3"});
+    RequireCleanExit(r, 1);
+    CHECK_THAT(r.err, Contains("3 shards for 2 frames would leave shards without a frame"));
+    r = Datagen(tmp / "b", 6, {"--device", "99999999999999999999"});
+    RequireCleanExit(r, 2);
+    CHECK_THAT(r.err, Contains("is not a device index"));
+    CHECK_FALSE(fs::exists(tmp / "b"));
     r = Datagen(tmp / "c", 6, {"--shard", "two"});
     RequireCleanExit(r, 1);
     CHECK_THAT(r.err, Contains("is not I/N"));
-    r = Datagen(tmp / "d", 6, {}, {"SLURM_ARRAY_TASK_ID=5", "SLURM_ARRAY_TASK_COUNT=3"});
+    r = Datagen(tmp / "d", 6, {},
+                {"SLURM_ARRAY_TASK_ID=3", "SLURM_ARRAY_TASK_MIN=1", "SLURM_ARRAY_TASK_MAX=5",
+                 "SLURM_ARRAY_TASK_COUNT=3"});  // --array=1,3,5
     RequireCleanExit(r, 1);
-    CHECK_THAT(r.err, Contains("--array=0-2"));
+    CHECK_THAT(r.err, Contains("is not a contiguous range") && Contains("--array=0-2"));
     r = Datagen(tmp / "e", 6, {}, {"JOB_COMPLETION_INDEX=1"});
     RequireCleanExit(r, 1);
     CHECK_THAT(r.err, Contains("TWIN_SHARD_COUNT"));

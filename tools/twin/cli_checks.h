@@ -10,4 +10,9 @@ CLI::Validator PositiveNumber(const char* what_and_example);
 /// An integer >= 1, e.g. a step count.
 CLI::Validator PositiveCount(const char* what_and_example);
 
+/// An integer in [1, max], e.g. a frame count with an upper bound.
+CLI::Validator BoundedCount(long long max, const char* what_and_example);
+/// A Vulkan device: an index (0-255) or a non-empty part of a device name.
+CLI::Validator DeviceSelector();
+
 }  // namespace twin::tools

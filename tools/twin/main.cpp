@@ -1,4 +1,5 @@
 // twin: one binary, git-style verbs. Each verb lives in its own file; this only dispatches.
+#include <twin/render/context.h>
 #include <twin/scenes/error.h>
 #include <twin/scenes/suggest.h>
 
@@ -82,6 +83,11 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "twin: unexpected error: %s (please report this)\n", e.what());
     return kExitError;
+  }
+  if (const int messages = twin::render::ValidationMessagesInProcess(); messages > 0) {
+    std::fprintf(stderr, "twin: %d Vulkan validation message%s (printed above): a bug in twin\n",
+                 messages, messages == 1 ? "" : "s");
+    if (exit_code == kExitOk) return kExitValidation;
   }
   return exit_code;
 }

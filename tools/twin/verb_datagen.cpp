@@ -27,6 +27,7 @@ int Datagen(DatagenFlags& flags) {
   } else if (const auto shard = datagen::ShardFromEnvironment()) {
     opt.shard = *shard;
   }
+  datagen::CheckShardCount(opt.frames, opt.shard);
   const datagen::FrameRange range = datagen::ShardFrames(opt.frames, opt.shard);
   std::optional<ProgressLine> progress;
   int64_t first_done = -1;
@@ -83,7 +84,7 @@ void AddDatagenVerb(CLI::App& app, int* exit_code) {
   verb->add_option("scene", opt.scene, "Scene file: a layout (.yaml), MJCF (.xml) or URDF")
       ->required();
   verb->add_option("--frames", opt.frames, "Frames of the whole dataset (all shards)")
-      ->check(PositiveCount("a frame count, e.g. --frames 100"))
+      ->check(BoundedCount(datagen::kMaxFrames, "a frame count, e.g. --frames 100"))
       ->capture_default_str();
   verb->add_option("--out", opt.out, "Output folder (default: out/datagen/<scene name>)");
   verb->add_option_function<uint64_t>(
@@ -102,7 +103,8 @@ void AddDatagenVerb(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   verb->add_option("--device", opt.device,
-                   "Vulkan device: index or part of its name (default: a GPU, else lavapipe)");
+                   "Vulkan device: index or part of its name (default: a GPU, else lavapipe)")
+      ->check(DeviceSelector());
   verb->callback([flags, exit_code] { *exit_code = Datagen(*flags); });
 }
 

@@ -46,7 +46,8 @@ int Render(const RenderOptions& opt) {
       render::SceneCameras(site.scene, world.model(), opt.width, opt.height), opt.camera);
 
   render::Context context(render::ContextOptions{opt.device, false});
-  std::fprintf(stderr, "twin render: device %s\n", context.Describe().c_str());
+  std::fprintf(stderr, "twin render: device %s%s\n", context.Describe().c_str(),
+               context.validation_enabled() ? ", Vulkan validation on" : "");
   render::RendererOptions renderer_options;
   renderer_options.shadows = !opt.no_shadows;
   renderer_options.seed = world.seed();
@@ -109,7 +110,8 @@ void AddRenderVerb(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   verb->add_option("--out", opt->out, "Output folder (default: out/render/<scene name>)");
   verb->add_option("--device", opt->device,
-                   "Vulkan device: index or part of its name (default: a GPU, else lavapipe)");
+                   "Vulkan device: index or part of its name (default: a GPU, else lavapipe)")
+      ->check(DeviceSelector());
   verb->add_option_function<uint64_t>(
       "--seed", [opt](const uint64_t& seed) { opt->seed = seed; },
       "Seed of every random choice (sensor noise included)");

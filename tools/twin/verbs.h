@@ -11,6 +11,8 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;     ///< bad input (file, model) or a failed operation
 inline constexpr int kExitUsage = 2;     ///< unknown verb, unknown flag, bad flag value
 inline constexpr int kExitDiverged = 3;  ///< the simulation diverged / the scene is not usable
+/// TWIN_VALIDATION=1 and the Vulkan validation layers reported something (a twin bug).
+inline constexpr int kExitValidation = 4;
 
 void AddRunVerb(CLI::App& app, int* exit_code);
 void AddCheckVerb(CLI::App& app, int* exit_code);

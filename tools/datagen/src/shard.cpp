@@ -1,5 +1,6 @@
 #include <twin/datagen/shard.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <string>
@@ -46,13 +47,20 @@ std::optional<Shard> ShardFromEnvironment(const std::function<const char*(const 
   if (getenv("SLURM_ARRAY_TASK_ID")) {
     const long long id = EnvironmentCount(getenv, "SLURM_ARRAY_TASK_ID");
     const long long count = EnvironmentCount(getenv, "SLURM_ARRAY_TASK_COUNT");
-    const long long min =
-        getenv("SLURM_ARRAY_TASK_MIN") ? EnvironmentCount(getenv, "SLURM_ARRAY_TASK_MIN") : 0;
-    if (count < 1 || id < min || id - min >= count)
-      throw Error("SLURM_ARRAY_TASK_ID=" + std::to_string(id) + " is not one of " +
-                  std::to_string(count) + " contiguous tasks from " + std::to_string(min) +
-                  "; submit the array as a range, e.g. sbatch --array=0-" +
-                  std::to_string(count - 1));
+    const long long min = EnvironmentCount(getenv, "SLURM_ARRAY_TASK_MIN");
+    const long long max = EnvironmentCount(getenv, "SLURM_ARRAY_TASK_MAX");
+    const char* step = getenv("SLURM_ARRAY_TASK_STEP");
+    if (count < 1 || max < min || max - min + 1 != count || (step && std::string(step) != "1"))
+      throw Error("this Slurm array (SLURM_ARRAY_TASK_MIN=" + std::to_string(min) +
+                  ", MAX=" + std::to_string(max) + ", COUNT=" + std::to_string(count) +
+                  (step ? std::string(", STEP=") + step : std::string()) +
+                  ") is not a contiguous range: each task makes the block of frames numbered by "
+                  "its place in the array, so submit it as a range with step 1, e.g. "
+                  "sbatch --array=0-" +
+                  std::to_string(std::max(count, 1LL) - 1));
+    if (id < min || id > max)
+      throw Error("SLURM_ARRAY_TASK_ID=" + std::to_string(id) + " is outside its array " +
+                  std::to_string(min) + "-" + std::to_string(max));
     return Shard{static_cast<int>(id - min), static_cast<int>(count)};
   }
   if (getenv("JOB_COMPLETION_INDEX")) {
@@ -71,7 +79,19 @@ std::optional<Shard> ShardFromEnvironment(const std::function<const char*(const 
 }
 
 FrameRange ShardFrames(int64_t frames, Shard shard) {
-  return {frames * shard.index / shard.count, frames * (shard.index + 1) / shard.count};
+  // frames * i / count without the product: frames = q * count + r, so it is q * i + r * i / count,
+  // where r * i < count^2 < 2^62.
+  const int64_t q = frames / shard.count, r = frames % shard.count;
+  const auto boundary = [&](int64_t i) { return q * i + r * i / shard.count; };
+  return {boundary(shard.index), boundary(shard.index + 1)};
+}
+
+void CheckShardCount(int64_t frames, Shard shard) {
+  if (shard.count > frames)
+    throw Error("shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) + ": " +
+                std::to_string(shard.count) + " shards for " + std::to_string(frames) +
+                " frames would leave shards without a frame; use at most " +
+                std::to_string(frames) + " shards (--shard I/N, or the array's size)");
 }
 
 }  // namespace twin::datagen

@@ -3,7 +3,8 @@
 // Device choice: a discrete GPU, then an integrated one, then anything else, then a CPU device
 // (Mesa's lavapipe), so the same program runs on a workstation and headless in CI. `device`
 // picks one by index or by a substring of its name. Validation layers are on when asked for (or
-// when TWIN_VALIDATION=1); every validation message is counted so tests can fail on any.
+// when TWIN_VALIDATION=1); every validation message is counted so tests can fail on any, and
+// with TWIN_VALIDATION=1 each is also printed to stderr (the twin CLI then exits 4).
 #pragma once
 
 #include <vulkan/vulkan.h>
@@ -27,6 +28,9 @@ struct DeviceInfo {
   std::string type;  ///< "discrete GPU", "integrated GPU", "virtual GPU", "CPU", "other"
   uint32_t api_version = 0;
 };
+
+/// Validation messages reported to any Context of this process so far.
+int ValidationMessagesInProcess();
 
 class Context {
  public:
@@ -83,6 +87,7 @@ class Context {
   DeviceInfo info_;
   uint32_t max_image_dimension_ = 0;
   bool validation_ = false;
+  bool print_validation_ = false;  // TWIN_VALIDATION=1: messages also go to stderr
   mutable std::mutex log_mutex_;
   std::vector<std::string> log_;
 };
