@@ -114,10 +114,12 @@ TEST_CASE("twin datagen --resume refuses a run whose inputs changed, naming what
     RequireCleanExit(r, 1);
     CHECK_THAT(r.err, Contains("the render device " + against) && Contains(" vs Imaginary GPU)"));
     std::ofstream(run) << recorded;
-    EditJson(run, [](nlohmann::json& j) { j["config"]["device"]["driver_version"] = 1; });
+    EditJson(run,
+             [](nlohmann::json& j) { j["config"]["device"]["driver"] = "Imaginary driver 9.9"; });
     r = Resume(scene, out);
     RequireCleanExit(r, 1);
-    CHECK_THAT(r.err, Contains("the render device's driver " + against));
+    CHECK_THAT(r.err, Contains("the render device's driver " + against) &&
+                          Contains(" vs Imaginary driver 9.9 "));
   }
   // Nothing changed: it resumes, and the identity it keeps names every file the scene read.
   std::ofstream(tmp / "extra.yaml", std::ios::trunc)
