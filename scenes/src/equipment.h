@@ -7,6 +7,7 @@
 #include "layout_node.h"
 #include "mjcf_builder.h"
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -32,6 +33,8 @@ struct LayoutBuild {
   std::map<std::string, std::string> declared_at;  ///< entity name -> "file:line"
   std::set<std::string> materials;                 ///< material names already in <asset>
   std::map<std::string, Xml*> bodies;              ///< every named body, for mounting by name
+  /// Included layouts and models and their asset files (scene_sources.h lists them).
+  std::vector<std::filesystem::path> sources;
 
   /// Adds a named material to <asset> once; returns its name (e.g. "twin/cardboard").
   std::string Material(const std::string& name, const std::string& rgba, double specular = 0.2);

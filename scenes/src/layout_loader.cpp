@@ -237,6 +237,7 @@ class Loader {
         item.Required("file").Fail("include cycle: " + cycle + " -> " + path.filename().string());
       }
       const LayoutNode root = ParseLayoutFile(path.string());
+      build_.sources.push_back(fs::path(absolute).lexically_normal());
       Load(root, inner, absolute, path.parent_path().string(), /*top_level=*/false);
     }
   }
@@ -275,10 +276,9 @@ Scene Finish(LayoutBuild& build, const std::string& shown, const std::string& ba
 }
 
 }  // namespace
-}  // namespace internal
 
-Scene LoadLayoutText(const std::string& text, const std::string& shown,
-                     const std::string& base_dir) {
+Scene LoadLayout(const std::string& text, const std::string& shown, const std::string& base_dir,
+                 std::vector<std::filesystem::path>* sources) {
   namespace fs = std::filesystem;
   const internal::LayoutNode root = internal::ParseLayoutText(text, shown);
   internal::LayoutBuild build(fs::path(shown).stem().string());
@@ -286,10 +286,11 @@ Scene LoadLayoutText(const std::string& text, const std::string& shown,
   build.site.source = shown;
   internal::Loader(build).Load(root, {}, fs::absolute(shown).string(), base_dir, true);
   internal::Set(build.mjcf.root(), "model", build.site.name);
+  if (sources) sources->insert(sources->end(), build.sources.begin(), build.sources.end());
   return internal::Finish(build, shown, base_dir);
 }
 
-Scene LoadScene(const std::string& path) {
+Scene LoadSceneFile(const std::string& path, std::vector<std::filesystem::path>* sources) {
   namespace fs = std::filesystem;
   const std::string ext = fs::path(path).extension().string();
   if (ext == ".yaml" || ext == ".yml") {
@@ -303,7 +304,8 @@ Scene LoadScene(const std::string& path) {
     if (text.str().find_first_not_of(" \t\r\n") == std::string::npos) {
       throw Error(path + ": the layout is empty; start from the example in scenes/README.md");
     }
-    return LoadLayoutText(text.str(), path, fs::absolute(path).parent_path().string());
+    if (sources) sources->push_back(fs::absolute(path).lexically_normal());
+    return LoadLayout(text.str(), path, fs::absolute(path).parent_path().string(), sources);
   }
   const SceneFile file = ReadSceneFile(path);
   Scene scene;
@@ -314,7 +316,21 @@ Scene LoadScene(const std::string& path) {
   scene.mjcf = file.text;
   scene.site.name = file.path.stem().string();
   scene.site.source = path;
+  if (sources) {
+    for (fs::path& source : ModelSourceFiles(file.path)) sources->push_back(std::move(source));
+  }
   return scene;
+}
+
+}  // namespace internal
+
+Scene LoadLayoutText(const std::string& text, const std::string& shown,
+                     const std::string& base_dir) {
+  return internal::LoadLayout(text, shown, base_dir, nullptr);
+}
+
+Scene LoadScene(const std::string& path) {
+  return internal::LoadSceneFile(path, nullptr);
 }
 
 }  // namespace twin::scenes

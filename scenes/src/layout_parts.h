@@ -8,8 +8,13 @@
 //   randomize:  layout_randomize.cpp (domain randomization, distractor bodies)
 #pragma once
 
+#include <twin/scenes/scene.h>
+
 #include "equipment.h"
 #include "layout_node.h"
+
+#include <filesystem>
+#include <vector>
 
 namespace twin::scenes::internal {
 
@@ -32,6 +37,11 @@ void ReadSensors(const LayoutNode& sensors, const Placement& at, LayoutBuild& bu
 /// Returns the body element and the frame of `mount` in that body; fails naming the key.
 std::pair<Xml*, Pose> ResolveMount(const LayoutNode& where, const std::string& mount,
                                    LayoutBuild& build);
+
+/// LoadLayoutText and LoadScene; `sources`, when given, gets the files read (scene_sources.h).
+Scene LoadLayout(const std::string& text, const std::string& shown, const std::string& base_dir,
+                 std::vector<std::filesystem::path>* sources);
+Scene LoadSceneFile(const std::string& path, std::vector<std::filesystem::path>* sources);
 
 /// The id of a semantic class (1-based), adding the class on first use.
 int ClassId(Site& site, const std::string& name);

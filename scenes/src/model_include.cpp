@@ -33,9 +33,11 @@ std::string OneLine(const std::string& text) {
 }
 
 // Compiles the model and returns MuJoCo's canonical MJCF of it (names, defaults, radians).
+// `sources` gets the model's files (the model, its <include>s, its meshes and textures).
 std::string CompileAndSave(const LayoutNode& item, const fs::path& path,
                            const std::map<std::string, fs::path>& packages,
-                           std::map<std::string, fs::path>* staged_meshes) {
+                           std::map<std::string, fs::path>* staged_meshes,
+                           std::vector<fs::path>* sources) {
   InstallMujocoHandlers();
   const bool urdf = path.extension() == ".urdf";
   std::unique_ptr<PreparedUrdf> prepared;
@@ -45,6 +47,10 @@ std::string CompileAndSave(const LayoutNode& item, const fs::path& path,
     } catch (const Error& e) {
       item.Required("file").Fail(e.what());
     }
+    sources->push_back(fs::absolute(path).lexically_normal());
+    for (const fs::path& mesh : prepared->mesh_sources()) sources->push_back(mesh);
+  } else {
+    for (fs::path& file : ModelSourceFiles(path)) sources->push_back(std::move(file));
   }
   const fs::path load = urdf ? prepared->path() : path;
   char error[1024] = "";
@@ -203,7 +209,7 @@ void IncludeModel(const LayoutNode& item, const fs::path& path, const Placement&
   item.CheckNoUnknownKeys();
 
   std::map<std::string, fs::path> staged;
-  const std::string text = CompileAndSave(item, path, packages, &staged);
+  const std::string text = CompileAndSave(item, path, packages, &staged, &build.sources);
   tinyxml2::XMLDocument doc;
   doc.Parse(text.c_str());
   XMLElement* root = doc.RootElement();

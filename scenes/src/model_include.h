@@ -4,6 +4,7 @@
 #include "layout_parts.h"
 
 #include <filesystem>
+#include <vector>
 
 namespace twin::scenes::internal {
 
@@ -14,5 +15,10 @@ namespace twin::scenes::internal {
 /// pose). `item` is the include entry; `path` the resolved model file.
 void IncludeModel(const LayoutNode& item, const std::filesystem::path& path, const Placement& at,
                   LayoutBuild& build);
+
+/// The files MuJoCo reads for the model `model` (MJCF or URDF, loaded as it is): the model, the
+/// files its <include>s name (MJCF), and its meshes, textures and height fields where they
+/// exist, absolute and normalised (scene_sources.cpp).
+std::vector<std::filesystem::path> ModelSourceFiles(const std::filesystem::path& model);
 
 }  // namespace twin::scenes::internal

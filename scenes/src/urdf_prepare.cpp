@@ -73,6 +73,7 @@ PreparedUrdf::PreparedUrdf(const fs::path& urdf, const std::map<std::string, fs:
         throw Error(where + ": mesh '" + std::string(e->Attribute("filename")) + "' resolves to " +
                     real.string() + ", which does not exist");
       }
+      sources_.push_back(fs::absolute(real).lexically_normal());
       if (!MujocoReadsMesh(real)) real = ConvertMeshToObj(real, where);
       const std::string staged =
           "m" + std::to_string(index++) + "_" + real.stem().string() + real.extension().string();

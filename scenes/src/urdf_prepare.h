@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace twin::scenes::internal {
 
@@ -23,11 +24,14 @@ class PreparedUrdf {
   const std::filesystem::path& path() const { return path_; }
   /// The real mesh file behind a staged name (for writing absolute paths back).
   std::filesystem::path RealMesh(const std::string& staged_name) const;
+  /// The mesh files the URDF names, as found (before any conversion), absolute.
+  const std::vector<std::filesystem::path>& mesh_sources() const { return sources_; }
 
  private:
   std::filesystem::path staging_;
   std::filesystem::path path_;
   std::map<std::string, std::filesystem::path> real_;
+  std::vector<std::filesystem::path> sources_;
 };
 
 }  // namespace twin::scenes::internal

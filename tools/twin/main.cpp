@@ -2,6 +2,7 @@
 #include <twin/render/context.h>
 #include <twin/scenes/error.h>
 #include <twin/scenes/suggest.h>
+#include <twin/version/version.h>
 
 #include "verbs.h"
 
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
   CLI::App app{"twin: a Sim2Real digital-twin simulator for factories and logistics sites.",
                "twin"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "twin 0.1.0");
+  app.set_version_flag("--version", std::string("twin ") + twin::Version());
   int exit_code = kExitOk;
   AddRunVerb(app, &exit_code);
   AddCheckVerb(app, &exit_code);

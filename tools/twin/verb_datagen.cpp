@@ -94,6 +94,10 @@ void AddDatagenVerb(CLI::App& app, int* exit_code) {
                    "I/N: make only shard I of N (default: from SLURM_ARRAY_TASK_ID/COUNT or "
                    "JOB_COMPLETION_INDEX/TWIN_SHARD_COUNT, else everything)");
   verb->add_flag("--resume", opt.resume, "Continue an interrupted run in --out");
+  verb->add_flag_callback(
+      "--no-fsync", [&opt] { opt.fsync = false; },
+      "Do not fsync files and folders: faster on some disks, but a power cut (not a kill) can "
+      "lose frames that --resume then has to find and make again");
   verb->add_option("--cameras", opt.cameras, "'all' or comma-separated camera names")
       ->capture_default_str();
   verb->add_option("--randomize", opt.randomize_overlay,

@@ -8,7 +8,9 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -31,8 +33,10 @@
 #include <twin/render/scene_cameras.h>
 #include <twin/scenes/error.h>
 #include <twin/scenes/randomize.h>
+#include <twin/scenes/scene_sources.h>
 #include <twin/sim/domain_randomizer.h>
 #include <twin/sim/site_world.h>
+#include <twin/version/version.h>
 
 #include "dataset_state.h"
 
@@ -112,15 +116,17 @@ nlohmann::json FileEntry(const std::string& relative, const std::vector<uint8_t>
 }
 
 /// Encodes, labels, hashes and writes one frame, then its record (the frame's commit mark).
-/// Returns the bytes written.
-uint64_t WriteFrame(const std::string& out, const FrameJob& job, bool preview) {
+/// Returns the bytes written. With `sync` the files and their folders are on disk before the
+/// record is written, and the record is on disk before this returns (the frame counts as done).
+uint64_t WriteFrame(const std::string& out, const FrameJob& job, bool preview, bool sync) {
   uint64_t written = 0;
+  FileBatch files(sync);
   nlohmann::json record = {{"frame", job.frame},
                            {"files", nlohmann::json::array()},
                            {"cameras", nlohmann::json::object()},
                            {"randomization", job.randomization}};
   auto write = [&](const std::string& relative, const std::vector<uint8_t>& bytes) {
-    WriteFileAtomic(out + "/" + relative, bytes.data(), bytes.size());
+    files.Write(out + "/" + relative, bytes.data(), bytes.size());
     record["files"].push_back(FileEntry(relative, bytes));
     written += bytes.size();
   };
@@ -150,18 +156,95 @@ uint64_t WriteFrame(const std::string& out, const FrameJob& job, bool preview) {
   for (const render::LidarScan& scan : job.scans)
     write(scan.lidar + "/points/" + FrameFileName(job.frame, ".pcd"), EncodePcdBinary(scan));
   if (preview) write("preview.png", EncodeDatasetPng(PreviewSheet(job.cameras)));
+  files.Commit();
   const std::string text = DatasetJsonText(record);
-  WriteTextAtomic(FrameRecordPath(out, job.frame), text);
+  files.WriteText(FrameRecordPath(out, job.frame), text);
+  files.Commit();
   return written + text.size();
 }
 
 /// Writes a small file every run writes identically and returns its size.
 uint64_t WriteStatic(const std::string& out, const std::string& relative, const std::string& text,
-                     std::vector<std::string>& static_files) {
-  fs::create_directories(fs::path(out + "/" + relative).parent_path());
-  WriteTextAtomic(out + "/" + relative, text);
+                     FileBatch& files, std::vector<std::string>& static_files) {
+  files.WriteText(out + "/" + relative, text);
   static_files.push_back(relative);
   return text.size();
+}
+
+// On --resume, which frames' files are hashed again (the others: sizes only). With fsync a
+// record is written only once its files are on disk, so a done frame's files are intact unless
+// something changed them since; without fsync a power cut can lose what the kernel had not
+// written back yet: dirty pages older than dirty_expire_centisecs (30 s by default) are written
+// back, so the frames recorded within a minute of the newest record are the ones at risk.
+// Hashing every file would read the whole dataset (hours of frames) to resume; hashing that last
+// minute reads what was made in a minute, a small fraction of a minute to hash. A changed file
+// outside the window is still caught: the manifest is computed from the files on disk and
+// checked against the records at the end.
+constexpr auto kResumeHashWindow = std::chrono::seconds(60);
+
+/// The frames of `range` still to make. On resume, a frame with a record counts as done only if
+/// its files pass FrameProblem; a damaged frame's record is removed and the frame made again.
+std::vector<int64_t> FramesToMake(const std::string& out, FrameRange range, bool resume,
+                                  const std::function<void(const std::string&)>& log) {
+  std::vector<int64_t> todo;
+  if (!resume) {
+    for (int64_t k = range.first; k < range.last; ++k) todo.push_back(k);
+    return todo;
+  }
+  std::vector<fs::file_time_type> recorded(static_cast<size_t>(range.size()),
+                                           fs::file_time_type::min());
+  fs::file_time_type newest = fs::file_time_type::min();
+  for (int64_t k = range.first; k < range.last; ++k) {
+    std::error_code ec;
+    const auto time = fs::last_write_time(FrameRecordPath(out, k), ec);
+    if (ec) continue;
+    recorded[static_cast<size_t>(k - range.first)] = time;
+    newest = std::max(newest, time);
+  }
+  for (int64_t k = range.first; k < range.last; ++k) {
+    const fs::file_time_type time = recorded[static_cast<size_t>(k - range.first)];
+    if (time == fs::file_time_type::min()) {
+      todo.push_back(k);
+      continue;
+    }
+    const std::string problem = FrameProblem(out, k, time >= newest - kResumeHashWindow);
+    if (problem.empty()) continue;
+    log("twin datagen: frame " + std::to_string(k) + " is made again: " + problem);
+    std::error_code ec;
+    fs::remove(FrameRecordPath(out, k), ec);
+    todo.push_back(k);
+  }
+  return todo;
+}
+
+/// The manifest's entries, hashed from the files on disk. A frame file that no longer matches
+/// its record changed after the frame was written: its record is removed and the run fails, so
+/// that --resume makes the frame again.
+std::vector<ManifestFile> HashDatasetFiles(
+    const std::string& out, const std::vector<std::string>& paths,
+    const std::map<std::string, std::pair<int64_t, ManifestFile>>& recorded, int threads) {
+  std::vector<ManifestFile> files = HashFiles(out, paths, threads);
+  std::set<int64_t> changed_frames;
+  std::string changed;
+  for (const ManifestFile& f : files) {
+    const auto it = recorded.find(f.path);
+    if (it == recorded.end()) continue;
+    const ManifestFile& r = it->second.second;
+    if (f.sha256 == r.sha256 && f.bytes == r.bytes) continue;
+    if (changed_frames.size() < 3)
+      changed += (changed.empty() ? "" : ", ") + f.path + " (frame " +
+                 std::to_string(it->second.first) + ")";
+    changed_frames.insert(it->second.first);
+  }
+  if (changed_frames.empty()) return files;
+  for (int64_t k : changed_frames) {
+    std::error_code ec;
+    fs::remove(FrameRecordPath(out, k), ec);
+  }
+  throw Error("in " + out + ", " + std::to_string(changed_frames.size()) +
+              " frame(s) changed on disk after they were written (size or SHA-256 differ from "
+              "their records): " +
+              changed + "; they are marked not done: rerun with --resume to make them again");
 }
 
 }  // namespace
@@ -183,7 +266,9 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
   if (opt.workers < 0) throw Error("--workers must be >= 0");
   const bool writing = opt.workers > 0;
 
-  sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, {}, opt.seed, /*autopilot=*/false);
+  std::vector<fs::path> source_files;
+  scenes::Scene scene = scenes::LoadSceneListingFiles(opt.scene, source_files);
+  sim::SiteWorld site = sim::MakeSiteWorld(std::move(scene), {}, opt.seed, /*autopilot=*/false);
   sim::World& world = site.world;
   scenes::RandomizeSpec spec = site.scene.site.randomize;
   if (!opt.randomize_overlay.empty())
@@ -192,9 +277,16 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
       PickCameras(render::SceneCameras(site.scene, world.model()), opt.cameras);
   const render::SceneLabels labels = render::SceneLabelsOf(site.scene, world.model());
 
+  render::Context context(render::ContextOptions{opt.device, false});
+  log("twin datagen: device " + context.Describe());
+
+  // Everything that shapes a frame: what differs between two runs says why they cannot resume
+  // into each other or merge.
   DatasetIdentity identity;
   identity.config = {{"scene", fs::path(opt.scene).filename().string()},
                      {"scene_sha256", Sha256File(opt.scene)},
+                     {"sources", SourcesJson(opt.scene, source_files)},
+                     {"device", DeviceJson(context)},
                      {"modalities", {"rgb", "depth", "instance", "semantic", "normal"}},
                      {"depth_scale", kDepthScale}};
   if (!opt.randomize_overlay.empty())
@@ -207,7 +299,7 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
     identity.config["lidars"][lidar.name] = {{"channels", lidar.channels},
                                              {"horizontal_samples", lidar.horizontal_samples}};
   identity.seed = world.seed();
-  identity.version = TWIN_VERSION;
+  identity.version = Version();
   identity.frames = opt.frames;
 
   DatagenStats stats;
@@ -221,9 +313,16 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
       stats.frames_skipped = range.size();
       return stats;
     }
-    WriteRunFile(opt.out, identity, range);
-    for (int64_t k = range.first; k < range.last; ++k)
-      if (state == OutputState::kNew || !FrameDone(opt.out, k)) todo.push_back(k);
+    if (state == OutputState::kUnfinished) {
+      std::vector<std::string> camera_names, lidar_names;
+      for (const render::RenderCamera& camera : cameras) camera_names.push_back(camera.name);
+      for (const scenes::LidarSpec& lidar : site.scene.site.lidars)
+        lidar_names.push_back(lidar.name);
+      for (const std::string& stray : RemoveStrayTemporaries(opt.out, camera_names, lidar_names))
+        log("twin datagen: removed " + stray + ", left by a run stopped while writing it");
+    }
+    WriteRunFile(opt.out, identity, range, opt.fsync);
+    todo = FramesToMake(opt.out, range, state == OutputState::kUnfinished, log);
     stats.frames_skipped = range.size() - static_cast<int64_t>(todo.size());
     if (stats.frames_skipped > 0)
       log("twin datagen: resuming: " + std::to_string(stats.frames_skipped) + " of " +
@@ -232,8 +331,6 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
     for (int64_t k = range.first; k < range.last; ++k) todo.push_back(k);
   }
 
-  render::Context context(render::ContextOptions{opt.device, false});
-  log("twin datagen: device " + context.Describe());
   render::RendererOptions renderer_options;
   renderer_options.seed = world.seed();
   render::Renderer renderer(context, world.model(), labels, renderer_options);
@@ -247,19 +344,21 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
   std::vector<std::string> static_files;
   if (writing) {
     uint64_t bytes = 0;
-    bytes += WriteStatic(opt.out, "classes.json", ClassesJsonText(labels), static_files);
-    bytes += WriteStatic(opt.out, "instances.json", InstancesJsonText(labels), static_files);
-    bytes +=
-        WriteStatic(opt.out, "models_info.json",
-                    DatasetJsonText(ModelsInfo(world.model(), world.data(), labels)), static_files);
-    for (const render::RenderCamera& camera : cameras) {
-      bytes += WriteStatic(opt.out, camera.name + "/camera.json",
-                           CameraJsonText(camera.name, camera.intrinsics), static_files);
+    for (const render::RenderCamera& camera : cameras)
       for (const char* modality : {"rgb", "depth", "instance", "semantic", "normal"})
-        fs::create_directories(opt.out + "/" + camera.name + "/" + modality);
-    }
+        CreateDirectories(opt.out + "/" + camera.name + "/" + modality, opt.fsync);
     for (const scenes::LidarSpec& lidar : site.scene.site.lidars)
-      fs::create_directories(opt.out + "/" + lidar.name + "/points");
+      CreateDirectories(opt.out + "/" + lidar.name + "/points", opt.fsync);
+    FileBatch files(opt.fsync);
+    bytes += WriteStatic(opt.out, "classes.json", ClassesJsonText(labels), files, static_files);
+    bytes += WriteStatic(opt.out, "instances.json", InstancesJsonText(labels), files, static_files);
+    bytes += WriteStatic(opt.out, "models_info.json",
+                         DatasetJsonText(ModelsInfo(world.model(), world.data(), labels)), files,
+                         static_files);
+    for (const render::RenderCamera& camera : cameras)
+      bytes += WriteStatic(opt.out, camera.name + "/camera.json",
+                           CameraJsonText(camera.name, camera.intrinsics), files, static_files);
+    files.Commit();
     stats.bytes_written += bytes;
   }
 
@@ -339,7 +438,7 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
       }
       pending.push_back(pool.Submit([&opt, job, &write_ms_total, &write_ms_mutex] {
         const auto start = Clock::now();
-        const uint64_t bytes = WriteFrame(opt.out, *job, job->frame == 0);
+        const uint64_t bytes = WriteFrame(opt.out, *job, job->frame == 0, opt.fsync);
         std::lock_guard lock(write_ms_mutex);
         write_ms_total += Ms(Clock::now() - start);
         return bytes;
@@ -367,23 +466,32 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
   // Every frame has its record: assemble the label files and the manifest, then drop .twin.
   const auto finalize_start = Clock::now();
   Aggregates aggregates;
-  std::vector<ManifestFile> files;
+  std::vector<std::string> paths = static_files;
+  std::map<std::string, std::pair<int64_t, ManifestFile>> recorded;  // path -> frame, entry
   for (int64_t k = range.first; k < range.last; ++k) {
     const auto read = ReadJsonFile(FrameRecordPath(opt.out, k));
     if (!read)
       throw Error(FrameRecordPath(opt.out, k) + " vanished or is damaged; rerun with --resume");
     const nlohmann::json& record = *read;
-    for (const auto& f : record.at("files"))
-      files.push_back({f.at("path"), f.at("sha256"), f.at("bytes")});
+    for (const auto& f : record.at("files")) {
+      paths.push_back(f.at("path"));
+      recorded[f.at("path")] = {k, {f.at("path"), f.at("sha256"), f.at("bytes")}};
+    }
     aggregates.AddFrameRecord(record);
   }
-  for (ManifestFile& f : HashFiles(opt.out, static_files, 1)) files.push_back(std::move(f));
-  for (ManifestFile& f : WriteAggregates(opt.out, aggregates, labels.classes)) {
-    stats.bytes_written += f.bytes;
-    files.push_back(std::move(f));
-  }
-  WriteManifest(opt.out, identity, {{range.first, range.last}}, std::move(files));
+  FileBatch label_files(opt.fsync);
+  const std::vector<std::string> label_paths =
+      WriteAggregates(opt.out, aggregates, labels.classes, label_files);
+  label_files.Commit();
+  paths.insert(paths.end(), label_paths.begin(), label_paths.end());
+  std::vector<ManifestFile> files =
+      HashDatasetFiles(opt.out, paths, recorded, std::max(opt.workers, 1));
+  for (const ManifestFile& f : files)
+    if (std::find(label_paths.begin(), label_paths.end(), f.path) != label_paths.end())
+      stats.bytes_written += f.bytes;
+  WriteManifest(opt.out, identity, {{range.first, range.last}}, std::move(files), opt.fsync);
   fs::remove_all(opt.out + "/" + kStateDir);
+  if (opt.fsync) SyncDirectory(opt.out);
   stats.finalize_ms = Ms(Clock::now() - finalize_start);
   return stats;
 }

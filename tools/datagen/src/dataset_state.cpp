@@ -29,6 +29,12 @@ nlohmann::json RunJson(const DatasetIdentity& id, FrameRange range) {
           {"range", {range.first, range.last}}};
 }
 
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : "; ") + item;
+  return out;
+}
+
 bool FolderIsEmpty(const std::string& dir) {
   return fs::directory_iterator(dir) == fs::directory_iterator();
 }
@@ -45,10 +51,6 @@ std::optional<nlohmann::json> ReadJsonFile(const std::string& path) {
   return j;
 }
 
-bool SameDataset(const DatasetIdentity& a, const Manifest& b) {
-  return a.config == b.config && a.seed == b.seed && a.version == b.version && a.frames == b.frames;
-}
-
 OutputState CheckOutput(const std::string& out, const DatasetIdentity& identity, FrameRange range,
                         bool resume) {
   std::error_code ec;
@@ -58,15 +60,16 @@ OutputState CheckOutput(const std::string& out, const DatasetIdentity& identity,
   if (!fs::is_directory(out))
     throw Error("cannot create the output folder " + out + ": " + ec.message() +
                 "; choose another with --out");
-  const std::string theirs = " holds a different dataset (";
   if (fs::exists(out + "/manifest.json")) {
     const auto json = ReadJsonFile(out + "/manifest.json");
     if (!json) throw Error(out + "/manifest.json is not valid JSON; choose another --out");
     const Manifest manifest = ManifestFromJson(*json, out + "/manifest.json");
-    if (!SameDataset(identity, manifest))
-      throw Error("--out " + out + theirs +
-                  Describe(manifest.config, manifest.seed, manifest.frames) +
-                  "); choose another folder or delete it");
+    const DatasetIdentity theirs = IdentityOf(manifest);
+    if (!SameDataset(identity, theirs))
+      throw Error("--out " + out + " holds a different dataset (" +
+                  Describe(manifest.config, manifest.seed, manifest.frames) + "): " +
+                  Joined(IdentityDifferences(identity, theirs, "the one it was made with")) +
+                  "; choose another folder or delete it");
     const std::vector<std::array<int64_t, 2>> mine{{range.first, range.last}};
     if (manifest.frame_ranges != mine)
       throw Error("--out " + out + " holds a finished part of this dataset with other frames; " +
@@ -76,14 +79,25 @@ OutputState CheckOutput(const std::string& out, const DatasetIdentity& identity,
   }
   if (fs::exists(out + "/" + kStateDir + "/run.json")) {
     const auto json = ReadJsonFile(out + "/" + kStateDir + "/run.json");
-    if (!json)
+    if (!json || !json->is_object())
       throw Error(out + "/" + kStateDir + "/run.json is damaged; delete " + out +
                   " and start again");
-    if (*json != RunJson(identity, range))
-      throw Error("--out " + out + " holds an unfinished run of a different dataset (" +
-                  Describe(json->value("config", nlohmann::json::object()),
-                           json->value("seed", uint64_t{0}), json->value("frames", int64_t{0})) +
-                  " or other shard/options); choose another folder or delete it");
+    if (*json != RunJson(identity, range)) {
+      DatasetIdentity theirs;
+      theirs.config = json->value("config", nlohmann::json::object());
+      theirs.seed = json->value("seed", uint64_t{0});
+      theirs.version = json->value("version", std::string());
+      theirs.frames = json->value("frames", int64_t{0});
+      const std::vector<std::string> differences =
+          IdentityDifferences(identity, theirs, "the one this dataset was started with");
+      if (differences.empty())
+        throw Error("--out " + out + " holds an unfinished run of another shard of this " +
+                    "dataset; write each shard to its own folder");
+      throw Error("--out " + out +
+                  " holds an unfinished run of a different dataset: " + Joined(differences) +
+                  "; --resume continues a run only with the inputs it was started with: restore "
+                  "them, or choose another folder");
+    }
     if (!resume)
       throw Error("--out " + out +
                   " holds an unfinished run of this dataset; add --resume to continue it");
@@ -95,19 +109,39 @@ OutputState CheckOutput(const std::string& out, const DatasetIdentity& identity,
   return OutputState::kNew;
 }
 
-void WriteRunFile(const std::string& out, const DatasetIdentity& identity, FrameRange range) {
-  fs::create_directories(out + "/" + kStateDir + "/frames");
-  WriteTextAtomic(out + "/" + kStateDir + "/run.json",
+void WriteRunFile(const std::string& out, const DatasetIdentity& identity, FrameRange range,
+                  bool sync) {
+  CreateDirectories(out + "/" + kStateDir + "/frames", sync);
+  FileBatch files(sync);
+  files.WriteText(out + "/" + kStateDir + "/run.json",
                   DatasetJsonText(RunJson(identity, range), 2));
+  files.Commit();
 }
 
 std::string FrameRecordPath(const std::string& out, int64_t frame) {
   return out + "/" + kStateDir + "/frames/" + FrameFileName(frame, ".json");
 }
 
-bool FrameDone(const std::string& out, int64_t frame) {
+std::string FrameProblem(const std::string& out, int64_t frame, bool hash) {
   const auto record = ReadJsonFile(FrameRecordPath(out, frame));
-  return record && record->value("frame", int64_t{-1}) == frame;
+  if (!record || !record->is_object() || record->value("frame", int64_t{-1}) != frame)
+    return "no complete record";
+  if (!record->contains("files") || !record->at("files").is_array()) return "a damaged record";
+  for (const auto& f : record->at("files")) {
+    if (!f.is_object() || !f.contains("path") || !f.contains("bytes") || !f.contains("sha256"))
+      return "a damaged record";
+    const std::string relative = f.at("path").get<std::string>();
+    const std::string path = out + "/" + relative;
+    std::error_code ec;
+    const uint64_t bytes = fs::file_size(path, ec);
+    if (ec) return relative + " is missing";
+    if (bytes != f.at("bytes").get<uint64_t>())
+      return relative + " has " + std::to_string(bytes) + " bytes, its record says " +
+             std::to_string(f.at("bytes").get<uint64_t>());
+    if (hash && Sha256File(path) != f.at("sha256").get<std::string>())
+      return relative + " does not match the SHA-256 in its record";
+  }
+  return "";
 }
 
 void Aggregates::AddFrameRecord(const nlohmann::json& record) {
@@ -123,12 +157,13 @@ void Aggregates::AddFrameRecord(const nlohmann::json& record) {
     keyed["randomization.json"][key] = record.at("randomization");
 }
 
-std::vector<ManifestFile> WriteAggregates(const std::string& out, const Aggregates& aggregates,
-                                          const std::vector<std::string>& classes) {
-  std::vector<ManifestFile> files;
+std::vector<std::string> WriteAggregates(const std::string& out, const Aggregates& aggregates,
+                                         const std::vector<std::string>& classes,
+                                         FileBatch& files) {
+  std::vector<std::string> written;
   auto write = [&](const std::string& relative, const std::string& text) {
-    WriteTextAtomic(out + "/" + relative, text);
-    files.push_back({relative, Sha256Hex(text.data(), text.size()), text.size()});
+    files.WriteText(out + "/" + relative, text);
+    written.push_back(relative);
   };
   for (const auto& [relative, images] : aggregates.coco_images) {
     const auto annotations = aggregates.coco_annotations.find(relative);
@@ -139,12 +174,12 @@ std::vector<ManifestFile> WriteAggregates(const std::string& out, const Aggregat
                                                  classes)));
   }
   for (const auto& [relative, object] : aggregates.keyed) write(relative, DatasetJsonText(object));
-  return files;
+  return written;
 }
 
 void WriteManifest(const std::string& out, const DatasetIdentity& identity,
                    std::vector<std::array<int64_t, 2>> frame_ranges,
-                   std::vector<ManifestFile> files) {
+                   std::vector<ManifestFile> files, bool sync) {
   std::sort(files.begin(), files.end(),
             [](const ManifestFile& a, const ManifestFile& b) { return a.path < b.path; });
   Manifest manifest;
@@ -156,7 +191,9 @@ void WriteManifest(const std::string& out, const DatasetIdentity& identity,
   manifest.frames = identity.frames;
   manifest.frame_ranges = std::move(frame_ranges);
   manifest.files = std::move(files);
-  WriteTextAtomic(out + "/manifest.json", DatasetJsonText(ManifestJson(manifest), 2));
+  FileBatch batch(sync);
+  batch.WriteText(out + "/manifest.json", DatasetJsonText(ManifestJson(manifest), 2));
+  batch.Commit();
 }
 
 }  // namespace twin::datagen

@@ -4,12 +4,20 @@
 // frame to a pool of writer threads (PNG encoding, COCO/BOP labels, PCD, SHA-256) while the next
 // frame renders.
 //
-// Resumable: every file is written atomically, and a frame counts as done only once its record
-// (OUT/.twin/frames/NNNNNN.json: its files' hashes and labels) exists. A run killed at any moment
-// and started again with `resume` redoes only the frames without a record; frames are pure
-// functions of (seed, k), so the result is byte-identical to an uninterrupted run. When every
-// frame is done the run writes the per-camera label files and manifest.json last, then removes
+// Resumable and durable: every file is written atomically, and a frame counts as done only once
+// its record (OUT/.twin/frames/NNNNNN.json: its files' sizes, hashes and labels) exists and its
+// files still match it. With `fsync` (the default) each file is fsynced before its rename and
+// each folder once per frame after them, before the record, which is itself on disk before the
+// frame counts as done. A run killed at any moment and started again with `resume` removes the
+// temporary files the kill left, checks the recorded frames (sizes of all, hashes of the newest)
+// and redoes the rest; frames are pure functions of (seed, k), so the result is byte-identical to
+// an uninterrupted run. When every frame is done the run writes the per-camera label files, then
+// manifest.json from the files on disk (rehashed, and checked against the records), and removes
 // OUT/.twin.
+//
+// Identity: the scene file and every file it is built from (scene_sources.h), the randomize
+// overlay, the twin version (twin/version/version.h), the render device and driver, the seed,
+// frames, cameras and lidars. A resume or merge with any of them different is refused, naming it.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +40,10 @@ struct DatagenOptions {
   std::string randomize_overlay;  ///< a YAML file whose `randomize:` replaces the scene's sections
   int workers = 2;                ///< writer threads; 0 = do not write (render-only benchmark)
   std::string device;             ///< Vulkan device (render::ContextOptions)
+  /// Durable writes (see above). Off, a power cut (not a kill) can lose frames whose records
+  /// survived; --resume's checks and the final rehash then find them, mostly. `twin bench
+  /// datagen` measures what it costs.
+  bool fsync = true;
   /// Called after each frame is written (done counts this run's frames, skipped ones included).
   std::function<void(int64_t done, int64_t total)> progress;
   /// Lines for a person (device chosen, frames resumed...); default stderr.
