@@ -32,6 +32,10 @@ struct DatagenOptions {
   std::string randomize_overlay;  ///< a YAML file whose `randomize:` replaces the scene's sections
   int workers = 2;                ///< writer threads; 0 = do not write (render-only benchmark)
   std::string device;             ///< Vulkan device (render::ContextOptions)
+  /// Durable writes (see above). Off, a power cut (not a kill) can lose frames whose records
+  /// survived; --resume's checks and the final rehash then find them, mostly. `twin bench
+  /// datagen` measures what it costs.
+  bool fsync = true;
   /// Called after each frame is written (done counts this run's frames, skipped ones included).
   std::function<void(int64_t done, int64_t total)> progress;
   /// Lines for a person (device chosen, frames resumed...); default stderr.
@@ -62,5 +66,9 @@ double ProcessCpuSeconds();
 /// Makes this shard's frames in opt.out. Throws twin::Error with a message naming the flag, file
 /// or folder on bad input (nothing already written is removed).
 DatagenStats RunDatagen(const DatagenOptions& opt);
+
+/// Writer threads `twin datagen` uses unless told (`twin bench datagen` measures this default):
+/// one per hardware thread, 1 to 8.
+int DefaultWriterThreads();
 
 }  // namespace twin::datagen
