@@ -29,13 +29,16 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
   auto render = std::make_shared<BenchRenderOptions>();
   render->scene = std::string(TWIN_TWINS_DIR) + "/warehouse.yaml";
   CLI::App* render_verb = bench->add_subcommand(
-      "render", "The renderer vs mujoco-record on one job; fps per modality set and resolution");
+      "render",
+      "twin vs mujoco-record on its job (equal, and at defaults); fps per modality set and size");
   render_verb->add_option("--model", render->model, "MJCF model of the mujoco-record job")
       ->capture_default_str();
   render_verb->add_option("--duration", render->duration, "Simulated seconds of that job")
       ->check(PositiveNumber("seconds, e.g. --duration 5"))
       ->capture_default_str();
-  render_verb->add_option("--fps", render->fps, "Frames per simulated second of that job")
+  render_verb
+      ->add_option("--fps", render->fps,
+                   "mujoco-record's FPS: a frame once more than 1/FPS s has passed")
       ->check(PositiveNumber("frames per second, e.g. --fps 60"))
       ->capture_default_str();
   render_verb
@@ -71,7 +74,7 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
   auto datagen = std::make_shared<BenchDatagenOptions>();
   datagen->scene = std::string(TWIN_TWINS_DIR) + "/warehouse.yaml";
   CLI::App* datagen_verb = bench->add_subcommand(
-      "datagen", "twin datagen with 1 and 2 writer threads vs rendering alone, same scene");
+      "datagen", "twin datagen (1 and 2 writers, no fsync) vs rendering alone, same scene");
   datagen_verb->add_option("--scene", datagen->scene, "Scene (layout or model)")
       ->capture_default_str();
   datagen_verb->add_option("--frames", datagen->frames, "Frames per row")
