@@ -166,41 +166,6 @@ TEST_CASE("twin check says a diverging scene is not usable and exits 3", "[tools
   CHECK_THAT(r.out, Contains("NOT USABLE") && Contains("joint 'spring'"));
 }
 
-TEST_CASE("twin bench physics times World against raw mj_step", "[tools][cli][bench]") {
-  const ProcessResult r = Twin({"bench", "physics", "--steps", "200", "--repeats", "1"});
-  RequireCleanExit(r, 0);
-  CHECK_THAT(r.out, Contains("raw mj_step loop") && Contains("World::Step(N)") &&
-                        Contains("World::Step(1) x N") && Contains("mujoco-testspeed"));
-  CHECK_THAT(r.out, Contains("goal        World <= 1.05x raw mj_step"));
-  const ProcessResult other = Twin(
-      {"bench", "physics", "--model", kData + "/cell.xml", "--steps", "100", "--repeats", "1"});
-  RequireCleanExit(other, 0);
-  CHECK_THAT(other.out, Contains("cell.xml"));
-  const ProcessResult bad = Twin({"bench", "physics", "--model", kData + "/missing.xml"});
-  RequireCleanExit(bad, 1);
-  CHECK_THAT(bad.err, Contains("missing.xml: no such file"));
-}
-
-TEST_CASE("twin bench datagen runs every row, each in rounds", "[tools][cli][bench]") {
-  const ProcessResult r = Twin({"bench", "datagen", "--scene", kData + "/layouts/datagen_cell.yaml",
-                                "--frames", "2", "--repeats", "2"});
-  RequireCleanExit(r, 0);
-  for (const char* row :
-       {"render only", "settle only", "no writers", "datagen 1 writer", "datagen 2 writers"}) {
-    CAPTURE(row);
-    CHECK_THAT(r.out, Contains(row));
-  }
-  CHECK_THAT(r.out, !Contains("failed"));
-  CHECK_THAT(r.out, Contains("goal        datagen >= 0.7x render only:"));
-  const ProcessResult bad = Twin(
-      {"bench", "datagen", "--scene", kData + "/missing.yaml", "--frames", "1", "--repeats", "1"});
-  RequireCleanExit(bad, 1);
-  CHECK_THAT(bad.out, Contains("failed") && Contains("missing.yaml"));
-  const ProcessResult zero = Twin({"bench", "datagen", "--repeats", "0"});
-  RequireCleanExit(zero, 2);
-  CHECK_THAT(zero.err, Contains("--repeats"));
-}
-
 TEST_CASE("The test listener fails a test that raises an unexpected MuJoCo warning",
           "[tools][listener]") {
   const ProcessResult r = RunProcess({TWIN_SIM_TEST_BINARY, "[listener-selftest]"});

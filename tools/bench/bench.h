@@ -15,10 +15,12 @@ int BenchPhysics(const BenchPhysicsOptions& options);
 
 struct BenchRenderOptions {
   std::string model = "/usr/share/mujoco/model/humanoid/humanoid.xml";
-  double duration = 5;  ///< simulated seconds of the mujoco-record job
-  double fps = 60;      ///< frames per simulated second
-  std::string scene;    ///< the modality/resolution table's scene
-  int frames = 20;      ///< frames per table row
+  double duration = 5;     ///< simulated seconds of the mujoco-record job
+  double fps = 60;         ///< mujoco-record's FPS argument (its rule: render_job.h)
+  int shadow_size = 1024;  ///< shadow map of the equal job (twin's size on a CPU device)
+  int repeats = 1;         ///< rounds of the mujoco-record job; the median is reported
+  std::string scene;       ///< the modality/resolution table's scene
+  int frames = 20;         ///< frames per table row
   std::string device;
 };
 int BenchRender(const BenchRenderOptions& options);

@@ -2,21 +2,29 @@
 //
 // Three loops step the same model from the same initial state for the same number of steps:
 // a raw mj_step loop (the baseline), World::Step(N) in one call, and World::Step(1) N times (how a
-// controller steps). Rounds alternate between the loops and the median of each is reported, so a
-// slow moment of the machine hits all three alike. MuJoCo's own mujoco-testspeed runs too, when it
-// is installed, as an outside reference.
+// controller steps). Each round runs the three in another order (rotated by one per round) and the
+// median of each is reported, so a slow moment of the machine hits all three alike. Every loop must
+// take all its steps without diverging: a diverging model is an error (exit 3), since a World that
+// stops early would look faster. MuJoCo's own mujoco-testspeed runs too, when it is installed, as
+// an outside reference.
 #include <twin/scenes/error.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/world.h>
 
+#include "../twin/verbs.h"
 #include "bench.h"
+#include "child_process.h"
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <regex>
 #include <string>
@@ -40,30 +48,52 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-std::string ShellQuoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+constexpr const char* kTestspeed = "/usr/bin/mujoco-testspeed";
 
-// Steps per second reported by `mujoco-testspeed MODEL STEPS 1 0`, if the tool is installed.
+// Steps per second reported by `mujoco-testspeed MODEL STEPS 1 0`, if it ran.
 std::optional<double> MujocoTestspeed(const std::string& model, int64_t steps) {
-  const char* tool = "/usr/bin/mujoco-testspeed";
-  if (!std::filesystem::exists(tool)) return std::nullopt;
-  const std::string command =
-      std::string(tool) + " " + ShellQuoted(model) + " " + std::to_string(steps) + " 1 0 2>&1";
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return std::nullopt;
-  std::string output;
-  char buffer[512];
-  while (std::fgets(buffer, sizeof(buffer), pipe)) output += buffer;
-  pclose(pipe);
+  const char* tool = kTestspeed;
+  const std::string log = (std::filesystem::temp_directory_path() /
+                           ("twin-bench-testspeed-" + std::to_string(getpid()) + ".log"))
+                              .string();
+  RunChild({{tool, model, std::to_string(steps), "1", "0"}, {}, log, log});
+  const std::string output = ReadTextFile(log);
+  std::filesystem::remove(log);
   std::smatch match;
   if (std::regex_search(output, match, std::regex(R"(Steps per second\s*:\s*([0-9.]+))"))) {
     return std::stod(match[1]);
   }
   return std::nullopt;
 }
+
+// Why the raw loop's state is not trustworthy (MuJoCo's bad-state warnings, NaN/Inf), or "".
+std::string RawDivergence(const mjModel* m, const mjData* d) {
+  for (int w : {mjWARN_BADQPOS, mjWARN_BADQVEL, mjWARN_BADQACC, mjWARN_BADCTRL})
+    if (d->warning[w].number > 0)
+      return std::string("MuJoCo: ") + mju_warningText(w, d->warning[w].lastinfo);
+  for (int i = 0; i < m->nq; ++i)
+    if (!std::isfinite(d->qpos[i])) return "NaN/Inf in qpos[" + std::to_string(i) + "]";
+  for (int i = 0; i < m->nv; ++i)
+    if (!std::isfinite(d->qvel[i])) return "NaN/Inf in qvel[" + std::to_string(i) + "]";
+  return "";
+}
+
+// Why a World stopped or is not trustworthy: its first divergence anomaly.
+std::string WorldDivergence(const sim::World& world) {
+  for (const sim::Anomaly& a : world.anomalies())
+    if (sim::IsDivergence(a.kind)) return a.message;
+  return world.diverged() ? "the World stopped" : "";
+}
+
+// One timed loop: from a reset state, `run` takes the steps and returns why it diverged ("" if
+// it did not).
+struct Loop {
+  const char* name;
+  std::function<void()> reset;
+  std::function<int64_t()> run;  ///< returns the steps taken
+  std::function<std::string()> divergence;
+  std::vector<double> seconds;
+};
 
 std::string CpuName() {
   std::ifstream cpuinfo("/proc/cpuinfo");
@@ -96,35 +126,78 @@ int BenchPhysics(const BenchPhysicsOptions& opt) {
               static_cast<long long>(opt.steps), opt.repeats, m->opt.timestep, m->nv);
   std::fflush(stdout);
 
-  std::vector<double> raw_s, batch_s, single_s;
+  std::vector<Loop> loops;
+  loops.push_back({"raw mj_step loop",
+                   [&] { mj_resetData(m, raw); },
+                   [&] {
+                     for (int64_t i = 0; i < opt.steps; ++i) mj_step(m, raw);
+                     return opt.steps;
+                   },
+                   [&] { return RawDivergence(m, raw); },
+                   {}});
+  loops.push_back({"World::Step(N)",
+                   [&] { world.Reset(); },
+                   [&] { return world.Step(opt.steps); },
+                   [&] { return WorldDivergence(world); },
+                   {}});
+  loops.push_back({"World::Step(1) x N",
+                   [&] { world.Reset(); },
+                   [&] {
+                     int64_t taken = 0;
+                     for (int64_t i = 0; i < opt.steps; ++i) taken += world.Step(1);
+                     return taken;
+                   },
+                   [&] { return WorldDivergence(world); },
+                   {}});
+  std::vector<std::string> orders;
   for (int round = 0; round < opt.repeats; ++round) {
-    mj_resetData(m, raw);
-    raw_s.push_back(Seconds([&] {
-      for (int64_t i = 0; i < opt.steps; ++i) mj_step(m, raw);
-    }));
-    world.Reset();
-    batch_s.push_back(Seconds([&] { world.Step(opt.steps); }));
-    world.Reset();
-    single_s.push_back(Seconds([&] {
-      for (int64_t i = 0; i < opt.steps; ++i) world.Step(1);
-    }));
+    std::string order;
+    for (size_t j = 0; j < loops.size(); ++j) {
+      Loop& loop = loops[(round + j) % loops.size()];
+      loop.reset();
+      int64_t taken = 0;
+      loop.seconds.push_back(Seconds([&] { taken = loop.run(); }));
+      const std::string why = loop.divergence();
+      if (taken != opt.steps || !why.empty()) {
+        mj_deleteData(raw);
+        std::fprintf(
+            stderr,
+            "twin bench physics: %s diverged while timing '%s' (%lld of %lld steps taken): "
+            "%s\nA diverging model cannot be timed; fix it (twin check shows where) or "
+            "pass another --model.\n",
+            model_path.c_str(), loop.name, static_cast<long long>(taken),
+            static_cast<long long>(opt.steps), why.empty() ? "it stopped early" : why.c_str());
+        return kExitDiverged;
+      }
+      order += (order.empty() ? "" : ", ") + std::string(loop.name);
+    }
+    orders.push_back(order);
   }
   mj_deleteData(raw);
 
-  const double raw_t = Median(raw_s), batch_t = Median(batch_s), single_t = Median(single_s);
   const double n = static_cast<double>(opt.steps);
-  std::printf("  %-28s %10.0f steps/s   1.000x (baseline)\n", "raw mj_step loop", n / raw_t);
-  std::printf("  %-28s %10.0f steps/s   %.3fx the time of raw\n", "World::Step(N)", n / batch_t,
-              batch_t / raw_t);
-  std::printf("  %-28s %10.0f steps/s   %.3fx the time of raw\n", "World::Step(1) x N",
-              n / single_t, single_t / raw_t);
-  if (std::optional<double> testspeed = MujocoTestspeed(model_path, opt.steps)) {
-    std::printf("  %-28s %10.0f steps/s   (MuJoCo's own tool, ctrl noise 0)\n", "mujoco-testspeed",
+  const double raw_t = Median(loops[0].seconds);
+  std::printf("  %-28s %10s %12s  %s\n", "loop", "steps/s", "median time", "vs raw mj_step");
+  for (size_t i = 0; i < loops.size(); ++i) {
+    const double t = Median(loops[i].seconds);
+    if (i == 0)
+      std::printf("  %-28s %10.0f %10.6f s  1.000x (baseline)\n", loops[i].name, n / t, t);
+    else
+      std::printf("  %-28s %10.0f %10.6f s  %.3fx the time of raw\n", loops[i].name, n / t, t,
+                  t / raw_t);
+  }
+  for (size_t r = 0; r < orders.size(); ++r)
+    std::printf("  round %-5zu %s\n", r + 1, orders[r].c_str());
+  if (!std::filesystem::exists(kTestspeed)) {
+    std::printf("  %-28s not installed (apt-get install libmujoco-samples)\n", "mujoco-testspeed");
+  } else if (std::optional<double> testspeed = MujocoTestspeed(model_path, opt.steps)) {
+    std::printf("  %-28s %10.0f steps/s  (MuJoCo's own tool, ctrl noise 0)\n", "mujoco-testspeed",
                 *testspeed);
   } else {
-    std::printf("  %-28s not installed (apt-get install libmujoco-samples)\n", "mujoco-testspeed");
+    std::printf("  %-28s did not run on this model (it reads MJCF and URDF only)\n",
+                "mujoco-testspeed");
   }
-  const double worst = std::max(batch_t, single_t) / raw_t;
+  const double worst = std::max(Median(loops[1].seconds), Median(loops[2].seconds)) / raw_t;
   std::printf("  goal        World <= 1.05x raw mj_step: %s (worst %.3fx)\n",
               worst <= 1.05 ? "met" : "NOT met", worst);
 

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <thread>
 
 #include "cli_checks.h"
 #include "progress.h"
@@ -77,7 +76,7 @@ void AddDatagenVerb(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<DatagenFlags>();
   datagen::DatagenOptions& opt = flags->options;
   opt.frames = 20;
-  opt.workers = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  opt.workers = datagen::DefaultWriterThreads();
   CLI::App* verb = app.add_subcommand(
       "datagen",
       "Generate a labelled synthetic dataset: randomize, settle, render, write (COCO, BOP, PCD)");

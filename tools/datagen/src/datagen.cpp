@@ -496,4 +496,8 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
   return stats;
 }
 
+int DefaultWriterThreads() {
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+}
+
 }  // namespace twin::datagen

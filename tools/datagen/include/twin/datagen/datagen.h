@@ -75,4 +75,8 @@ double ProcessCpuSeconds();
 /// or folder on bad input (nothing already written is removed).
 DatagenStats RunDatagen(const DatagenOptions& opt);
 
+/// Writer threads `twin datagen` uses unless told (`twin bench datagen` measures this default):
+/// one per hardware thread, 1 to 8.
+int DefaultWriterThreads();
+
 }  // namespace twin::datagen
