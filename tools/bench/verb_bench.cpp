@@ -54,9 +54,10 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
   render_verb->add_option("--scene", render->scene, "Scene of the modality table")
       ->capture_default_str();
   render_verb->add_option("--frames", render->frames, "Frames per row of the modality table")
-      ->check(PositiveCount("a number of frames, e.g. --frames 20"))
+      ->check(BoundedCount(100000, "a number of frames, e.g. --frames 20"))
       ->capture_default_str();
-  render_verb->add_option("--device", render->device, "Vulkan device: index or part of its name");
+  render_verb->add_option("--device", render->device, "Vulkan device: index or part of its name")
+      ->check(DeviceSelector());
   render_verb->callback([render, exit_code] { *exit_code = BenchRender(*render); });
 
   // What `bench render` runs in a child process of its own: mujoco-record's job, done by twin.
@@ -68,7 +69,8 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
   job_verb->add_option("duration", job->duration, "Simulated seconds")->required();
   job_verb->add_option("fps", job->fps, "mujoco-record's FPS argument")->required();
   job_verb->add_option("out", job->out, "Raw RGB file to write")->required();
-  job_verb->add_option("--device", job->device, "Vulkan device: index or part of its name");
+  job_verb->add_option("--device", job->device, "Vulkan device: index or part of its name")
+      ->check(DeviceSelector());
   job_verb->callback([job, exit_code] { *exit_code = RenderJob(*job); });
 
   auto datagen = std::make_shared<BenchDatagenOptions>();
@@ -78,14 +80,15 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
   datagen_verb->add_option("--scene", datagen->scene, "Scene (layout or model)")
       ->capture_default_str();
   datagen_verb->add_option("--frames", datagen->frames, "Frames per row")
-      ->check(PositiveCount("a number of frames, e.g. --frames 20"))
+      ->check(BoundedCount(100000, "a number of frames, e.g. --frames 20"))
       ->capture_default_str();
   datagen_verb
       ->add_option("--repeats", datagen->repeats,
                    "Rounds of every row, interleaved; each row reports its median round")
       ->check(PositiveCount("a number of rounds, e.g. --repeats 3"))
       ->capture_default_str();
-  datagen_verb->add_option("--device", datagen->device, "Vulkan device: index or part of its name");
+  datagen_verb->add_option("--device", datagen->device, "Vulkan device: index or part of its name")
+      ->check(DeviceSelector());
   datagen_verb->callback([datagen, exit_code] { *exit_code = BenchDatagen(*datagen); });
 }
 
