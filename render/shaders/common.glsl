@@ -6,7 +6,7 @@ struct Instance {
   vec4 color;     // linear rgba
   vec4 material;  // x emission, y specular, z shininess (0..1), w texture layer (-1: none)
   vec4 uv;        // xy texrepeat, z 1 = plane mapping, w 1 = texuniform
-  uvec4 ids;      // x: instance id | class id << 16
+  uvec4 ids;      // x: instance id | class id << 16; y: ExactShape (geometry.h)
 };
 
 layout(std430, set = 0, binding = 1) readonly buffer Instances { Instance instances[]; };

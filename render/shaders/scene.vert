@@ -1,6 +1,7 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
+#include "camera.glsl"
 
 layout(location = 0) in vec3 in_position;
 layout(location = 1) in vec3 in_normal;
@@ -8,13 +9,6 @@ layout(location = 1) in vec3 in_normal;
 layout(location = 2) in vec2 in_uv;
 #endif
 layout(location = 3) in float in_cap;
-
-// The camera: view = OpenCV camera frame (x right, y down, z forward) from world.
-layout(push_constant) uniform Camera {
-  mat4 view;
-  vec4 projection;  // 2 fx / W, 2 fy / H, 2 (cx + 0.5) / W - 1, 2 (cy + 0.5) / H - 1
-  vec4 position;    // camera position in world; w: near plane
-} camera;
 
 // Built twice: as is for scene.frag, and with TWIN_GEOMETRY_ONLY for geometry.frag (no RGB): then
 // the outputs are exactly what geometry.frag reads (no uv, colour, material or shadow position).
@@ -32,6 +26,9 @@ layout(location = 3) out vec2 out_uv;
 // What the fragment shader needs of the instance, passed flat: reading the instance buffer per
 // fragment costs a gather per value on a CPU device.
 layout(location = 4) flat out uint out_ids;
+// Boxes and planes: the plane of this triangle's face in the camera frame (unit normal n, offset
+// w: n . x = w), from which the fragment shader computes the exact depth; 0 for other shapes.
+layout(location = 14) flat out vec4 out_face;
 #ifndef TWIN_GEOMETRY_ONLY
 layout(location = 6) flat out vec4 out_color;
 layout(location = 7) flat out vec4 out_material;
@@ -57,6 +54,13 @@ void main() {
   }
 #endif
   out_ids = inst.ids.x;
+  out_face = vec4(0.0);
+  if (inst.ids.y == 4u) {  // kFlatFaces: the face's offset from the geom's centre, in its frame
+    vec3 local_normal = normalize(in_normal / inst.size.xyz);
+    vec3 face_normal = mat3(camera.view) * ToWorldDirection(inst, local_normal);
+    vec3 centre = (camera.view * vec4(inst.rows[0].w, inst.rows[1].w, inst.rows[2].w, 1.0)).xyz;
+    out_face = vec4(face_normal, dot(face_normal, centre) + dot(local_normal, local));
+  }
 #ifndef TWIN_GEOMETRY_ONLY
   out_color = inst.color;
   out_material = inst.material;

@@ -1,5 +1,6 @@
 #include "geometry.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "vk_constants.h"
@@ -61,9 +62,8 @@ ShapeRange Box(Builder& b) {
 // Rings of a unit sphere from the north pole (ring 0) to the south pole (ring `stacks`). With
 // `capsule`, the equator ring is doubled: the upper half carries cap +1, the lower cap -1, and
 // the band between the two equators becomes the capsule's cylinder.
-ShapeRange Sphere(Builder& b, bool capsule) {
+ShapeRange Sphere(Builder& b, bool capsule, int stacks, int slices) {
   b.Begin();
-  const int stacks = kSphereStacks, slices = kSphereSlices;
   std::vector<uint32_t> previous;
   auto ring = [&](int stack, float cap) {
     const double theta = M_PI * stack / stacks;
@@ -92,9 +92,8 @@ ShapeRange Sphere(Builder& b, bool capsule) {
 }
 
 // Unit cylinder: radius 1, z in [-1, 1], with flat caps.
-ShapeRange Cylinder(Builder& b) {
+ShapeRange Cylinder(Builder& b, int slices) {
   b.Begin();
-  const int slices = kCylinderSlices;
   std::vector<uint32_t> bottom, top;
   for (int s = 0; s <= slices; ++s) {
     const double phi = 2 * M_PI * s / slices;
@@ -169,18 +168,70 @@ ShapeRange Mesh(Builder& b, const mjModel* m, int mesh) {
   return b.End();
 }
 
+// Distance from the origin to the nearest plane of a triangle of `range` (degenerate triangles,
+// such as those at a sphere's poles or in a capsule's band before its halves move apart, have no
+// plane and are skipped). Vertices of a convex tessellation lie on the unit shape, so scaling it
+// by 1 / this distance makes every face plane, hence the whole shape, enclose the unit shape.
+double NearestFacePlane(const Geometry& g, const ShapeRange& range) {
+  double nearest = 1;
+  for (uint32_t i = range.first_index; i < range.first_index + range.index_count; i += 3) {
+    const float* p[3];
+    for (int k = 0; k < 3; ++k) p[k] = g.vertices[g.indices[i + k]].position;
+    double e1[3], e2[3];
+    for (int c = 0; c < 3; ++c) e1[c] = p[1][c] - p[0][c], e2[c] = p[2][c] - p[0][c];
+    const double n[3] = {e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2],
+                         e1[0] * e2[1] - e1[1] * e2[0]};
+    const double len = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    if (len < 1e-9) continue;
+    nearest = std::min(nearest, std::abs(n[0] * p[0][0] + n[1] * p[0][1] + n[2] * p[0][2]) / len);
+  }
+  return nearest;
+}
+
+// A bounding proxy: `make` builds a coarse tessellation of the unit shape, which is then scaled
+// (vertex positions, before the capsule's cap shift) to enclose the exact shape with a margin.
+template <typename Make>
+ShapeRange Proxy(Geometry& g, Make make) {
+  const size_t first_vertex = g.vertices.size();
+  const ShapeRange range = make();
+  const float scale = static_cast<float>(kProxyMargin / NearestFacePlane(g, range));
+  for (size_t v = first_vertex; v < g.vertices.size(); ++v)
+    for (float& x : g.vertices[v].position) x *= scale;
+  return range;
+}
+
 }  // namespace
+
+bool IsRayCast(int shape) {
+  return shape == kShapeSphere || shape == kShapeCapsule || shape == kShapeCylinder;
+}
+
+ExactShape ExactShapeOfGeom(const mjModel* m, int g) {
+  switch (m->geom_type[g]) {
+    case mjGEOM_SPHERE:
+    case mjGEOM_ELLIPSOID: return kRayEllipsoid;
+    case mjGEOM_CAPSULE: return kRayCapsule;
+    case mjGEOM_CYLINDER: return kRayCylinder;
+    case mjGEOM_BOX:
+    case mjGEOM_PLANE: return kFlatFaces;
+    default: return kInterpolated;
+  }
+}
 
 Geometry BuildGeometry(const mjModel* m) {
   Geometry g;
   Builder b(g);
   g.shapes.resize(kShapeFirstMesh + m->nmesh);
   g.shapes[kShapeBox] = Box(b);
-  g.shapes[kShapeSphere] = Sphere(b, false);
-  g.shapes[kShapeCylinder] = Cylinder(b);
-  g.shapes[kShapeCapsule] = Sphere(b, true);
+  g.shapes[kShapeSphere] = Sphere(b, false, kSphereStacks, kSphereSlices);
+  g.shapes[kShapeCylinder] = Cylinder(b, kCylinderSlices);
+  g.shapes[kShapeCapsule] = Sphere(b, true, kSphereStacks, kSphereSlices);
   g.shapes[kShapePlane] = Plane(b);
   for (int mesh = 0; mesh < m->nmesh; ++mesh) g.shapes[kShapeFirstMesh + mesh] = Mesh(b, m, mesh);
+  g.proxies.resize(g.shapes.size());
+  g.proxies[kShapeSphere] = Proxy(g, [&] { return Sphere(b, false, kProxyStacks, kProxySlices); });
+  g.proxies[kShapeCapsule] = Proxy(g, [&] { return Sphere(b, true, kProxyStacks, kProxySlices); });
+  g.proxies[kShapeCylinder] = Proxy(g, [&] { return Cylinder(b, kProxySlices); });
   return g;
 }
 

@@ -7,8 +7,12 @@
 
 #include "geometry.h"
 #include "geometry_frag.h"
+#include "geometry_ray_frag.h"
+#include "geometry_ray_vert.h"
 #include "geometry_vert.h"
 #include "scene_frag.h"
+#include "scene_ray_frag.h"
+#include "scene_ray_vert.h"
 #include "scene_vert.h"
 #include "shadow_vert.h"
 #include "vk_check.h"
@@ -48,9 +52,10 @@ VkAttachmentDescription ClearedAttachment(VkFormat format, bool store, VkImageLa
   return a;
 }
 
-// What a pipeline draws, which decides its vertex inputs: positions only (shadow map), everything
-// (shaded scene), or no uv (the scene without RGB, whose vertex shader reads no uv).
-enum class PipelineKind { kShadow, kShaded, kGeometry };
+// What a pipeline draws, which decides its vertex inputs: positions only (shadow map, and the
+// proxies of ray-cast shapes), everything (shaded scene), or no uv (the scene without RGB, whose
+// vertex shader reads no uv).
+enum class PipelineKind { kShadow, kShaded, kGeometry, kShadedRay, kGeometryRay };
 
 VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass pass,
                         VkShaderModule vert, VkShaderModule frag, PipelineKind kind,
@@ -69,7 +74,8 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
   if (frag) {
     stage.stage = VK_SHADER_STAGE_FRAGMENT_BIT;
     stage.module = frag;
-    if (kind == PipelineKind::kShaded) stage.pSpecializationInfo = &specialization;
+    if (kind == PipelineKind::kShaded || kind == PipelineKind::kShadedRay)
+      stage.pSpecializationInfo = &specialization;
     stages.push_back(stage);
   }
 
@@ -77,7 +83,9 @@ VkPipeline MakePipeline(Context& context, VkPipelineLayout layout, VkRenderPass 
   std::vector<VkVertexInputAttributeDescription> attributes = {
       {0, 0, VK_FORMAT_R32G32B32_SFLOAT, offsetof(Vertex, position)},
       {3, 0, VK_FORMAT_R32_SFLOAT, offsetof(Vertex, cap)}};
-  if (!shadow) attributes.push_back({1, 0, VK_FORMAT_R32G32B32_SFLOAT, offsetof(Vertex, normal)});
+  const bool rasterized = kind == PipelineKind::kShaded || kind == PipelineKind::kGeometry;
+  if (rasterized)
+    attributes.push_back({1, 0, VK_FORMAT_R32G32B32_SFLOAT, offsetof(Vertex, normal)});
   if (kind == PipelineKind::kShaded)
     attributes.push_back({2, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(Vertex, uv)});
   VkPipelineVertexInputStateCreateInfo vertex_input{
@@ -178,6 +186,10 @@ Pipelines::Pipelines(Context& context, int light_count)
   scene_frag_ = MakeModule(context, k_scene_frag_spv, sizeof k_scene_frag_spv);
   geometry_vert_ = MakeModule(context, k_geometry_vert_spv, sizeof k_geometry_vert_spv);
   geometry_frag_ = MakeModule(context, k_geometry_frag_spv, sizeof k_geometry_frag_spv);
+  scene_ray_vert_ = MakeModule(context, k_scene_ray_vert_spv, sizeof k_scene_ray_vert_spv);
+  scene_ray_frag_ = MakeModule(context, k_scene_ray_frag_spv, sizeof k_scene_ray_frag_spv);
+  geometry_ray_vert_ = MakeModule(context, k_geometry_ray_vert_spv, sizeof k_geometry_ray_vert_spv);
+  geometry_ray_frag_ = MakeModule(context, k_geometry_ray_frag_spv, sizeof k_geometry_ray_frag_spv);
   shadow_vert_ = MakeModule(context, k_shadow_vert_spv, sizeof k_shadow_vert_spv);
 
   // Shadow pass: depth only, into an image left ready for sampling.
@@ -275,6 +287,10 @@ const ScenePass& Pipelines::Scene(uint32_t modalities) {
       MakePipeline(context_, layout_, pass.render_pass, shaded ? scene_vert_ : geometry_vert_,
                    shaded ? scene_frag_ : geometry_frag_,
                    shaded ? PipelineKind::kShaded : PipelineKind::kGeometry, light_count_);
+  pass.ray_pipeline = MakePipeline(
+      context_, layout_, pass.render_pass, shaded ? scene_ray_vert_ : geometry_ray_vert_,
+      shaded ? scene_ray_frag_ : geometry_ray_frag_,
+      shaded ? PipelineKind::kShadedRay : PipelineKind::kGeometryRay, light_count_);
   return scene_[modalities] = pass;
 }
 
@@ -282,6 +298,7 @@ Pipelines::~Pipelines() {
   VkDevice device = context_.device();
   for (auto& [mask, pass] : scene_) {
     vkDestroyPipeline(device, pass.pipeline, nullptr);
+    vkDestroyPipeline(device, pass.ray_pipeline, nullptr);
     vkDestroyRenderPass(device, pass.render_pass, nullptr);
   }
   vkDestroyPipeline(device, shadow_pipeline_, nullptr);
@@ -290,6 +307,9 @@ Pipelines::~Pipelines() {
   vkDestroyShaderModule(device, scene_frag_, nullptr);
   vkDestroyShaderModule(device, geometry_vert_, nullptr);
   vkDestroyShaderModule(device, geometry_frag_, nullptr);
+  for (VkShaderModule module :
+       {scene_ray_vert_, scene_ray_frag_, geometry_ray_vert_, geometry_ray_frag_})
+    vkDestroyShaderModule(device, module, nullptr);
   vkDestroyShaderModule(device, shadow_vert_, nullptr);
   vkDestroyPipelineLayout(device, layout_, nullptr);
   vkDestroyDescriptorSetLayout(device, set_layout_, nullptr);

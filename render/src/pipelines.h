@@ -1,7 +1,9 @@
 // Render passes and graphics pipelines of the renderer: the shadow pass (light-space depth from
 // the main light, depth only) and the scene pass, one variant per set of modalities (an attachment
 // that is not wanted is VK_ATTACHMENT_UNUSED, so its writes cost no memory traffic). A set without
-// RGB uses the geometry-only shaders: no lighting, texture or shadow work.
+// RGB uses the geometry-only shaders: no lighting, texture or shadow work. Each scene pass has a
+// second pipeline for the shapes drawn exactly by ray casting (spheres, ellipsoids, capsules,
+// cylinders: a proxy rasterized, the depth written from each fragment's ray hit).
 #pragma once
 
 #include <vulkan/vulkan.h>
@@ -15,7 +17,8 @@ namespace twin::render {
 
 struct ScenePass {
   VkRenderPass render_pass = VK_NULL_HANDLE;
-  VkPipeline pipeline = VK_NULL_HANDLE;
+  VkPipeline pipeline = VK_NULL_HANDLE;      ///< rasterized shapes: boxes, planes, meshes
+  VkPipeline ray_pipeline = VK_NULL_HANDLE;  ///< ray-cast shapes, drawn through their proxies
 };
 
 class Pipelines {
@@ -43,17 +46,22 @@ class Pipelines {
   VkShaderModule scene_vert_ = VK_NULL_HANDLE, scene_frag_ = VK_NULL_HANDLE;
   /// No RGB, no shading: depth, ids, normals only (scene.vert built with TWIN_GEOMETRY_ONLY).
   VkShaderModule geometry_vert_ = VK_NULL_HANDLE, geometry_frag_ = VK_NULL_HANDLE;
+  /// The ray-cast variants of the four above (ray.vert; the fragment shaders with TWIN_RAY_CAST).
+  VkShaderModule scene_ray_vert_ = VK_NULL_HANDLE, scene_ray_frag_ = VK_NULL_HANDLE;
+  VkShaderModule geometry_ray_vert_ = VK_NULL_HANDLE, geometry_ray_frag_ = VK_NULL_HANDLE;
   VkShaderModule shadow_vert_ = VK_NULL_HANDLE;  ///< depth only: no fragment shader
   VkRenderPass shadow_pass_ = VK_NULL_HANDLE;
   VkPipeline shadow_pipeline_ = VK_NULL_HANDLE;
   std::map<uint32_t, ScenePass> scene_;
 };
 
-/// Push constants of the scene pass (mirrors `Camera` in scene.vert).
+/// Push constants of the scene pass (mirrors `Camera` in shaders/camera.glsl).
 struct CameraPush {
   float view[16];       // column-major
   float projection[4];  // 2 fx / W, 2 fy / H, 2 (cx + 0.5) / W - 1, 2 (cy + 0.5) / H - 1
   float position[4];    // camera position; w: near plane
+  float pixel[4];       // cx + 0.5, cy + 0.5, fx, fy (gl_FragCoord -> the pixel's ray)
 };
+static_assert(sizeof(CameraPush) <= 128);  // the push constant size every device offers
 
 }  // namespace twin::render

@@ -82,13 +82,12 @@ struct Renderer::Impl {
   DrawList draw_list;
   std::vector<int> texture_layers;
   Buffer vertices, indices;
-  std::vector<ShapeRange> shapes;
+  std::vector<ShapeRange> shapes, proxies;
   Image textures, shadow_map;
   VkSampler texture_sampler = VK_NULL_HANDLE, shadow_sampler = VK_NULL_HANDLE;
   VkFramebuffer shadow_framebuffer = VK_NULL_HANDLE;
   VkDescriptorPool descriptor_pool = VK_NULL_HANDLE;
-  int shadow_light = -1;
-  uint32_t shadow_size = 1;
+  uint32_t shadow_size = 0;  // 0: no shadow map (shadows off, or no light casts them)
   std::vector<std::unique_ptr<CameraTarget>> cameras;
   std::array<Slot, kFramesInFlight> slots;
   int next_slot = 0;    // where the next Submit goes
@@ -108,7 +107,7 @@ struct Renderer::Impl {
   void AllocateCamera(CameraTarget& target);
   void DestroyCamera(CameraTarget& target);
   VkFramebuffer Framebuffer(CameraTarget& target, uint32_t modalities);
-  void Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities,
+  void Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities, int shadow_light,
               const float shadow_view_projection[16]);
   CameraFrame Read(CameraTarget& target, int slot_index, const Slot& slot);
 };
@@ -116,6 +115,7 @@ struct Renderer::Impl {
 void Renderer::Impl::UploadScene() {
   const Geometry geometry = BuildGeometry(m);
   shapes = geometry.shapes;
+  proxies = geometry.proxies;
   vertices = CreateDeviceBuffer(context, geometry.vertices.data(),
                                 geometry.vertices.size() * sizeof(Vertex),
                                 VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
@@ -154,14 +154,12 @@ void Renderer::Impl::UploadScene() {
   sampler.maxLod = 0;
   VK_CHECK(vkCreateSampler(context.device(), &sampler, nullptr, &texture_sampler));
 
-  // Shadow map: rendered each frame when a light casts shadows; a 1x1 map otherwise (the shader
-  // then never reads it). Smaller on a CPU device (see kShadowMapSizeCpu).
-  shadow_light = options.shadows ? ShadowLight(m) : -1;
-  VkPhysicalDeviceProperties device_properties;
-  vkGetPhysicalDeviceProperties(context.physical_device(), &device_properties);
-  const bool cpu = device_properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
-  shadow_size = shadow_light < 0 ? 1 : cpu ? kShadowMapSizeCpu : kShadowMapSize;
-  shadow_map = CreateImage(context, shadow_size, shadow_size, 1, kShadowFormat,
+  // Shadow map: made when a light of the model casts shadows (which one does is chosen per frame,
+  // as lights are switched on and off), at the model's <visual><quality shadowsize>; a 1x1 map
+  // otherwise, which the shader never reads.
+  shadow_size = options.shadows ? ShadowMapSize(m, context.max_image_dimension()) : 0;
+  const uint32_t map_size = std::max(shadow_size, 1u);
+  shadow_map = CreateImage(context, map_size, map_size, 1, kShadowFormat,
                            VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
                            VK_IMAGE_ASPECT_DEPTH_BIT);
   context.SubmitAndWait([&](VkCommandBuffer cmd) {
@@ -182,7 +180,7 @@ void Renderer::Impl::UploadScene() {
   compare.compareEnable = VK_TRUE;
   compare.compareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
   VK_CHECK(vkCreateSampler(context.device(), &compare, nullptr, &shadow_sampler));
-  if (shadow_light >= 0) {
+  if (shadow_size > 0) {
     VkFramebufferCreateInfo fb{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
     fb.renderPass = pipelines.shadow_pass();
     fb.attachmentCount = 1;
@@ -300,7 +298,7 @@ void PoseFromMjCamera(const mjData* d, int cam, std::array<double, 3>& p,
 }  // namespace
 
 void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities,
-                            const float shadow_view_projection[16]) {
+                            int shadow_light, const float shadow_view_projection[16]) {
   VkCommandBuffer cmd = slot.cmd;
   VK_CHECK(vkResetCommandBuffer(cmd, VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT));
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
@@ -315,20 +313,32 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     vkCmdBindVertexBuffers(cmd, 0, 1, &vertices.buffer, &offset);
     vkCmdBindIndexBuffer(cmd, indices.buffer, 0, VK_INDEX_TYPE_UINT32);
   };
-  // Planes never cast a shadow onto what stands on them, and a floor would fill the whole shadow
-  // map: the shadow pass leaves them out. The scene pass draws them last: a floor is behind what
-  // stands on it, so the early depth test spares shading the floor under every object.
-  auto draw_all = [&](bool shadow_casters_only) {
-    for (bool planes : {false, true}) {
-      if (planes && shadow_casters_only) break;
-      for (const DrawList::Group& group : draw_list.groups) {
-        if ((group.shape == kShapePlane) != planes) continue;
-        const ShapeRange& range = shapes[group.shape];
-        if (range.index_count == 0) continue;
-        vkCmdDrawIndexed(cmd, range.index_count, group.count, range.first_index, 0,
-                         group.first_instance);
-      }
+  // Draws the groups whose shape `select` accepts, each with its range in `ranges`.
+  auto draw_groups = [&](auto select, const std::vector<ShapeRange>& ranges) {
+    for (const DrawList::Group& group : draw_list.groups) {
+      if (!select(group.shape)) continue;
+      const ShapeRange& range = ranges[group.shape];
+      if (range.index_count == 0) continue;
+      vkCmdDrawIndexed(cmd, range.index_count, group.count, range.first_index, 0,
+                       group.first_instance);
     }
+  };
+  // Planes never cast a shadow onto what stands on them, and a floor would fill the whole shadow
+  // map: the shadow pass leaves them out. Shadows of the ray-cast shapes come from their
+  // tessellations (inscribed in the exact shape, so a lit surface never shadows itself).
+  auto draw_shadow_casters = [&] {
+    draw_groups([](int shape) { return shape != kShapePlane; }, shapes);
+  };
+  // The scene pass: rasterized shapes, then the ray-cast ones through their proxies, then planes
+  // last: a floor is behind what stands on it, so the early depth test spares shading the floor
+  // under every object (the ray-cast shapes write their depth from the fragment shader, which
+  // turns the early test off for them only).
+  auto draw_scene = [&](const ScenePass& scene) {
+    draw_groups([](int shape) { return shape != kShapePlane && !IsRayCast(shape); }, shapes);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, scene.ray_pipeline);
+    draw_groups(IsRayCast, proxies);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, scene.pipeline);
+    draw_groups([](int shape) { return shape == kShapePlane; }, shapes);
   };
   auto set_viewport = [&](uint32_t width, uint32_t height) {
     VkViewport viewport{0, 0, static_cast<float>(width), static_cast<float>(height), 0, 1};
@@ -353,7 +363,7 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     vkCmdPushConstants(cmd, pipelines.layout(),
                        VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                        16 * sizeof(float), shadow_view_projection);
-    draw_all(true);
+    draw_shadow_casters();
     vkCmdEndRenderPass(cmd);
   }
 
@@ -374,6 +384,10 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     push.projection[3] = static_cast<float>(2 * (k.cy + 0.5) / k.height - 1);
     for (int i = 0; i < 3; ++i) push.position[i] = static_cast<float>(position[i]);
     push.position[3] = kNearPlane;
+    push.pixel[0] = static_cast<float>(k.cx + 0.5);
+    push.pixel[1] = static_cast<float>(k.cy + 0.5);
+    push.pixel[2] = static_cast<float>(k.fx);
+    push.pixel[3] = static_cast<float>(k.fy);
 
     std::vector<VkClearValue> clears;
     for (const Attachment& a : kAttachments) {
@@ -399,7 +413,7 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     vkCmdPushConstants(cmd, pipelines.layout(),
                        VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof push,
                        &push);
-    draw_all(false);
+    draw_scene(scene);
     vkCmdEndRenderPass(cmd);
 
     for (size_t i = 0; i < kAttachments.size(); ++i) {
@@ -679,10 +693,12 @@ void Renderer::Submit(const mjData* d, uint32_t modalities, uint64_t frame_index
   Slot& slot = r.slots[index];
   FillInstances(r.m, d, r.labels, r.draw_list, r.texture_layers,
                 static_cast<GpuInstance*>(slot.instances.mapped));
+  // The shadow light of this frame: lights may have been switched since the last.
+  const int shadow_light = r.shadow_size > 0 ? ShadowLight(r.m) : -1;
   float view_projection[16] = {}, shadow_matrix[16] = {};
-  if (r.shadow_light >= 0) ShadowMatrices(r.m, d, r.shadow_light, view_projection, shadow_matrix);
-  FillFrame(r.m, d, r.shadow_light, shadow_matrix, *static_cast<GpuFrame*>(slot.frame.mapped));
-  r.Record(slot, index, d, modalities & kAllModalities, view_projection);
+  if (shadow_light >= 0) ShadowMatrices(r.m, d, shadow_light, view_projection, shadow_matrix);
+  FillFrame(r.m, d, shadow_light, shadow_matrix, *static_cast<GpuFrame*>(slot.frame.mapped));
+  r.Record(slot, index, d, modalities & kAllModalities, shadow_light, view_projection);
 
   VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
   submit.commandBufferCount = 1;
@@ -726,6 +742,9 @@ int Renderer::in_flight() const {
 }
 const StageTimes& Renderer::stage_times() const {
   return impl_->times;
+}
+uint32_t Renderer::shadow_map_size() const {
+  return impl_->shadow_size;
 }
 const SceneLabels& Renderer::labels() const {
   return impl_->labels;

@@ -155,14 +155,29 @@ void FillInstances(const mjModel* m, const mjData* d, const SceneLabels& labels,
     inst.uv[2] = m->geom_type[g] == mjGEOM_PLANE ? 1.f : 0.f;
     inst.uv[3] = mat >= 0 && m->mat_texuniform[mat] ? 1.f : 0.f;
     inst.ids[0] = labels.geom_instance[g] | static_cast<uint32_t>(labels.geom_class[g]) << 16;
-    inst.ids[1] = inst.ids[2] = inst.ids[3] = 0;
+    inst.ids[1] = ExactShapeOfGeom(m, g);
+    inst.ids[2] = inst.ids[3] = 0;
   }
 }
 
 int ShadowLight(const mjModel* m) {
-  for (int l = 0; l < m->nlight; ++l)
-    if (m->light_active[l] && m->light_castshadow[l]) return l;
-  return -1;
+  int best = -1;
+  float brightest = -1;
+  for (int l = 0; l < std::min(m->nlight, kMaxLights); ++l) {  // the lights the shader shades
+    if (!m->light_active[l] || !m->light_castshadow[l]) continue;
+    // Rec. 709 luminance of the linear diffuse colour.
+    const float* c = m->light_diffuse + 3 * l;
+    const float luminance = 0.2126f * c[0] + 0.7152f * c[1] + 0.0722f * c[2];
+    if (luminance > brightest) best = l, brightest = luminance;
+  }
+  return best;
+}
+
+uint32_t ShadowMapSize(const mjModel* m, uint32_t max_dimension) {
+  bool casts = false;
+  for (int l = 0; l < std::min(m->nlight, kMaxLights); ++l) casts = casts || m->light_castshadow[l];
+  if (!casts || m->vis.quality.shadowsize <= 0) return 0;
+  return std::min(static_cast<uint32_t>(m->vis.quality.shadowsize), max_dimension);
 }
 
 void ShadowMatrices(const mjModel* m, const mjData* d, int light, float view_projection[16],

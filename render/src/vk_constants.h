@@ -23,11 +23,7 @@ inline constexpr float kNearPlane = 0.01f;
 
 // Shadow map of the main light: a depth-only pass (no colour target, no fragment shader) into a
 // D32 image sampled with a comparison sampler; linear filtering gives 2x2 percentage-closer
-// filtering in one fetch. 2048 texels over the model's extent (about 2 cm in a 40 m hall) on a
-// GPU; on a CPU device (lavapipe) clearing and rasterizing it is a real share of the frame, so
-// 1024 there (about 4 cm).
-inline constexpr uint32_t kShadowMapSize = 2048;
-inline constexpr uint32_t kShadowMapSizeCpu = 1024;
+// filtering in one fetch. Its size is the model's <visual><quality shadowsize> (ShadowMapSize).
 inline constexpr VkFormat kShadowFormat = VK_FORMAT_D32_SFLOAT;
 // Depth bias of the shadow pass, so that surfaces do not shadow themselves: a slope-scaled part
 // (in units of the depth change across one shadow texel) and a constant part in depth units,
@@ -42,10 +38,16 @@ inline constexpr uint32_t kTextureSize = 512;
 // Lights the shader handles (MuJoCo's default limit of active lights in its own renderer is 8).
 inline constexpr int kMaxLights = 8;
 
-// Tessellation of the primitives: enough that a sphere's silhouette is within 0.1% of its radius
-// at 64 segments.
+// Tessellation of the primitives in the shadow map (the scene pass ray-casts them exactly): a
+// sphere's faces lie within 0.5% of its radius inside the exact sphere.
 inline constexpr int kSphereSlices = 48, kSphereStacks = 24;
 inline constexpr int kCylinderSlices = 48;
+// The bounding proxies of the ray-cast primitives (spheres, ellipsoids, capsules, cylinders):
+// coarser, since the ray cast makes them exact, and enlarged to enclose the exact shape with a
+// margin of 1% of its size, more than the rasterizer's subpixel snapping (1/256 pixel) for any
+// shape wider than a few pixels. Fragments in the margin miss and are discarded.
+inline constexpr int kProxySlices = 24, kProxyStacks = 12;
+inline constexpr double kProxyMargin = 1.01;
 
 // Geom groups MuJoCo shows by default (mjvOption.geomgroup): 0, 1, 2.
 inline constexpr int kVisibleGeomGroups = 3;

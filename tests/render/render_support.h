@@ -12,6 +12,8 @@
 
 namespace twin::testing {
 
+inline constexpr double kDegree = 3.14159265358979323846 / 180;
+
 /// A context with validation layers on; REQUIRE_NO_VALIDATION_MESSAGES checks it at the end.
 render::Context& ValidatedContext();
 void RequireNoValidationMessages(const render::Context& context);

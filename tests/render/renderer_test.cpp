@@ -22,6 +22,7 @@ extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #include <twin/sim/world.h>
 
 #include "error_message.h"
+#include "pixel_truth.h"
 #include "render_support.h"
 
 using twin::render::CameraFrame;
@@ -226,11 +227,13 @@ constexpr const char* kDepthScene = R"(
 
 }  // namespace
 
-TEST_CASE("Rendered depth equals mj_ray along the optical axis", "[render][depth]") {
+TEST_CASE("Every pixel's depth equals mj_ray along the optical axis, 1 m to 40 m",
+          "[render][depth]") {
   twin::sim::World world = twin::sim::World::FromXml(kDepthScene);
   mj_forward(world.model(), world.data());
   auto& context = twin::testing::ValidatedContext();
-  Renderer renderer(context, world.model(), twin::render::LabelsFromModel(world.model()));
+  const twin::render::SceneLabels labels = twin::render::LabelsFromModel(world.model());
+  Renderer renderer(context, world.model(), labels);
   RenderCamera camera;
   camera.name = "depth";
   camera.intrinsics = {640, 480, 400, 400, 300.2, 250.7};
@@ -240,38 +243,17 @@ TEST_CASE("Rendered depth equals mj_ray along the optical axis", "[render][depth
   const CameraFrame frame =
       renderer.Render(world.data(), twin::render::kDepth | twin::render::kLabels)[0];
 
-  int checked = 0, far_checked = 0;
-  double worst_near = 0, worst_far_relative = 0;
-  for (int v = 2; v < frame.height - 2; v += 7)
-    for (int u = 2; u < frame.width - 2; u += 7) {
-      // Pixels on a silhouette may legitimately show either side: skip them.
-      const int id = frame.instance[v * frame.width + u];
-      bool edge = false;
-      for (int dv = -1; dv <= 1; ++dv)
-        for (int du = -1; du <= 1; ++du)
-          edge = edge || frame.instance[(v + dv) * frame.width + u + du] != id;
-      if (edge) continue;
-      const double expected = twin::testing::RayDepth(
-          world.model(), world.data(), camera.intrinsics, camera.position, camera.rotation, u, v);
-      const double rendered = frame.depth[v * frame.width + u];
-      CAPTURE(u, v, expected, rendered);
-      if (expected == 0) {
-        CHECK(rendered == 0);
-        continue;
-      }
-      if (expected <= 10) {
-        CHECK(std::abs(rendered - expected) <= 1e-3);
-        worst_near = std::max(worst_near, std::abs(rendered - expected));
-      } else {
-        CHECK(std::abs(rendered - expected) <= 1e-3 * expected);
-        worst_far_relative = std::max(worst_far_relative, std::abs(rendered - expected) / expected);
-        ++far_checked;
-      }
-      ++checked;
-    }
-  WARN("worst error up to 10 m: " << worst_near << " m; beyond: " << worst_far_relative);
-  CHECK(checked > 3000);
-  CHECK(far_checked > 200);
+  // The bound README.md quotes: 3 um up to 10 m, 1e-6 of the depth beyond.
+  const twin::testing::PixelTruth truth = twin::testing::ComparePixels(
+      world.model(), world.data(), frame, camera.position, camera.rotation, labels);
+  for (const std::string& f : truth.failures) UNSCOPED_INFO(f);
+  WARN(twin::testing::Summary(truth));
+  CHECK(truth.ok());
+  CHECK(truth.surface > 190000);
+  int far = 0;
+  for (const auto& [geom, e] : truth.by_geom) far += e.farthest > 10 ? e.pixels : 0;
+  CHECK(far > 20000);
+  CHECK(truth.silhouette < 2e-4 * truth.surface);
   twin::testing::RequireNoValidationMessages(context);
 }
 
@@ -299,12 +281,6 @@ TEST_CASE("Every pixel's ids are those of the geom mj_ray hits, and ids round-tr
   for (size_t c = 0; c < frames.size(); ++c) {
     const CameraFrame& f = frames[c];
     CAPTURE(f.camera);
-    // The union of instance pixels is exactly the pixels with depth.
-    int mismatched = 0;
-    for (size_t i = 0; i < f.pixels(); ++i) mismatched += (f.instance[i] != 0) != (f.depth[i] > 0);
-    CHECK(mismatched == 0);
-
-    // Away from silhouettes, the ids are those of the geom MuJoCo's ray hits.
     const int cam = cameras[c].mj_camera;
     std::array<double, 3> position;
     std::array<double, 9> rotation;
@@ -314,30 +290,15 @@ TEST_CASE("Every pixel's ids are those of the geom mj_ray hits, and ids round-tr
       rotation[3 * i + 1] = -d->cam_xmat[9 * cam + 3 * i + 1];
       rotation[3 * i + 2] = -d->cam_xmat[9 * cam + 3 * i + 2];
     }
-    std::map<int, int> seen;  // instance -> pixels checked
-    int checked = 0;
-    for (int v = 1; v < f.height - 1; v += 5)
-      for (int u = 1; u < f.width - 1; u += 5) {
-        const int id = f.instance[v * f.width + u];
-        bool edge = false;
-        for (int dv = -1; dv <= 1; ++dv)
-          for (int du = -1; du <= 1; ++du)
-            edge = edge || f.instance[(v + dv) * f.width + u + du] != id;
-        if (edge) continue;
-        int geom = -1;
-        twin::testing::RayDepth(m, d, f.intrinsics, position, rotation, u, v, &geom);
-        CAPTURE(u, v, geom);
-        if (geom < 0) {
-          CHECK(id == 0);
-          continue;
-        }
-        CHECK(id == labels.geom_instance[geom]);
-        CHECK(f.semantic[v * f.width + u] == labels.geom_class[geom]);
-        ++seen[id];
-        ++checked;
-      }
-    CHECK(checked > 2000);
-    CHECK(seen.size() > 10);
+    // Every pixel: ids (and depth, to README.md's bound) those of mj_ray through its centre, or
+    // on a silhouette those of mj_ray 1/64 pixel away.
+    const twin::testing::PixelTruth truth =
+        twin::testing::ComparePixels(m, d, f, position, rotation, labels);
+    for (const std::string& failure : truth.failures) UNSCOPED_INFO(failure);
+    WARN(f.camera << ": " << twin::testing::Summary(truth));
+    CHECK(truth.ok());
+    CHECK(truth.by_geom.size() > 20);
+    CHECK(truth.silhouette < 2e-4 * truth.surface);
   }
   twin::testing::RequireNoValidationMessages(context);
 }

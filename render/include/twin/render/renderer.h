@@ -61,6 +61,7 @@ struct StageTimes {
 };
 
 struct RendererOptions {
+  /// A shadow map for the brightest active light with castshadow, chosen anew every frame.
   bool shadows = true;
   uint64_t seed = 0;  ///< noise seed
 };
@@ -101,6 +102,11 @@ class Renderer {
 
   int in_flight() const;
   const StageTimes& stage_times() const;
+  /// Texels per side of the shadow map this renderer draws: the model's
+  /// <visual><quality shadowsize> (MuJoCo's default 4096) clamped to the device's image limit;
+  /// 0 when there is none (RendererOptions::shadows off, no light with castshadow, or
+  /// shadowsize 0).
+  uint32_t shadow_map_size() const;
   const SceneLabels& labels() const;
   Context& context();
 
