@@ -1,5 +1,8 @@
 // Each built-in twin's cameras against reference images rendered on lavapipe (refresh them with
-// tools/refresh-goldens after a deliberate change, and look at them before committing).
+// tools/refresh-goldens after a deliberate change, and look at them before committing). The
+// goldens are the renderer's own earlier output: a regression check that catches unintended
+// changes, not independent truth (the other render tests compare with mj_ray, the pinhole
+// equation and OpenCV).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -27,7 +30,7 @@ constexpr double kMaxIdFraction = 0.005;
 
 TEST_CASE("The twins' cameras match their golden images", "[render][golden]") {
   auto& context = twin::testing::ValidatedContext();
-  for (const char* name : {"factory_cell", "warehouse"}) {
+  for (const char* name : {"factory_cell", "warehouse", "warehouse_large"}) {
     CAPTURE(name);
     twin::sim::SiteWorld site =
         twin::sim::LoadSiteWorld(std::string(TWIN_TWINS_DIR) + "/" + name + ".yaml", {});

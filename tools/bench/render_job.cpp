@@ -78,7 +78,9 @@ int RenderJob(const RenderJobOptions& opt) {
   }
   while (renderer.in_flight() > 0) write(renderer.Collect());
 
-  const Drawing drew = TwinDrawing(m);
+  // What the renderer drew: the shadow map it made (the model's size, clamped to the device).
+  Drawing drew = TwinDrawing(m);
+  drew.shadow_size = static_cast<int>(renderer.shadow_map_size());
   std::printf(
       "frames=%lld width=%d height=%d samples=%d shadow=%d shadow_lights=%d reflection=%g "
       "skybox=%d depth=%d device=%s\n",
