@@ -110,6 +110,7 @@ World& World::operator=(World&& other) noexcept {
   noisy_sensors_ = std::move(other.noisy_sensors_);
   pre_hooks_ = std::move(other.pre_hooks_);
   post_hooks_ = std::move(other.post_hooks_);
+  behaviours_ = std::move(other.behaviours_);
   step_ = other.step_;
   diverged_ = other.diverged_;
   divergence_resets_ = other.divergence_resets_;
@@ -267,6 +268,8 @@ WorldSnapshot World::Snapshot() const {
   CopyOut(&s.userdata, d->userdata, m->nuserdata);
   CopyOut(&s.sensordata, d->sensordata, m->nsensordata);
   std::copy(std::begin(d->warning), std::end(d->warning), s.mujoco_warnings.begin());
+  for (const BehaviourHooks& behaviour : behaviours_)
+    s.behaviours.push_back({behaviour.name, behaviour.save()});
   return s;
 }
 
@@ -280,6 +283,19 @@ void World::Restore(const WorldSnapshot& s) {
       s.mocap_pos.size() == size_t(3 * m->nmocap) && s.mocap_quat.size() == size_t(4 * m->nmocap) &&
       s.userdata.size() == size_t(m->nuserdata) && s.sensordata.size() == size_t(m->nsensordata);
   if (!fits) throw Error(name_ + ": the snapshot was taken from a different model");
+  bool same_behaviours = s.behaviours.size() == behaviours_.size();
+  for (size_t i = 0; same_behaviours && i < behaviours_.size(); ++i)
+    same_behaviours = s.behaviours[i].name == behaviours_[i].name;
+  if (!same_behaviours) {
+    auto names = [](const auto& list) {
+      std::string text;
+      for (const auto& b : list) text += (text.empty() ? "" : ", ") + b.name;
+      return text.empty() ? std::string("none") : text;
+    };
+    throw Error(name_ + ": the snapshot's behaviours (" + names(s.behaviours) +
+                ") are not this world's (" + names(behaviours_) +
+                "); restore a snapshot into the world it was taken from, or one set up alike");
+  }
 
   auto write_state = [&] {
     mjData* d = data_;
@@ -304,6 +320,7 @@ void World::Restore(const WorldSnapshot& s) {
   for (int w = 0; w < mjNWARNING; ++w) seen_warnings_[w] = data_->warning[w].number;
   step_ = s.step;
   diverged_ = false;
+  for (size_t i = 0; i < behaviours_.size(); ++i) behaviours_[i].restore(s.behaviours[i].state);
 }
 
 void World::AddPreStepHook(std::string name, StepHook hook) {
@@ -312,6 +329,12 @@ void World::AddPreStepHook(std::string name, StepHook hook) {
 
 void World::AddPostStepHook(std::string name, StepHook hook) {
   post_hooks_.push_back({std::move(name), std::move(hook)});
+}
+
+void World::AddBehaviourState(std::string name, SaveBehaviourState save,
+                              RestoreBehaviourState restore) {
+  TWIN_DEMAND(save && restore);
+  behaviours_.push_back({std::move(name), std::move(save), std::move(restore)});
 }
 
 int World::BodyId(std::string_view name) const {

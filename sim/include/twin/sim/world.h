@@ -7,6 +7,7 @@
 
 #include <mujoco/mujoco.h>
 
+#include <any>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -30,6 +31,13 @@ struct WorldOptions {
   std::function<void(const std::string&)> log;
 };
 
+/// One behaviour's own state (its clocks, queues, targets and commands: plain data), as saved
+/// with the world by World::AddBehaviourState.
+struct BehaviourSnapshot {
+  std::string name;
+  std::any state;
+};
+
 /// Everything a step reads: restoring it and stepping on gives the same bits as never having
 /// stopped. Derived quantities (positions, contacts, sensors) are recomputed by Restore().
 struct WorldSnapshot {
@@ -38,10 +46,16 @@ struct WorldSnapshot {
   std::vector<mjtNum> qpos, qvel, act, ctrl, qacc_warmstart, qfrc_applied, xfrc_applied;
   std::vector<mjtNum> mocap_pos, mocap_quat, userdata, sensordata;
   std::array<mjWarningStat, mjNWARNING> mujoco_warnings{};
+  /// The state of every behaviour registered on the world, in registration order.
+  std::vector<BehaviourSnapshot> behaviours;
 };
 
 /// Runs before (pre) or after (post) every mj_step; the model is read-only.
 using StepHook = std::function<void(const mjModel& model, mjData& data)>;
+
+/// How a behaviour hands its state to a snapshot and takes it back (see AddBehaviourState).
+using SaveBehaviourState = std::function<std::any()>;
+using RestoreBehaviourState = std::function<void(const std::any& state)>;
 
 class World {
  public:
@@ -65,12 +79,22 @@ class World {
   /// diverged(), keeps the anomaly history, and sets the step counter to 0.
   void Reset(int keyframe = -1);
 
+  /// The simulation state and every registered behaviour's state.
   WorldSnapshot Snapshot() const;
-  /// Restores a snapshot taken from this World (throws twin::Error if it does not fit the model).
+  /// Restores a snapshot taken from this World, behaviours included (throws twin::Error if it
+  /// does not fit the model or its behaviours are not this World's).
   void Restore(const WorldSnapshot& snapshot);
 
+  /// Hooks that keep no state of their own between steps. A hook that does (a clock, a queue, a
+  /// target) belongs to a behaviour whose state is registered too: AttachBehaviour
+  /// (sim/behaviour.h) does both.
   void AddPreStepHook(std::string name, StepHook hook);
   void AddPostStepHook(std::string name, StepHook hook);
+  /// Registers the state of a behaviour: Snapshot() calls `save` and keeps what it returns,
+  /// Restore() hands it back to `restore`, so a restored world and its behaviours go on exactly
+  /// as they did from the snapshot. Reset() leaves behaviour state alone (each behaviour sees the
+  /// time go back and says in its header what it does then).
+  void AddBehaviourState(std::string name, SaveBehaviourState save, RestoreBehaviourState restore);
 
   double time() const { return data_->time; }
   double timestep() const { return model_->opt.timestep; }
@@ -122,6 +146,11 @@ class World {
     std::string name;
     StepHook fn;
   };
+  struct BehaviourHooks {
+    std::string name;
+    SaveBehaviourState save;
+    RestoreBehaviourState restore;
+  };
 
   std::string name_;
   mjModel* model_ = nullptr;
@@ -130,6 +159,7 @@ class World {
   CounterRng noise_rng_;
   std::vector<int> noisy_sensors_;
   std::vector<Hook> pre_hooks_, post_hooks_;
+  std::vector<BehaviourHooks> behaviours_;
 
   int64_t step_ = 0;
   bool diverged_ = false;
