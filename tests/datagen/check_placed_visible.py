@@ -23,7 +23,8 @@ def load(path):
 def main(root):
     instances = {entry["name"]: entry["id"] for entry in load(os.path.join(root, "instances.json"))}
     randomization = load(os.path.join(root, "randomization.json"))
-    cameras = sorted(d for d in os.listdir(root) if os.path.isfile(os.path.join(root, d, "camera.json")))
+    cameras = sorted(d for d in os.listdir(root)
+                     if os.path.isfile(os.path.join(root, d, "camera.json")))
     coco = {c: load(os.path.join(root, c, "coco.json")) for c in cameras}
     scene_gt = {c: load(os.path.join(root, c, "scene_gt.json")) for c in cameras}
     problems = []
@@ -50,10 +51,11 @@ def main(root):
                 annotations = [a for a in coco[camera]["annotations"]
                                if a["image_id"] == frame and a["instance_id"] == obj]
                 if len(annotations) != 1 or annotations[0]["area"] != pixels:
-                    problems.append(f"frame {frame} {camera}: {name} covers {pixels} px but coco.json "
-                                    f"has {[a['area'] for a in annotations]}")
+                    problems.append(f"frame {frame} {camera}: {name} covers {pixels} px but "
+                                    f"coco.json has {[a['area'] for a in annotations]}")
                 if not any(p["obj_id"] == obj for p in scene_gt[camera].get(key, [])):
-                    problems.append(f"frame {frame} {camera}: {name} is seen but not in scene_gt.json")
+                    problems.append(f"frame {frame} {camera}: {name} is seen but not in "
+                                    f"scene_gt.json")
             if not seen_in:
                 problems.append(f"frame {frame}: '{name}' (instance {obj}) is listed as placed but "
                                 f"no camera's instance image shows it")
@@ -64,7 +66,8 @@ def main(root):
         print(line)
     if problems:
         return 1
-    print(f"ok: {checked} placed objects in {len(frames)} frames, each seen by a camera and labelled")
+    print(f"ok: {checked} placed objects in {len(frames)} frames, each seen by a camera and "
+          f"labelled")
     return 0
 
 

@@ -240,7 +240,8 @@ TEST_CASE("randomize: a spawner's pool items are its own, never placed", "[scene
   CHECK(twin::testing::ErrorMessage([&] {
           LoadLayoutText(line + "randomize:\n  objects:\n    - {class: carton}\n", "line.yaml",
                          ".");
-        }) == "line.yaml:7:15: randomize.objects[0].class: no loose entity has class 'carton' "
-              "(fixed ones cannot move; a spawner's pool items are placed by the spawner, not "
-              "randomized); declare some without fixed: true");
+        }) ==
+        "line.yaml:6:15: randomize.objects[0].class: no loose entity has class 'carton' "
+        "(fixed ones cannot move; a spawner's pool items are placed by the spawner, not "
+        "randomized); declare some without fixed: true");
 }

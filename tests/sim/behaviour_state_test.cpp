@@ -123,9 +123,8 @@ TEST_CASE("Restore brings back belt speeds set after the snapshot", "[sim][behav
   auto script = [&](int i) {
     if (i == 300) site.conveyors->SetSpeed("belt", -0.2);
   };
-  RequireRestoreRepeats(site, 500, 800, script, [&] {
-    return std::vector<double>{site.conveyors->speed("belt")};
-  });
+  RequireRestoreRepeats(site, 500, 800, script,
+                        [&] { return std::vector<double>{site.conveyors->speed("belt")}; });
 }
 
 TEST_CASE("Restore brings back an AMR's goal, odometry and lift", "[sim][behaviour_state]") {
@@ -141,8 +140,12 @@ equipment:
   };
   RequireRestoreRepeats(site, 400, 2500, script, [&] {
     const twin::sim::Pose2d& odometry = amr.odometry();
-    return std::vector<double>{odometry.x, odometry.y, odometry.yaw, amr.velocity().v,
-                               amr.velocity().omega, amr.lift_target(),
+    return std::vector<double>{odometry.x,
+                               odometry.y,
+                               odometry.yaw,
+                               amr.velocity().v,
+                               amr.velocity().omega,
+                               amr.lift_target(),
                                static_cast<double>(amr.goal_reached())};
   });
 }
@@ -189,25 +192,31 @@ TEST_CASE("Restore brings back an arm's trajectory and a gripper's command",
 TEST_CASE("Restore brings back the palletize autopilot mid-cycle", "[sim][behaviour_state]") {
   SiteWorld site = LoadTwin("factory_cell.yaml", /*autopilot=*/true);
   REQUIRE(site.autopilot);
-  std::vector<std::string> first, second;
   // 4 s in: the first carton (t = 1 s) is on its way; the run-on sees it picked.
   site.world.Step(2000);
   const twin::sim::WorldSnapshot snapshot = site.world.Snapshot();
-  auto run_on = [&](std::vector<std::string>& status) {
+  struct RunOn {
+    std::vector<std::string> status;  // the autopilot's status line and the vacuum, every 0.2 s
+    std::string qpos;                 // the bits of qpos, every 0.2 s
+  };
+  auto run_on = [&] {
+    RunOn run;
     for (int i = 0; i < 30; ++i) {
       site.world.Step(100);
-      status.push_back(site.autopilot->Status());
-      status.push_back(std::to_string(site.Gripper("cup").vacuum()));
+      run.status.push_back(site.autopilot->Status() + "; vacuum " +
+                           std::to_string(site.Gripper("cup").vacuum()));
       const mjData* d = site.world.data();
-      std::string bits(reinterpret_cast<const char*>(d->qpos),
-                       sizeof(mjtNum) * site.world.model()->nq);
-      status.push_back(bits);
+      run.qpos.append(reinterpret_cast<const char*>(d->qpos),
+                      sizeof(mjtNum) * site.world.model()->nq);
     }
+    return run;
   };
-  run_on(first);
+  const RunOn first = run_on();
   site.world.Restore(snapshot);
-  run_on(second);
-  CHECK(first == second);
+  const RunOn second = run_on();
+  CHECK(first.status == second.status);
+  const bool same_qpos = first.qpos == second.qpos;
+  CHECK(same_qpos);
 }
 
 TEST_CASE("Restore brings back the warehouse autopilot's patrols and forklift task",
@@ -227,6 +236,7 @@ TEST_CASE("Restore refuses a snapshot whose behaviours are not the world's",
   SiteWorld same = LoadText(kLine);
   same.world.Restore(line.world.Snapshot());  // set up alike: fine
   twin::sim::WorldSnapshot snapshot = line.world.Snapshot();
+  REQUIRE(snapshot.behaviours.size() == 2);
   snapshot.behaviours.pop_back();
   CHECK_THROWS_WITH(line.world.Restore(snapshot),
                     Contains("the snapshot's behaviours (conveyors)") &&

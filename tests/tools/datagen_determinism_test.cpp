@@ -41,8 +41,8 @@ ProcessResult Datagen(const std::string& out, int frames, std::vector<std::strin
 }
 
 ProcessResult Python(const std::string& script, const std::string& dataset) {
-  return RunProcess({"/usr/bin/python3", std::string(TWIN_SOURCE_DIR) + "/tests/datagen/" + script,
-                     dataset});
+  return RunProcess(
+      {"/usr/bin/python3", std::string(TWIN_SOURCE_DIR) + "/tests/datagen/" + script, dataset});
 }
 
 }  // namespace
@@ -89,8 +89,9 @@ TEST_CASE("twin datagen with a spawner killed with SIGKILL and resumed equals on
   RequireSameTree(tmp / "whole", out);
 }
 
-TEST_CASE("twin datagen: every object randomization.json lists as placed is in the images and labels",
-          "[datagen]") {
+TEST_CASE(
+    "twin datagen: every object randomization.json lists as placed is in the images and labels",
+    "[datagen]") {
   TempFolder tmp("twin_datagen_determinism");
   const std::string out = tmp / "set";
   RequireCleanExit(Datagen(out, 6), 0);

@@ -24,8 +24,7 @@ namespace twin::sim {
 /// snapshots (World::AddBehaviourState), both under `name`. The world keeps the behaviour alive.
 template <typename B>
 void AttachBehaviour(World& world, const std::string& name, const std::shared_ptr<B>& behaviour) {
-  world.AddPreStepHook(name,
-                       [behaviour](const mjModel& m, mjData& d) { behaviour->Apply(m, d); });
+  world.AddPreStepHook(name, [behaviour](const mjModel& m, mjData& d) { behaviour->Apply(m, d); });
   world.AddBehaviourState(
       name, [behaviour] { return std::any(behaviour->SaveState()); },
       [behaviour](const std::any& state) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,14 +39,27 @@ struct BehaviourSnapshot {
   std::any state;
 };
 
-/// Everything a step reads: restoring it and stepping on gives the same bits as never having
-/// stopped. Derived quantities (positions, contacts, sensors) are recomputed by Restore().
-struct WorldSnapshot {
-  int64_t step = 0;
+/// The physics state in mjData: what mj_step reads besides the model (userdata: what hooks keep).
+struct PhysicsState {
   double time = 0;
   std::vector<mjtNum> qpos, qvel, act, ctrl, qacc_warmstart, qfrc_applied, xfrc_applied;
-  std::vector<mjtNum> mocap_pos, mocap_quat, userdata, sensordata;
+  std::vector<mjtNum> mocap_pos, mocap_quat, userdata;
+};
+
+/// Everything a step reads: restoring it and stepping on gives the same bits as never having
+/// stopped.
+///
+/// That includes the derived quantities (positions, contacts, forces) the next step's hooks read
+/// before MuJoCo recomputes them: mj_step leaves those of the state it started from, not of the
+/// state it integrated to. So the snapshot keeps that start (`step_start`), and Restore() replays
+/// the step from it; when the derived quantities were computed from the state itself (after
+/// Reset(), Forward(), or a Restore() of such a snapshot) it has none and Restore() runs
+/// mj_forward.
+struct WorldSnapshot : PhysicsState {
+  int64_t step = 0;
+  std::vector<mjtNum> sensordata;  ///< with World's sensor noise, as the controller saw it
   std::array<mjWarningStat, mjNWARNING> mujoco_warnings{};
+  std::optional<PhysicsState> step_start;  ///< the last step's start, after its pre-step hooks
   /// The state of every behaviour registered on the world, in registration order.
   std::vector<BehaviourSnapshot> behaviours;
 };
@@ -78,6 +92,10 @@ class World {
   /// Back to the model's initial state (qpos0, or keyframe `keyframe` when >= 0); clears
   /// diverged(), keeps the anomaly history, and sets the step counter to 0.
   void Reset(int keyframe = -1);
+  /// mj_forward: the derived quantities of the state as it is now. Code that writes the state in
+  /// data() between steps (e.g. the domain randomizer) calls this rather than mj_forward, so that
+  /// a snapshot taken afterwards knows where its derived quantities come from.
+  void Forward();
 
   /// The simulation state and every registered behaviour's state.
   WorldSnapshot Snapshot() const;
@@ -160,6 +178,9 @@ class World {
   std::vector<int> noisy_sensors_;
   std::vector<Hook> pre_hooks_, post_hooks_;
   std::vector<BehaviourHooks> behaviours_;
+  // Where the derived quantities in data_ come from: the start of the last step, or (none) the
+  // state itself.
+  std::optional<PhysicsState> step_start_;
 
   int64_t step_ = 0;
   bool diverged_ = false;
