@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace twin::scenes {
 namespace internal {
@@ -153,14 +154,26 @@ std::vector<ObjectsRandomization> ReadObjectsSection(const LayoutNode& node, con
       item.Required("class").Fail("class '" + o.class_name + "' is listed twice");
     }
     seen.push_back(o.class_name);
+    // A spawner's pool items are its own: it parks them and brings them in (sim's LogisticsFlow),
+    // so placing one would be undone by the next step.
+    std::set<std::string> spawner_items;
+    for (const SpawnerSpec& spawner : site.spawners)
+      spawner_items.insert(spawner.items.begin(), spawner.items.end());
+    bool spawner_class = false;
     for (const Entity& e : site.entities) {
-      if (e.dynamic && e.class_name == o.class_name && e.type != "distractor") {
-        o.pool.push_back(e.name);
+      if (!e.dynamic || e.class_name != o.class_name || e.type == "distractor") continue;
+      if (spawner_items.count(e.name)) {
+        spawner_class = true;
+        continue;
       }
+      o.pool.push_back(e.name);
     }
     if (o.pool.empty()) {
-      item.Required("class").Fail("no loose entity has class '" + o.class_name +
-                                  "' (fixed ones cannot move); declare some without fixed: true");
+      item.Required("class").Fail(
+          "no loose entity has class '" + o.class_name + "' (fixed ones cannot move" +
+          (spawner_class ? "; a spawner's pool items are placed by the spawner, not randomized"
+                         : "") +
+          "); declare some without fixed: true");
     }
     if (const auto count = item.Optional("count")) {
       o.count = ReadCount(*count);

@@ -1,5 +1,6 @@
 #include <twin/scenes/error.h>
 #include <twin/sim/arm_controller.h>
+#include <twin/sim/behaviour.h>
 
 #include "model_names.h"
 
@@ -28,9 +29,9 @@ ArmController::ArmController(const scenes::ArmSpec& arm, const World& world)
     qpos_[k] = m->jnt_qposadr[joint];
     dof_[k] = m->jnt_dofadr[joint];
     actuator_[k] = world.ActuatorId(arm.actuators[k]);
-    hold_[k] = world.data()->qpos[qpos_[k]];
+    state_.hold[k] = world.data()->qpos[qpos_[k]];
   }
-  reference_ = hold_;
+  state_.reference = state_.hold;
   flange_site_ = internal::RequireId(m, world.name(), mjOBJ_SITE, "site", arm.flange_site);
   flange_body_ = m->site_bodyid[flange_site_];
   base_body_ = world.BodyId(arm.base_body);
@@ -51,8 +52,8 @@ void ArmController::SetPayload(double mass, const scenes::Vec3& centre_of_mass) 
   if (!(mass >= 0) || !std::isfinite(mass)) {
     throw Error(spec_.entity + ": the payload mass must be >= 0 kg, got " + std::to_string(mass));
   }
-  payload_mass_ = mass;
-  payload_com_ = centre_of_mass;
+  state_.payload_mass = mass;
+  state_.payload_com = centre_of_mass;
 }
 
 void ArmController::CheckLimits(const JointVector& q, const std::string& what) const {
@@ -71,13 +72,13 @@ void ArmController::CheckLimits(const JointVector& q, const std::string& what) c
 
 void ArmController::Hold(const JointVector& q) {
   CheckLimits(q, "hold target");
-  hold_ = q;
-  trajectory_.reset();
-  pending_.reset();
+  state_.hold = q;
+  state_.trajectory.reset();
+  state_.pending.reset();
 }
 
 void ArmController::Stop() {
-  Hold(reference_);
+  Hold(state_.reference);
 }
 
 void ArmController::MoveTo(const JointVector& q, double duration) {
@@ -101,33 +102,45 @@ void ArmController::Follow(const JointTrajectory& trajectory) {
     std::copy(positions.begin(), positions.end(), q.begin());
     CheckLimits(q, "trajectory point " + std::to_string(i));
   }
-  pending_ = trajectory;
+  state_.pending = trajectory;
 }
 
 void ArmController::Start(const mjData& data) {
-  std::vector<TrajectoryPoint> points = pending_->points();
-  const Interpolation interpolation = pending_->interpolation();
-  pending_.reset();
+  std::vector<TrajectoryPoint> points = state_.pending->points();
+  const Interpolation interpolation = state_.pending->interpolation();
+  state_.pending.reset();
   if (points.front().time > 0) {
     // Start from where the servos aim now, with values of the same kinds as the other points.
     TrajectoryPoint now;
-    now.positions.assign(reference_.begin(), reference_.end());
+    now.positions.assign(state_.reference.begin(), state_.reference.end());
     if (interpolation == Interpolation::kSpline) {
       for (TrajectoryPoint& p : points) p.velocities.clear();  // refit with the new first point
     } else {
-      now.velocities.assign(reference_velocity_.begin(), reference_velocity_.end());
+      now.velocities.assign(state_.reference_velocity.begin(), state_.reference_velocity.end());
     }
     if (interpolation == Interpolation::kQuintic) {
-      now.accelerations.assign(reference_acceleration_.begin(), reference_acceleration_.end());
+      now.accelerations.assign(state_.reference_acceleration.begin(),
+                               state_.reference_acceleration.end());
     }
     points.insert(points.begin(), std::move(now));
   }
-  trajectory_ = JointTrajectory(std::move(points));
-  start_time_ = data.time;
+  state_.trajectory = JointTrajectory(std::move(points));
+  state_.start_time = data.time;
+}
+
+ArmController::State ArmController::SaveState() const {
+  State state = state_;
+  state.base = kinematics_.base();
+  return state;
+}
+
+void ArmController::RestoreState(const State& state) {
+  state_ = state;
+  kinematics_.set_base(state.base);
 }
 
 bool ArmController::done() const {
-  return !pending_ && !trajectory_;
+  return !state_.pending && !state_.trajectory;
 }
 
 JointVector ArmController::Positions(const World& world) const {
@@ -137,37 +150,37 @@ JointVector ArmController::Positions(const World& world) const {
 }
 
 void ArmController::Apply(const mjModel& model, mjData& data) {
-  if (data.time < last_time_) {
+  if (data.time < state_.last_time) {
     // Reset or restored: the motion in progress belongs to another time line.
-    for (int k = 0; k < 6; ++k) hold_[k] = data.qpos[qpos_[k]];
-    trajectory_.reset();
-    reference_ = hold_;
-    reference_velocity_ = {};
-    reference_acceleration_ = {};
+    for (int k = 0; k < 6; ++k) state_.hold[k] = data.qpos[qpos_[k]];
+    state_.trajectory.reset();
+    state_.reference = state_.hold;
+    state_.reference_velocity = {};
+    state_.reference_acceleration = {};
   }
-  last_time_ = data.time;
+  state_.last_time = data.time;
   UpdateBase(data);
-  if (pending_) Start(data);
+  if (state_.pending) Start(data);
 
-  JointVector& acceleration = reference_acceleration_;
-  if (trajectory_) {
-    const double t = data.time - start_time_;
-    const TrajectorySample s = trajectory_->Sample(t);
+  JointVector& acceleration = state_.reference_acceleration;
+  if (state_.trajectory) {
+    const double t = data.time - state_.start_time;
+    const TrajectorySample s = state_.trajectory->Sample(t);
     for (int k = 0; k < 6; ++k) {
-      reference_[k] = s.position[k];
-      reference_velocity_[k] = s.velocity[k];
+      state_.reference[k] = s.position[k];
+      state_.reference_velocity[k] = s.velocity[k];
       acceleration[k] = s.acceleration[k];
     }
-    if (t >= trajectory_->duration()) {
-      hold_ = reference_;
-      trajectory_.reset();
+    if (t >= state_.trajectory->duration()) {
+      state_.hold = state_.reference;
+      state_.trajectory.reset();
     }
   } else {
-    reference_ = hold_;
-    reference_velocity_ = {};
-    reference_acceleration_ = {};
+    state_.reference = state_.hold;
+    state_.reference_velocity = {};
+    state_.reference_acceleration = {};
   }
-  for (int k = 0; k < 6; ++k) tracking_error_[k] = reference_[k] - data.qpos[qpos_[k]];
+  for (int k = 0; k < 6; ++k) state_.tracking_error[k] = state_.reference[k] - data.qpos[qpos_[k]];
 
   JointVector torque{};
   if (feedforward_) {
@@ -178,20 +191,21 @@ void ArmController::Apply(const mjModel& model, mjData& data) {
     for (int k = 0; k < 6; ++k) {
       const int dof = dof_[k];
       torque[k] = data.qfrc_bias[dof] + scratch_force_[dof] +
-                  model.dof_damping[dof] * reference_velocity_[k];
+                  model.dof_damping[dof] * state_.reference_velocity[k];
     }
-    if (payload_mass_ > 0) {
+    if (state_.payload_mass > 0) {
       // The payload's weight at its centre of mass, carried by the joints through the
       // translation Jacobian of that point: tau = -J^T m g.
       const mjtNum* x = data.site_xpos + 3 * flange_site_;
       const mjtNum* r = data.site_xmat + 9 * flange_site_;
       mjtNum point[3];
-      mju_mulMatVec(point, r, payload_com_.data(), 3, 3);
+      mju_mulMatVec(point, r, state_.payload_com.data(), 3, 3);
       mju_addTo3(point, x);
       mj_jac(&model, &data, scratch_jac_.data(), nullptr, point, flange_body_);
       for (int k = 0; k < 6; ++k) {
         for (int i = 0; i < 3; ++i) {
-          torque[k] -= scratch_jac_[i * model.nv + dof_[k]] * payload_mass_ * model.opt.gravity[i];
+          torque[k] -=
+              scratch_jac_[i * model.nv + dof_[k]] * state_.payload_mass * model.opt.gravity[i];
         }
       }
     }
@@ -200,8 +214,8 @@ void ArmController::Apply(const mjModel& model, mjData& data) {
     const int a = actuator_[k];
     const double kp = model.actuator_gainprm[a * mjNGAIN];
     const double kv = -model.actuator_biasprm[a * mjNBIAS + 2];
-    double ctrl = reference_[k];
-    if (feedforward_) ctrl += (kv * reference_velocity_[k] + torque[k]) / kp;
+    double ctrl = state_.reference[k];
+    if (feedforward_) ctrl += (kv * state_.reference_velocity[k] + torque[k]) / kp;
     data.ctrl[a] =
         std::clamp(ctrl, model.actuator_ctrlrange[2 * a], model.actuator_ctrlrange[2 * a + 1]);
   }
@@ -209,8 +223,7 @@ void ArmController::Apply(const mjModel& model, mjData& data) {
 
 std::shared_ptr<ArmController> AttachArmController(World& world, const scenes::ArmSpec& arm) {
   auto controller = std::make_shared<ArmController>(arm, world);
-  world.AddPreStepHook("arm " + arm.entity,
-                       [controller](const mjModel& m, mjData& d) { controller->Apply(m, d); });
+  AttachBehaviour(world, "arm " + arm.entity, controller);
   return controller;
 }
 

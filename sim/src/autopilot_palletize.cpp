@@ -2,18 +2,20 @@
 // places and recovers (see palletize_cell.h).
 #include "palletize_cell.h"
 
+#include <twin/sim/behaviour.h>
+
 namespace twin::sim::internal::palletize {
 
 void Palletize::Queue(const Target& to, double speed) {
-  segments_.emplace_back(to, speed);
+  state_.segments.emplace_back(to, speed);
 }
 
 // Starts the next queued segment: inverse kinematics every few centimetres along it (in
 // cylindrical coordinates about the arm), timed by a smooth profile, followed as one spline.
 bool Palletize::StartNext(const mjData&) {
-  auto [to, speed] = segments_.front();
-  segments_.pop_front();
-  Target from = commanded_;
+  auto [to, speed] = state_.segments.front();
+  state_.segments.pop_front();
+  Target from = state_.commanded;
   // The shorter way round.
   const double turn = WrapToPi(to.theta - from.theta);
   const double wrist_yaw = WristYaw(to.yaw, from.theta + turn);
@@ -74,16 +76,16 @@ bool Palletize::StartNext(const mjData&) {
     points[i].time = std::max(points[i].time, points[i - 1].time + 1e-3);
   }
   arm_->Follow(JointTrajectory(std::move(points)));
-  commanded_ = {to.r, from.theta + turn, to.z, to.yaw};
+  state_.commanded = {to.r, from.theta + turn, to.z, to.yaw};
   return true;
 }
 
 // True while a segment runs or more are queued; starts the next one when the last has ended.
 bool Palletize::Moving(const mjData& data) {
   if (!arm_->done()) return true;
-  if (segments_.empty()) return false;
+  if (state_.segments.empty()) return false;
   StartNext(data);
-  return phase_ != Phase::kFault;
+  return state_.phase != Phase::kFault;
 }
 
 bool Palletize::BeamBroken(const mjModel& model, const mjData& data) const {
@@ -124,9 +126,9 @@ bool Palletize::Upright(const mjData& data, int carton) const {
 
 // Stops the belt and goes down onto the top of `carton` where it lies, the vacuum on.
 void Palletize::Pick(const mjData& data, int carton, double now) {
-  carton_ = carton;
+  state_.carton = carton;
   conveyors_->SetSpeed(conveyor_, 0);
-  const Carton& c = cartons_[carton_];
+  const Carton& c = cartons_[state_.carton];
   const mjtNum* x = data.xpos + 3 * c.body;
   const mjtNum* r = data.xmat + 9 * c.body;
   const Vec3 top{x[0] + r[2] * c.size[2], x[1] + r[5] * c.size[2], x[2] + r[8] * c.size[2]};
@@ -140,12 +142,12 @@ void Palletize::Pick(const mjData& data, int carton, double now) {
 // The cell cannot go on by itself: the belt stops, the arm waits above the pick point, one line
 // goes to the log and the status says why. It goes on once the carton `carton` has been moved.
 void Palletize::Jam(const mjData& data, int carton, const std::string& why, double now) {
-  ++jams_;
-  jam_ = why;
-  jam_carton_ = carton;
-  for (int i = 0; i < 3; ++i) jam_at_[i] = data.xpos[3 * cartons_[carton].body + i];
-  attempts_ = 0;
-  near_since_ = -1;
+  ++state_.jams;
+  state_.jam = why;
+  state_.jam_carton = carton;
+  for (int i = 0; i < 3; ++i) state_.jam_at[i] = data.xpos[3 * cartons_[carton].body + i];
+  state_.attempts = 0;
+  state_.near_since = -1;
   conveyors_->SetSpeed(conveyor_, 0);
   log_("autopilot palletize: jammed at t = " + Seconds(now) + " s: " + why +
        "; the belt stays stopped until that carton is moved");
@@ -153,30 +155,30 @@ void Palletize::Jam(const mjData& data, int carton, const std::string& why, doub
 }
 
 void Palletize::Fault(const std::string& why) {
-  fault_ = why;
-  phase_ = Phase::kFault;
-  segments_.clear();
+  state_.fault = why;
+  state_.phase = Phase::kFault;
+  state_.segments.clear();
   arm_->Stop();
   log_("autopilot palletize: stopped: " + why);
 }
 
 void Palletize::Enter(Phase phase, double time) {
-  phase_ = phase;
-  phase_start_ = time;
+  state_.phase = phase;
+  state_.phase_start = time;
 }
 
-// Back to the beginning (the world was reset or restored to an earlier time).
+// Back to the beginning (the world was reset; a Restore brings the saved state back instead).
 void Palletize::Restart() {
-  phase_ = Phase::kStart;
-  segments_.clear();
-  next_slot_ = 0;
-  carton_ = -1;
-  settle_start_ = -1;
-  missed_ = dropped_ = retried_ = jams_ = attempts_ = 0;
-  near_since_ = -1;
-  fault_.clear();
-  jam_.clear();
-  jam_carton_ = -1;
+  state_.phase = Phase::kStart;
+  state_.segments.clear();
+  state_.next_slot = 0;
+  state_.carton = -1;
+  state_.settle_start = -1;
+  state_.missed = state_.dropped = state_.retried = state_.jams = state_.attempts = 0;
+  state_.near_since = -1;
+  state_.fault.clear();
+  state_.jam.clear();
+  state_.jam_carton = -1;
   gripper_->SetVacuum(false);
   arm_->SetPayload(0, {});
   conveyors_->SetSpeed(conveyor_, belt_speed_);
@@ -184,24 +186,24 @@ void Palletize::Restart() {
 
 void Palletize::Apply(const mjModel& model, mjData& data) {
   const double now = data.time;
-  if (now < last_time_) Restart();
-  last_time_ = now;
-  if (phase_ == Phase::kFault || phase_ == Phase::kFull) return;
+  if (now < state_.last_time) Restart();
+  state_.last_time = now;
+  if (state_.phase == Phase::kFault || state_.phase == Phase::kFull) return;
   if (Moving(data)) {
-    moving_ = true;
+    state_.moving = true;
     return;
   }
-  if (phase_ == Phase::kFault) return;
+  if (state_.phase == Phase::kFault) return;
   // Waits count from the end of the phase's moves.
-  if (moving_) phase_start_ = now;
-  moving_ = false;
+  if (state_.moving) state_.phase_start = now;
+  state_.moving = false;
 
   const double top_of_pick = belt_top_ + carton_size_[2];
   const double lift = belt_top_ + kStopHeight + clearance_ + carton_size_[2];
   // Above the pick point, the cup square to the arm's bearing (StartNext picks the half turn).
   Target ready = ToTarget({pick_[0], pick_[1], top_of_pick + kApproachAbove}, 0);
   ready.yaw = WristYaw(ready.theta, ready.theta);
-  switch (phase_) {
+  switch (state_.phase) {
     case Phase::kStart: {
       // From wherever the arm is, straight to the ready pose in joint space, joint 6 mid-range.
       JointVector seed = arm_->reference();
@@ -209,30 +211,30 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
       const auto q = Solve(ready, seed);
       if (!q) return Fault("cannot reach the pick point");
       arm_->MoveTo(*q, 3.0);
-      commanded_ = ready;
+      state_.commanded = ready;
       Enter(Phase::kRetreat, now);
       return;
     }
     case Phase::kWaitCarton: {
       const int carton = BeamBroken(model, data) ? CartonAtPick(model, data) : -1;
       if (carton >= 0 && Upright(data, carton)) {
-        near_since_ = -1;
-        if (settle_start_ < 0) settle_start_ = now;
-        if (now - settle_start_ < kSettleTime) return;
-        settle_start_ = -1;
+        state_.near_since = -1;
+        if (state_.settle_start < 0) state_.settle_start = now;
+        if (now - state_.settle_start < kSettleTime) return;
+        state_.settle_start = -1;
         return Pick(data, carton, now);
       }
-      settle_start_ = -1;
+      state_.settle_start = -1;
       // Nothing ready at the pick point. That is normal while the belt brings the next carton;
       // with one lying near the pick point for long, it is stuck (pushed aside, tilted, caught).
       const int near = CartonNearPick(data);
       if (near < 0) {
-        near_since_ = -1;
+        state_.near_since = -1;
         return;
       }
-      if (near_since_ < 0) near_since_ = now;
-      if (now - near_since_ < kJamWait) return;
-      near_since_ = -1;
+      if (state_.near_since < 0) state_.near_since = now;
+      if (now - state_.near_since < kJamWait) return;
+      state_.near_since = -1;
       const mjtNum* x = data.xpos + 3 * cartons_[near].body;
       const mjtNum* v = data.qvel + cartons_[near].qvel;
       const std::string where = "a carton at (" + Fmt(x[0]) + ", " + Fmt(x[1]) + ", " + Fmt(x[2]) +
@@ -246,44 +248,45 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
       if (std::hypot(v[0], v[1], v[2]) > kAtRest)
         return Jam(data, near, where + ", does not come to rest", now);
       // Upright and at rest where the belt cannot bring it on: pick it where it lies.
-      ++retried_;
+      ++state_.retried;
       return Pick(data, near, now);
     }
     case Phase::kGrip: {
-      const Carton& c = cartons_[carton_];
+      const Carton& c = cartons_[state_.carton];
       if (gripper_->HeldBody(model, data) == c.body) {
-        attempts_ = 0;
+        state_.attempts = 0;
         const Vec3 tcp = gripper_->spec().tcp_in_flange.position;
         arm_->SetPayload(c.mass, {tcp[0], tcp[1], tcp[2] + c.size[2] / 2});
-        grip_delta_ = YawOf(data.xmat + 9 * c.body) - YawOf(data.site_xmat + 9 * tcp_site_);
+        state_.grip_delta = YawOf(data.xmat + 9 * c.body) - YawOf(data.site_xmat + 9 * tcp_site_);
         // Up clear of the end stop, round at full height, then over the slot above the stack.
-        const Pose slot = SlotPose(data, next_slot_);
+        const Pose slot = SlotPose(data, state_.next_slot);
         const double slot_yaw = 2 * std::atan2(slot.orientation[3], slot.orientation[0]);
         const double hover = slot.position[2] + 2 * c.size[2] + clearance_;
-        Target up = commanded_;
+        Target up = state_.commanded;
         up.z = lift;
         Queue(up, kCruise);
         const Target over = ToTarget(slot.position, 0);
         Target swing = up;
-        swing.theta = commanded_.theta + std::copysign(kSwing, WrapToPi(over.theta - up.theta));
+        swing.theta =
+            state_.commanded.theta + std::copysign(kSwing, WrapToPi(over.theta - up.theta));
         Queue(swing, kCruise);
         Target above = over;
         above.z = hover;
-        above.yaw = slot_yaw - grip_delta_;
+        above.yaw = slot_yaw - state_.grip_delta;
         Queue(above, kCruise);
         return Enter(Phase::kCarry, now);
       }
-      if (now - phase_start_ < kGripTimeout) return;
+      if (now - state_.phase_start < kGripTimeout) return;
       // Not held: let go, back up and try again on where the carton lies now (kWaitCarton reads
       // its pose afresh), or report the cell jammed after a few failures in a row.
-      ++missed_;
-      ++attempts_;
+      ++state_.missed;
+      ++state_.attempts;
       gripper_->SetVacuum(false);
       Queue(ready, kCruise);
-      if (attempts_ >= kMaxAttempts) {
+      if (state_.attempts >= kMaxAttempts) {
         const mjtNum* x = data.xpos + 3 * c.body;
-        Jam(data, carton_,
-            "the cup failed " + std::to_string(attempts_) +
+        Jam(data, state_.carton,
+            "the cup failed " + std::to_string(state_.attempts) +
                 " times in a row to hold the carton at (" + Fmt(x[0]) + ", " + Fmt(x[1]) + ", " +
                 Fmt(x[2]) + ")",
             now);
@@ -297,10 +300,10 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
       return Enter(Phase::kDwell, now);
     }
     case Phase::kDwell: {
-      if (now - phase_start_ < kDwell) return;
-      const Carton& c = cartons_[carton_];
+      if (now - state_.phase_start < kDwell) return;
+      const Carton& c = cartons_[state_.carton];
       if (gripper_->HeldBody(model, data) != c.body) {
-        ++dropped_;
+        ++state_.dropped;
         gripper_->SetVacuum(false);
         arm_->SetPayload(0, {});
         Queue(ready, kCruise);
@@ -308,13 +311,13 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
       }
       // Where the carton hangs now (it creeps on the cup while carried): move the tcp so that
       // the carton, not the cup, lands on the slot, squared to the pallet.
-      const Pose slot = SlotPose(data, next_slot_);
+      const Pose slot = SlotPose(data, state_.next_slot);
       const double slot_yaw = 2 * std::atan2(slot.orientation[3], slot.orientation[0]);
       const mjtNum* cx = data.xpos + 3 * c.body;
       const mjtNum* px = data.site_xpos + 3 * tcp_site_;
       const double tcp_yaw = YawOf(data.site_xmat + 9 * tcp_site_);
       const double delta = YawOf(data.xmat + 9 * c.body) - tcp_yaw;
-      const double yaw = WristYaw(slot_yaw - delta, commanded_.theta);
+      const double yaw = WristYaw(slot_yaw - delta, state_.commanded.theta);
       const double turn = yaw - tcp_yaw;
       const double ox = cx[0] - px[0], oy = cx[1] - px[1];
       const Vec3 tcp{slot.position[0] - (std::cos(turn) * ox - std::sin(turn) * oy),
@@ -324,7 +327,7 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
       place.exact_yaw = true;
       // Squared above the slot first, then straight down into it.
       Target above = place;
-      above.z = commanded_.z;
+      above.z = state_.commanded.z;
       Queue(above, kCareful);
       Queue(place, kCareful);
       return Enter(Phase::kPlace, now);
@@ -335,10 +338,10 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
       return Enter(Phase::kRelease, now);
     }
     case Phase::kRelease: {
-      if (now - phase_start_ < kReleaseWait) return;
-      ++next_slot_;
-      carton_ = -1;
-      Target up = commanded_;
+      if (now - state_.phase_start < kReleaseWait) return;
+      ++state_.next_slot;
+      state_.carton = -1;
+      Target up = state_.commanded;
       up.z += cartons_.front().size[2] + clearance_;
       Queue(up, kCareful);
       Target swing = ready;
@@ -350,7 +353,7 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
       return Enter(Phase::kRetreat, now);
     }
     case Phase::kRetreat: {
-      if (next_slot_ >= slots_.size()) {
+      if (state_.next_slot >= slots_.size()) {
         conveyors_->SetSpeed(conveyor_, 0);
         return Enter(Phase::kFull, now);
       }
@@ -358,11 +361,13 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
     }
     case Phase::kJammed: {
       // Someone has cleared the jam once the carton that caused it has been moved.
-      const mjtNum* x = data.xpos + 3 * cartons_[jam_carton_].body;
-      if (std::hypot(x[0] - jam_at_[0], x[1] - jam_at_[1], x[2] - jam_at_[2]) < 0.05) return;
+      const mjtNum* x = data.xpos + 3 * cartons_[state_.jam_carton].body;
+      if (std::hypot(x[0] - state_.jam_at[0], x[1] - state_.jam_at[1], x[2] - state_.jam_at[2]) <
+          0.05)
+        return;
       log_("autopilot palletize: jam cleared at t = " + Seconds(now) + " s, going on");
-      jam_.clear();
-      carton_ = -1;
+      state_.jam.clear();
+      state_.carton = -1;
       conveyors_->SetSpeed(conveyor_, belt_speed_);
       return Enter(Phase::kWaitCarton, now);
     }
@@ -373,17 +378,18 @@ void Palletize::Apply(const mjModel& model, mjData& data) {
 
 std::string Palletize::Status() const {
   const size_t per_layer = static_cast<size_t>(columns_ * rows_);
-  const size_t layer = std::min(next_slot_ / per_layer + 1, static_cast<size_t>(layers_));
-  std::string text = "palletized " + std::to_string(next_slot_) + " of " +
+  const size_t layer = std::min(state_.next_slot / per_layer + 1, static_cast<size_t>(layers_));
+  std::string text = "palletized " + std::to_string(state_.next_slot) + " of " +
                      std::to_string(slots_.size()) + " slots (layer " + std::to_string(layer) +
                      " of " + std::to_string(layers_) + ")";
-  if (phase_ == Phase::kFull) text += "; pallet full, conveyor stopped";
-  if (missed_ > 0) text += "; " + std::to_string(missed_) + " picks missed";
-  if (dropped_ > 0) text += "; " + std::to_string(dropped_) + " cartons dropped";
-  if (retried_ > 0) text += "; " + std::to_string(retried_) + " picked off the pick point";
-  if (jams_ > 0) text += "; " + std::to_string(jams_) + " jams";
-  if (phase_ == Phase::kJammed) text += "; jammed: " + jam_;
-  if (phase_ == Phase::kFault) text += "; stopped: " + fault_;
+  if (state_.phase == Phase::kFull) text += "; pallet full, conveyor stopped";
+  if (state_.missed > 0) text += "; " + std::to_string(state_.missed) + " picks missed";
+  if (state_.dropped > 0) text += "; " + std::to_string(state_.dropped) + " cartons dropped";
+  if (state_.retried > 0)
+    text += "; " + std::to_string(state_.retried) + " picked off the pick point";
+  if (state_.jams > 0) text += "; " + std::to_string(state_.jams) + " jams";
+  if (state_.phase == Phase::kJammed) text += "; jammed: " + state_.jam;
+  if (state_.phase == Phase::kFault) text += "; stopped: " + state_.fault;
   return text;
 }
 
@@ -394,8 +400,7 @@ namespace twin::sim::internal {
 std::shared_ptr<Autopilot> MakePalletizeAutopilot(SiteWorld& site,
                                                   const scenes::AutopilotSpec& spec) {
   auto autopilot = std::make_shared<palletize::Palletize>(site, spec);
-  site.world.AddPreStepHook("autopilot palletize",
-                            [autopilot](const mjModel& m, mjData& d) { autopilot->Apply(m, d); });
+  AttachBehaviour(site.world, "autopilot palletize", autopilot);
   return autopilot;
 }
 

@@ -11,6 +11,7 @@
 #include <twin/scenes/error.h>
 #include <twin/scenes/suggest.h>
 #include <twin/sim/autopilot.h>
+#include <twin/sim/behaviour.h>
 #include <twin/sim/site_world.h>
 
 #include <mujoco/mujoco.h>
@@ -66,6 +67,10 @@ Pose2d SpotParam(const scenes::AutopilotSpec& spec, const std::string& key) {
 struct Patrol {
   std::shared_ptr<DiffDrive> drive;
   std::vector<Pose2d> waypoints;  // each facing the next one
+};
+
+// Where a patrol stands.
+struct PatrolProgress {
   size_t next = 0;
   long reached = 0;
 };
@@ -85,12 +90,24 @@ class WarehouseAutopilot : public Autopilot {
   std::string Status() const override;
   void Apply(const mjModel& model, mjData& data);
 
- private:
   enum class Phase { kStart, kApproach, kForksIn, kLift, kSettle, kBackOut, kDone };
+  // What changes while it runs (saved and restored with the world: sim/behaviour.h).
+  struct State {
+    std::vector<PatrolProgress> patrols;
+    int from = 0;  // the spot the pallet stands on (or was taken from)
+    Phase phase = Phase::kStart;
+    bool loaded = false;  // the pallet is on the forks
+    Leg leg;
+    double settle_until = 0;
+    long moves = 0;
+  };
+  State SaveState() const { return state_; }
+  void RestoreState(const State& state) { state_ = state; }
 
+ private:
   void StepPatrols(const mjData& data);
   void StepForklift(mjData& data);
-  bool FollowLeg(const mjData& data);  // steers along leg_; true once it is done
+  bool FollowLeg(const mjData& data);  // steers along state_.leg; true once it is done
   void Approach(const mjData& data);   // starts the leg to the staging point of Target()
   Pose2d PalletPose(const mjData& data) const;
   Pose2d ForksInPose(const Pose2d& pallet) const;
@@ -103,17 +120,12 @@ class WarehouseAutopilot : public Autopilot {
   std::string pallet_name_;
   int pallet_body_ = -1;
   Pose2d spots_[2];           // pick, place
-  int from_ = 0;              // the spot the pallet stands on (or was taken from)
   long cycles_ = 0;           // 0: back and forth for ever
   double heel_x_ = 0;         // fork heels ahead of the truck's origin, m
   double pallet_half_ = 0.6;  // half the pallet's length along its axis, m
   double lift_gap_ = 0;       // fork lift that brings the tines up to the deck's underside, m
   double carry_ = 0.12;       // m the pallet is carried above the floor
-  Phase phase_ = Phase::kStart;
-  bool loaded_ = false;  // the pallet is on the forks
-  Leg leg_;
-  double settle_until_ = 0;
-  long moves_ = 0;
+  State state_;
 };
 
 WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotSpec& spec) {
@@ -148,6 +160,7 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
             {v[2 * i], v[2 * i + 1], std::atan2(v[2 * j + 1] - v[2 * i + 1], v[2 * j] - v[2 * i])});
       }
       patrols_.push_back(std::move(patrol));
+      state_.patrols.emplace_back();
     } else if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
       std::vector<std::string> known = kKeys;
       for (const std::string& amr : amr_names) known.push_back("patrol_" + amr);
@@ -250,14 +263,16 @@ void WarehouseAutopilot::Apply(const mjModel&, mjData& data) {
 }
 
 void WarehouseAutopilot::StepPatrols(const mjData&) {
-  for (Patrol& patrol : patrols_) {
+  for (size_t i = 0; i < patrols_.size(); ++i) {
+    const Patrol& patrol = patrols_[i];
+    PatrolProgress& progress = state_.patrols[i];
     DiffDrive& drive = *patrol.drive;
     if (drive.goal_active() && !drive.goal_reached()) continue;
     if (drive.goal_reached()) {
-      ++patrol.reached;
-      patrol.next = (patrol.next + 1) % patrol.waypoints.size();
+      ++progress.reached;
+      progress.next = (progress.next + 1) % patrol.waypoints.size();
     }
-    drive.GoTo(patrol.waypoints[patrol.next], 0.05, 0.05);
+    drive.GoTo(patrol.waypoints[progress.next], 0.05, 0.05);
   }
 }
 
@@ -283,9 +298,9 @@ Pose2d InFront(const Pose2d& spot, double distance) {
 // The spot the forklift works at now: where the pallet really is when picking it (as a pallet
 // detector would see it), the place spot when carrying it.
 Pose2d WarehouseAutopilot::Target(const mjData& data) const {
-  if (loaded_) return spots_[1 - from_];
+  if (state_.loaded) return spots_[1 - state_.from];
   const Pose2d pallet = PalletPose(data);
-  return {pallet.x, pallet.y, spots_[from_].yaw};
+  return {pallet.x, pallet.y, spots_[state_.from].yaw};
 }
 
 void WarehouseAutopilot::Approach(const mjData& data) {
@@ -294,91 +309,93 @@ void WarehouseAutopilot::Approach(const mjData& data) {
   // Forwards to a point ahead, backwards to one behind.
   const double bearing = std::atan2(staging.y - truck.y, staging.x - truck.x);
   const bool reverse = std::cos(bearing - truck.yaw) < 0;
-  leg_ = {truck, staging, reverse, loaded_ ? kLoadedSpeed : kEmptySpeed, kPassTolerance};
-  phase_ = Phase::kApproach;
+  state_.leg = {truck, staging, reverse, state_.loaded ? kLoadedSpeed : kEmptySpeed,
+                kPassTolerance};
+  state_.phase = Phase::kApproach;
 }
 
 bool WarehouseAutopilot::FollowLeg(const mjData& data) {
   const Pose2d truck = forklift_->Pose(data);
-  const double dx = leg_.to.x - leg_.from.x, dy = leg_.to.y - leg_.from.y;
+  const double dx = state_.leg.to.x - state_.leg.from.x, dy = state_.leg.to.y - state_.leg.from.y;
   const double length = std::max(std::hypot(dx, dy), 1e-9);
   const double ux = dx / length, uy = dy / length;
-  const double along = (truck.x - leg_.from.x) * ux + (truck.y - leg_.from.y) * uy;
+  const double along = (truck.x - state_.leg.from.x) * ux + (truck.y - state_.leg.from.y) * uy;
   const double remaining = length - along;
-  if (remaining <= leg_.tolerance) {
+  if (remaining <= state_.leg.tolerance) {
     forklift_->SetSpeed(0);
     return true;
   }
   // Pure pursuit of the point one lookahead ahead on the line (extended beyond its end).
   const double s = along + kLookahead;
-  const double gx = leg_.from.x + s * ux, gy = leg_.from.y + s * uy;
-  const double travel = truck.yaw + (leg_.reverse ? M_PI : 0);
+  const double gx = state_.leg.from.x + s * ux, gy = state_.leg.from.y + s * uy;
+  const double travel = truck.yaw + (state_.leg.reverse ? M_PI : 0);
   const double alpha = WrapAngle(std::atan2(gy - truck.y, gx - truck.x) - travel);
   // Curvature of the path travelled (heading change per metre); a point behind turns hard.
   const double curvature =
       std::cos(alpha) < 0 ? (alpha > 0 ? 2 : -2) / kLookahead : 2 * std::sin(alpha) / kLookahead;
   // Yaw rate = -v tan(steer) / wheelbase: forwards steer = atan(-kappa L), backwards atan(kappa L).
-  const double steer = std::atan((leg_.reverse ? 1 : -1) * curvature * forklift_->spec().wheelbase);
+  const double steer =
+      std::atan((state_.leg.reverse ? 1 : -1) * curvature * forklift_->spec().wheelbase);
   forklift_->SetSteer(steer);
   // Slow while the rear wheel is still far from its angle; brake in time for the leg's end.
   const double steer_error = std::abs(forklift_->SteerAngle(data) - steer);
-  double speed = std::min(leg_.speed, std::sqrt(2 * kBraking * remaining));
+  double speed = std::min(state_.leg.speed, std::sqrt(2 * kBraking * remaining));
   speed *= std::clamp(1.0 - steer_error, 0.2, 1.0);
   speed = std::max(speed, kCreep);
-  forklift_->SetSpeed(leg_.reverse ? -speed : speed);
+  forklift_->SetSpeed(state_.leg.reverse ? -speed : speed);
   return false;
 }
 
 void WarehouseAutopilot::StepForklift(mjData& data) {
   ForkliftDrive& truck = *forklift_;
-  switch (phase_) {
+  switch (state_.phase) {
     case Phase::kStart: Approach(data); break;
     case Phase::kApproach:
       if (FollowLeg(data)) {
         // Down the spot's axis from the staging point to where the forks are in.
         const Pose2d target = Target(data);
-        leg_ = {InFront(target, kStaging), ForksInPose(target), false,
-                loaded_ ? kLoadedSpeed : kForkSpeed, kStopTolerance};
-        phase_ = Phase::kForksIn;
+        state_.leg = {InFront(target, kStaging), ForksInPose(target), false,
+                      state_.loaded ? kLoadedSpeed : kForkSpeed, kStopTolerance};
+        state_.phase = Phase::kForksIn;
       }
       break;
     case Phase::kForksIn:
       if (FollowLeg(data)) {
-        truck.SetLift(loaded_ ? 0 : lift_gap_ + carry_);
-        phase_ = Phase::kLift;
+        truck.SetLift(state_.loaded ? 0 : lift_gap_ + carry_);
+        state_.phase = Phase::kLift;
       }
       break;
     case Phase::kLift:
       if (std::abs(truck.LiftHeight(data) - truck.lift_target()) < 0.005) {
-        settle_until_ = data.time + 0.5;
-        phase_ = Phase::kSettle;
+        state_.settle_until = data.time + 0.5;
+        state_.phase = Phase::kSettle;
       }
       break;
     case Phase::kSettle:
-      if (data.time >= settle_until_) {
+      if (data.time >= state_.settle_until) {
         // Straight back along the truck's heading, until the forks' origin is kRetreat m from
         // the pallet's centre.
         const Pose2d at = truck.Pose(data);
         const Pose2d pallet_centre = {at.x, at.y, at.yaw + M_PI};
         const double back = kRetreat - (heel_x_ + kHeelGap + pallet_half_);
-        leg_ = {at, InFront(pallet_centre, -back), true, loaded_ ? kForkSpeed : kLoadedSpeed,
-                kStopTolerance};
-        phase_ = Phase::kBackOut;
+        state_.leg = {at, InFront(pallet_centre, -back), true,
+                      state_.loaded ? kForkSpeed : kLoadedSpeed, kStopTolerance};
+        state_.phase = Phase::kBackOut;
       }
       break;
     case Phase::kBackOut:
       if (FollowLeg(data)) {
-        if (loaded_) {  // set down: the move is done
-          loaded_ = false;
-          from_ = 1 - from_;
-          ++moves_;
-          if (cycles_ > 0 && moves_ >= cycles_) {
+        if (state_.loaded) {  // set down: the move is done
+          state_.loaded = false;
+          state_.from = 1 - state_.from;
+          ++state_.moves;
+          if (cycles_ > 0 && state_.moves >= cycles_) {
             truck.SetSteer(0);
-            phase_ = Phase::kDone;
+            state_.phase = Phase::kDone;
             break;
           }
         } else {
-          loaded_ = true;
+          state_.loaded = true;
         }
         Approach(data);
       }
@@ -403,19 +420,19 @@ const char* WarehouseAutopilot::PhaseName(Phase phase) {
 std::string WarehouseAutopilot::Status() const {
   std::ostringstream out;
   long reached = 0;
-  for (const Patrol& patrol : patrols_) reached += patrol.reached;
+  for (const PatrolProgress& progress : state_.patrols) reached += progress.reached;
   if (!patrols_.empty()) {
     out << patrols_.size() << (patrols_.size() == 1 ? " AMR" : " AMRs") << " patrolling ("
         << reached << (reached == 1 ? " waypoint" : " waypoints") << " reached)";
   }
   if (forklift_) {
     if (!patrols_.empty()) out << ", ";
-    out << "forklift " << forklift_->name() << ": moved pallet " << pallet_name_ << " " << moves_
-        << (moves_ == 1 ? " time" : " times");
-    if (phase_ == Phase::kDone) {
+    out << "forklift " << forklift_->name() << ": moved pallet " << pallet_name_ << " "
+        << state_.moves << (state_.moves == 1 ? " time" : " times");
+    if (state_.phase == Phase::kDone) {
       out << ", done (cycles: " << cycles_ << ")";
     } else {
-      out << " (now " << (loaded_ ? "carrying it, " : "") << PhaseName(phase_) << ")";
+      out << " (now " << (state_.loaded ? "carrying it, " : "") << PhaseName(state_.phase) << ")";
     }
   }
   return out.str();
@@ -426,9 +443,7 @@ std::string WarehouseAutopilot::Status() const {
 std::shared_ptr<Autopilot> MakeWarehouseAutopilot(SiteWorld& site,
                                                   const scenes::AutopilotSpec& spec) {
   auto autopilot = std::make_shared<WarehouseAutopilot>(site, spec);
-  site.world.AddPreStepHook("autopilot", [autopilot](const mjModel& model, mjData& data) {
-    autopilot->Apply(model, data);
-  });
+  AttachBehaviour(site.world, "autopilot", autopilot);
   return autopilot;
 }
 

@@ -1,5 +1,6 @@
 #include <twin/scenes/error.h>
 #include <twin/scenes/suggest.h>
+#include <twin/sim/behaviour.h>
 #include <twin/sim/conveyor_drive.h>
 
 namespace twin::sim {
@@ -9,7 +10,7 @@ ConveyorDrive::ConveyorDrive(const scenes::Site& site, const World& world) {
   for (const scenes::ConveyorSpec& spec : site.conveyors) {
     Drive drive;
     drive.name = spec.entity;
-    drive.speed = spec.speed;
+    state_.speeds.push_back(spec.speed);
     drive.radius = spec.roller_radius;
     if (!spec.belt_joint.empty()) {
       const int joint = world.JointId(spec.belt_joint);
@@ -24,29 +25,31 @@ ConveyorDrive::ConveyorDrive(const scenes::Site& site, const World& world) {
 }
 
 void ConveyorDrive::Apply(const mjModel&, mjData& data) const {
-  for (const Drive& drive : drives_) {
+  for (size_t k = 0; k < drives_.size(); ++k) {
+    const Drive& drive = drives_[k];
+    const double speed = state_.speeds[k];
     if (drive.belt_dof >= 0) {
       data.qpos[drive.belt_qpos] = 0;
-      data.qvel[drive.belt_dof] = drive.speed;
+      data.qvel[drive.belt_dof] = speed;
     }
-    for (int dof : drive.roller_dofs) data.qvel[dof] = drive.speed / drive.radius;
+    for (int dof : drive.roller_dofs) data.qvel[dof] = speed / drive.radius;
   }
 }
 
-const ConveyorDrive::Drive& ConveyorDrive::Find(std::string_view name) const {
-  for (const Drive& drive : drives_) {
-    if (drive.name == name) return drive;
+size_t ConveyorDrive::Find(std::string_view name) const {
+  for (size_t k = 0; k < drives_.size(); ++k) {
+    if (drives_[k].name == name) return k;
   }
   throw Error("no conveyor named '" + std::string(name) + "'" +
               DidYouMean(std::string(name), names()));
 }
 
 void ConveyorDrive::SetSpeed(std::string_view conveyor, double speed) {
-  const_cast<Drive&>(Find(conveyor)).speed = speed;
+  state_.speeds[Find(conveyor)] = speed;
 }
 
 double ConveyorDrive::speed(std::string_view conveyor) const {
-  return Find(conveyor).speed;
+  return state_.speeds[Find(conveyor)];
 }
 
 std::vector<std::string> ConveyorDrive::names() const {
@@ -57,7 +60,7 @@ std::vector<std::string> ConveyorDrive::names() const {
 
 std::shared_ptr<ConveyorDrive> AttachConveyorDrive(World& world, const scenes::Site& site) {
   auto drive = std::make_shared<ConveyorDrive>(site, world);
-  world.AddPreStepHook("conveyors", [drive](const mjModel& m, mjData& d) { drive->Apply(m, d); });
+  AttachBehaviour(world, "conveyors", drive);
   return drive;
 }
 

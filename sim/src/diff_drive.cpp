@@ -1,4 +1,5 @@
 #include <twin/scenes/error.h>
+#include <twin/sim/behaviour.h>
 #include <twin/sim/diff_drive.h>
 
 #include <cmath>
@@ -26,7 +27,7 @@ DiffDrive::DiffDrive(const scenes::AmrSpec& spec, const World& world) : spec_(sp
     lift_ctrl_ = world.ActuatorId(spec.lift_actuator);
   }
   Resync(*world.data());
-  ramp_ = WheelCommand(*world.data());
+  state_.ramp = WheelCommand(*world.data());
 }
 
 Twist2d DiffDrive::WheelCommand(const mjData& data) const {
@@ -36,49 +37,50 @@ Twist2d DiffDrive::WheelCommand(const mjData& data) const {
 }
 
 void DiffDrive::Resync(const mjData& data) {
-  odometry_ = Pose(data);
-  last_left_ = data.qpos[left_qpos_];
-  last_right_ = data.qpos[right_qpos_];
+  state_.odometry = Pose(data);
+  state_.last_left = data.qpos[left_qpos_];
+  state_.last_right = data.qpos[right_qpos_];
 }
 
 void DiffDrive::UpdateOdometry(const mjData& data) {
-  const double left = (data.qpos[left_qpos_] - last_left_) * spec_.wheel_radius;
-  const double right = (data.qpos[right_qpos_] - last_right_) * spec_.wheel_radius;
-  last_left_ = data.qpos[left_qpos_];
-  last_right_ = data.qpos[right_qpos_];
+  const double left = (data.qpos[left_qpos_] - state_.last_left) * spec_.wheel_radius;
+  const double right = (data.qpos[right_qpos_] - state_.last_right) * spec_.wheel_radius;
+  state_.last_left = data.qpos[left_qpos_];
+  state_.last_right = data.qpos[right_qpos_];
   const double distance = (left + right) / 2, turn = (right - left) / spec_.track;
-  const double heading = odometry_.yaw + turn / 2;  // midpoint rule
-  odometry_.x += distance * std::cos(heading);
-  odometry_.y += distance * std::sin(heading);
-  odometry_.yaw = WrapAngle(odometry_.yaw + turn);
+  const double heading = state_.odometry.yaw + turn / 2;  // midpoint rule
+  state_.odometry.x += distance * std::cos(heading);
+  state_.odometry.y += distance * std::sin(heading);
+  state_.odometry.yaw = WrapAngle(state_.odometry.yaw + turn);
 }
 
 void DiffDrive::Apply(const mjModel& model, mjData& data) {
   const double dt = model.opt.timestep;
-  if (data.time != expected_time_) Resync(data);
-  expected_time_ = data.time + dt;  // exactly what mj_step adds
+  if (data.time != state_.expected_time) Resync(data);
+  state_.expected_time = data.time + dt;  // exactly what mj_step adds
   UpdateOdometry(data);
 
   // The ramp continues from what the wheels were told last step (it lives in mjData's ctrl, so
   // a restored snapshot continues exactly as the original run did).
-  ramp_ = WheelCommand(data);
-  const Twist2d target = goal_ ? goal_->Update(Pose(data)) : command_;
-  ramp_.v = StepToward(ramp_.v, target.v, spec_.max_acceleration * dt);
-  ramp_.omega = StepToward(ramp_.omega, target.omega, spec_.max_angular_acceleration * dt);
+  state_.ramp = WheelCommand(data);
+  const Twist2d target = state_.goal ? state_.goal->Update(Pose(data)) : state_.command;
+  state_.ramp.v = StepToward(state_.ramp.v, target.v, spec_.max_acceleration * dt);
+  state_.ramp.omega =
+      StepToward(state_.ramp.omega, target.omega, spec_.max_angular_acceleration * dt);
   const double half_track = spec_.track / 2;
-  data.ctrl[left_ctrl_] = (ramp_.v - ramp_.omega * half_track) / spec_.wheel_radius;
-  data.ctrl[right_ctrl_] = (ramp_.v + ramp_.omega * half_track) / spec_.wheel_radius;
+  data.ctrl[left_ctrl_] = (state_.ramp.v - state_.ramp.omega * half_track) / spec_.wheel_radius;
+  data.ctrl[right_ctrl_] = (state_.ramp.v + state_.ramp.omega * half_track) / spec_.wheel_radius;
 
   if (lift_ctrl_ >= 0) {
-    const double error = lift_target_ - data.qpos[lift_qpos_];
+    const double error = state_.lift_target - data.qpos[lift_qpos_];
     data.ctrl[lift_ctrl_] = std::clamp(LiftGain(dt) * error, -spec_.lift_speed, spec_.lift_speed);
   }
 }
 
 void DiffDrive::SetVelocity(double v, double omega) {
-  goal_.reset();
-  command_ = {std::clamp(v, -spec_.max_speed, spec_.max_speed),
-              std::clamp(omega, -spec_.max_angular_speed, spec_.max_angular_speed)};
+  state_.goal.reset();
+  state_.command = {std::clamp(v, -spec_.max_speed, spec_.max_speed),
+                    std::clamp(omega, -spec_.max_angular_speed, spec_.max_angular_speed)};
 }
 
 void DiffDrive::GoTo(const Pose2d& goal, double position_tolerance, double yaw_tolerance) {
@@ -94,15 +96,15 @@ void DiffDrive::GoTo(const Pose2d& goal, double position_tolerance, double yaw_t
   limits.max_angular_acceleration = spec_.max_angular_acceleration;
   limits.position_tolerance = position_tolerance;
   limits.yaw_tolerance = yaw_tolerance;
-  command_ = {};
-  goal_.emplace(goal, limits);
+  state_.command = {};
+  state_.goal.emplace(goal, limits);
 }
 
 void DiffDrive::SetLift(double height) {
   if (lift_ctrl_ < 0) {
     throw Error("AMR '" + name() + "' has no payload lift; give it `lift: true` in the layout");
   }
-  lift_target_ = std::clamp(height, 0.0, spec_.lift_stroke);
+  state_.lift_target = std::clamp(height, 0.0, spec_.lift_stroke);
 }
 
 double DiffDrive::LiftHeight(const mjData& data) const {
@@ -117,8 +119,7 @@ std::vector<std::shared_ptr<DiffDrive>> AttachDiffDrives(World& world, const sce
   std::vector<std::shared_ptr<DiffDrive>> drives;
   for (const scenes::AmrSpec& spec : site.amrs) {
     auto drive = std::make_shared<DiffDrive>(spec, world);
-    world.AddPreStepHook("amr:" + spec.entity,
-                         [drive](const mjModel& m, mjData& d) { drive->Apply(m, d); });
+    AttachBehaviour(world, "amr:" + spec.entity, drive);
     drives.push_back(std::move(drive));
   }
   return drives;

@@ -183,7 +183,10 @@ struct DomainRandomizer::Impl {
   mjStatistic stat{};
 
   std::map<std::string, Placeable> placeables;
-  std::vector<bool> placeable_root;                // by body id: the root body of a placeable
+  std::vector<bool> placeable_root;  // by body id: the root body of a placeable
+  // By body id: the roots that never sit out a settle: the placeables, and a spawner's pool
+  // items (it moves them in while the frame settles; see SettlePlaced).
+  std::vector<bool> settle_keep_root;
   std::vector<ClassGeoms> material_geoms;          // per spec.materials item
   std::vector<std::vector<int>> material_choices;  // per spec.materials item: material ids
   std::vector<int> moving_bodies;                  // bodies not welded to the world
@@ -245,7 +248,7 @@ DomainRandomizer::DomainRandomizer(const scenes::Site& site, const scenes::Rando
   Impl& r = *impl_;
   r.spec = spec;
   const mjModel* m = world.model();
-  mj_forward(m, world.data());
+  world.Forward();
   r.base_state = world.Snapshot();
   r.light_active = Save(m->light_active, m->nlight);
   r.light_dir = Save(m->light_dir, 3 * m->nlight);
@@ -321,6 +324,10 @@ DomainRandomizer::DomainRandomizer(const scenes::Site& site, const scenes::Rando
     for (const std::string& name : spec.distractors->entities) add_placeable(name);
   r.placeable_root.assign(m->nbody, false);
   for (const auto& [name, p] : r.placeables) r.placeable_root[m->body_rootid[p.body]] = true;
+  r.settle_keep_root = r.placeable_root;
+  for (const scenes::SpawnerSpec& spawner : site.spawners)
+    for (const std::string& item : spawner.items)
+      r.settle_keep_root[m->body_rootid[world.BodyId(item)]] = true;
 
   if (spec.materials) {
     for (const auto& item : *spec.materials) {
@@ -716,7 +723,7 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
     return -1;
   };
   for (int pass = 0; pass < 50 && !placed.empty(); ++pass) {
-    mj_forward(m, d);
+    world.Forward();
     std::vector<double> lift(placed.size(), 0);
     for (int c = 0; c < d->ncon; ++c) {
       const mjContact& con = d->contact[c];
@@ -734,10 +741,10 @@ FrameDraw DomainRandomizer::Apply(World& world, uint64_t seed, uint64_t frame) c
     }
     if (!any) break;
   }
-  mj_forward(m, d);
+  world.Forward();
   if (!bodies.empty())
-    draw.settle_time = SettlePlaced(world, bodies, spec.settle, r.placeable_root, &draw.settled);
-  mj_forward(m, d);
+    draw.settle_time = SettlePlaced(world, bodies, spec.settle, r.settle_keep_root, &draw.settled);
+  world.Forward();
   return draw;
 }
 

@@ -1,3 +1,4 @@
+#include <twin/sim/behaviour.h>
 #include <twin/sim/forklift_drive.h>
 
 #include <cmath>
@@ -37,8 +38,8 @@ ForkliftDrive::ForkliftDrive(const scenes::ForkliftSpec& spec, const World& worl
   mast_ctrl_ = world.ActuatorId(spec.mast_actuator);
   lift_ctrl_ = world.ActuatorId(spec.lift_actuator);
   // Start from where the mast is, so attaching the drive moves nothing.
-  lift_target_ = LiftHeight(*world.data());
-  tilt_target_ = Tilt(*world.data());
+  state_.lift_target = LiftHeight(*world.data());
+  state_.tilt_target = Tilt(*world.data());
 }
 
 void ForkliftDrive::Apply(const mjModel& model, mjData& data) {
@@ -46,8 +47,8 @@ void ForkliftDrive::Apply(const mjModel& model, mjData& data) {
 
   // Steering, and the front wheels as an electronic differential for the actual steer angle.
   data.ctrl[steer_ctrl_] =
-      StepToward(data.ctrl[steer_ctrl_], steer_command_, spec_.steer_rate * dt);
-  const double speed = StepToward(Speed(data), speed_command_, spec_.max_acceleration * dt);
+      StepToward(data.ctrl[steer_ctrl_], state_.steer_command, spec_.steer_rate * dt);
+  const double speed = StepToward(Speed(data), state_.speed_command, spec_.max_acceleration * dt);
   const double yaw_rate = -speed * std::tan(SteerAngle(data)) / spec_.wheelbase;
   data.ctrl[left_ctrl_] = (speed - yaw_rate * spec_.track / 2) / spec_.wheel_radius;
   data.ctrl[right_ctrl_] = (speed + yaw_rate * spec_.track / 2) / spec_.wheel_radius;
@@ -56,29 +57,29 @@ void ForkliftDrive::Apply(const mjModel& model, mjData& data) {
   // down only once the inner mast is in. A stage that waits holds its end of travel (the
   // carriage at the top of the free lift, the inner mast retracted).
   const double carriage = data.qpos[lift_qpos_], mast = data.qpos[mast_qpos_];
-  double carriage_target = std::min(lift_target_, spec_.free_lift);
-  double mast_target = lift_target_ - carriage_target;
+  double carriage_target = std::min(state_.lift_target, spec_.free_lift);
+  double mast_target = state_.lift_target - carriage_target;
   if (carriage_target < carriage && mast > kStageTolerance) carriage_target = spec_.free_lift;
   if (mast_target > mast && carriage < spec_.free_lift - kStageTolerance) mast_target = 0;
   data.ctrl[lift_ctrl_] = AxisCommand(carriage_target, carriage, spec_.lift_speed, dt);
   data.ctrl[mast_ctrl_] = AxisCommand(mast_target, mast, spec_.lift_speed, dt);
-  data.ctrl[tilt_ctrl_] = AxisCommand(tilt_target_, Tilt(data), spec_.tilt_speed, dt);
+  data.ctrl[tilt_ctrl_] = AxisCommand(state_.tilt_target, Tilt(data), spec_.tilt_speed, dt);
 }
 
 void ForkliftDrive::SetSpeed(double speed) {
-  speed_command_ = std::clamp(speed, -spec_.max_speed, spec_.max_speed);
+  state_.speed_command = std::clamp(speed, -spec_.max_speed, spec_.max_speed);
 }
 
 void ForkliftDrive::SetSteer(double angle) {
-  steer_command_ = std::clamp(angle, -spec_.max_steer, spec_.max_steer);
+  state_.steer_command = std::clamp(angle, -spec_.max_steer, spec_.max_steer);
 }
 
 void ForkliftDrive::SetLift(double height) {
-  lift_target_ = std::clamp(height, 0.0, spec_.lift_height);
+  state_.lift_target = std::clamp(height, 0.0, spec_.lift_height);
 }
 
 void ForkliftDrive::SetTilt(double angle) {
-  tilt_target_ = std::clamp(angle, -spec_.tilt_forward, spec_.tilt_back);
+  state_.tilt_target = std::clamp(angle, -spec_.tilt_forward, spec_.tilt_back);
 }
 
 double ForkliftDrive::Speed(const mjData& data) const {
@@ -106,8 +107,7 @@ std::vector<std::shared_ptr<ForkliftDrive>> AttachForkliftDrives(World& world,
   std::vector<std::shared_ptr<ForkliftDrive>> drives;
   for (const scenes::ForkliftSpec& spec : site.forklifts) {
     auto drive = std::make_shared<ForkliftDrive>(spec, world);
-    world.AddPreStepHook("forklift:" + spec.entity,
-                         [drive](const mjModel& m, mjData& d) { drive->Apply(m, d); });
+    AttachBehaviour(world, "forklift:" + spec.entity, drive);
     drives.push_back(std::move(drive));
   }
   return drives;

@@ -1,4 +1,5 @@
 #include <twin/scenes/error.h>
+#include <twin/sim/behaviour.h>
 #include <twin/sim/gripper_control.h>
 
 #include "model_names.h"
@@ -28,7 +29,7 @@ GripperControl::GripperControl(const scenes::GripperSpec& gripper, const World& 
     pad_geoms_.push_back(internal::RequireId(m, world.name(), mjOBJ_GEOM, "geom", geom));
   }
   TWIN_DEMAND(!pad_geoms_.empty());
-  command_ = gripper.kind == scenes::GripperKind::kSuction ? 0.0 : gripper.stroke;
+  state_.command = gripper.kind == scenes::GripperKind::kSuction ? 0.0 : gripper.stroke;
 }
 
 void GripperControl::Require(scenes::GripperKind kind, const char* command) const {
@@ -40,11 +41,11 @@ void GripperControl::Require(scenes::GripperKind kind, const char* command) cons
 
 void GripperControl::SetVacuum(bool on) {
   Require(scenes::GripperKind::kSuction, "vacuum on/off");
-  command_ = on ? 1.0 : 0.0;
+  state_.command = on ? 1.0 : 0.0;
 }
 
 bool GripperControl::vacuum() const {
-  return spec_.kind == scenes::GripperKind::kSuction && command_ > 0;
+  return spec_.kind == scenes::GripperKind::kSuction && state_.command > 0;
 }
 
 void GripperControl::Open() {
@@ -61,7 +62,7 @@ void GripperControl::SetOpening(double metres) {
     throw Error(spec_.entity + ": the opening must be in [0, " + std::to_string(spec_.stroke) +
                 "] metres (its stroke), got " + std::to_string(metres));
   }
-  command_ = metres;
+  state_.command = metres;
 }
 
 double GripperControl::Opening(const World& world) const {
@@ -70,7 +71,7 @@ double GripperControl::Opening(const World& world) const {
 }
 
 void GripperControl::Apply(const mjModel&, mjData& data) const {
-  data.ctrl[actuator_] = command_;
+  data.ctrl[actuator_] = state_.command;
 }
 
 int GripperControl::HeldBody(const World& world) const {
@@ -119,8 +120,7 @@ scenes::Pose GripperControl::TcpPose(const World& world) const {
 std::shared_ptr<GripperControl> AttachGripperControl(World& world,
                                                      const scenes::GripperSpec& gripper) {
   auto control = std::make_shared<GripperControl>(gripper, world);
-  world.AddPreStepHook("gripper " + gripper.entity,
-                       [control](const mjModel& m, mjData& d) { control->Apply(m, d); });
+  AttachBehaviour(world, "gripper " + gripper.entity, control);
   return control;
 }
 

@@ -1,3 +1,4 @@
+#include <twin/sim/behaviour.h>
 #include <twin/sim/logistics_flow.h>
 
 #include <cmath>
@@ -10,9 +11,7 @@ LogisticsFlow::LogisticsFlow(const scenes::Site& site, const World& world,
     : sinks_(site.sinks), log_(std::move(log)) {
   const mjModel* m = world.model();
   for (const scenes::SpawnerSpec& spec : site.spawners) {
-    Spawner spawner{
-        spec, CounterRng(world.seed(), StreamId("arrivals/" + spec.entity)), {}, 0, 0, false,
-        false};
+    Spawner spawner{spec, CounterRng(world.seed(), StreamId("arrivals/" + spec.entity)), {}, false};
     for (size_t k = 0; k < spec.items.size(); ++k) {
       const int joint = world.JointId(spec.items[k] + "/free");
       Item item;
@@ -24,22 +23,26 @@ LogisticsFlow::LogisticsFlow(const scenes::Site& site, const World& world,
       item.clearance = spec.clearance[k];
       spawner.items.push_back(static_cast<int>(items_.size()));
       items_.push_back(item);
+      state_.parked.push_back(1);
     }
-    spawner.next_arrival = spec.start;
-    if (spec.poisson) ScheduleNext(spawner);
+    Clock clock;
+    clock.next_arrival = spec.start;
+    if (spec.poisson) ScheduleNext(spawner, clock);
+    state_.clocks.push_back(clock);
     spawners_.push_back(std::move(spawner));
-    spawner_stats_.push_back({spec.entity, 0, 0, 0});
+    state_.spawner_stats.push_back({spec.entity, 0, 0, 0});
   }
-  for (const scenes::SinkSpec& sink : sinks_) sink_stats_.push_back({sink.entity, 0, {}});
+  for (const scenes::SinkSpec& sink : sinks_) state_.sink_stats.push_back({sink.entity, 0, {}});
+  initial_ = state_;
 }
 
-void LogisticsFlow::ScheduleNext(Spawner& s) {
+void LogisticsFlow::ScheduleNext(const Spawner& s, Clock& clock) const {
   if (s.spec.poisson) {
     // Exponential inter-arrival times; arrival k draws index k, whatever happened before.
-    const double u = s.rng.Uniform(static_cast<uint64_t>(s.arrivals));
-    s.next_arrival += -std::log(1.0 - u) / s.spec.rate;
+    const double u = s.rng.Uniform(static_cast<uint64_t>(clock.arrivals));
+    clock.next_arrival += -std::log(1.0 - u) / s.spec.rate;
   } else {
-    s.next_arrival = s.spec.start + static_cast<double>(s.arrivals) * s.spec.interval;
+    clock.next_arrival = s.spec.start + static_cast<double>(clock.arrivals) * s.spec.interval;
   }
 }
 
@@ -51,8 +54,8 @@ void LogisticsFlow::Place(mjData& d, const Item& item, const scenes::Pose& pose)
 
 bool LogisticsFlow::SpawnPointClear(const mjData& d, const Spawner& s, double clearance) const {
   for (int index : s.items) {
+    if (state_.parked[index]) continue;
     const Item& other = items_[index];
-    if (other.parked) continue;
     const double dx = d.xpos[3 * other.body] - s.spec.spawn.position[0];
     const double dy = d.xpos[3 * other.body + 1] - s.spec.spawn.position[1];
     if (std::hypot(dx, dy) < clearance + other.clearance) return false;
@@ -61,13 +64,17 @@ bool LogisticsFlow::SpawnPointClear(const mjData& d, const Spawner& s, double cl
 }
 
 void LogisticsFlow::Apply(const mjModel& m, mjData& d) {
+  if (d.time <= state_.last_time) state_ = initial_;  // the world was reset
+  state_.last_time = d.time;
+
   // Sinks first, so an item removed this step can be reused by a spawner right away.
   for (size_t k = 0; k < sinks_.size(); ++k) {
     const scenes::SinkSpec& sink = sinks_[k];
     const scenes::Quat inverse{sink.region.orientation[0], -sink.region.orientation[1],
                                -sink.region.orientation[2], -sink.region.orientation[3]};
-    for (Item& item : items_) {
-      if (item.parked) continue;
+    for (size_t i = 0; i < items_.size(); ++i) {
+      if (state_.parked[i]) continue;
+      const Item& item = items_[i];
       // The item is in when its centre of mass is: its origin sits on its bottom face.
       const scenes::Vec3 p{d.xipos[3 * item.body] - sink.region.position[0],
                            d.xipos[3 * item.body + 1] - sink.region.position[1],
@@ -75,21 +82,22 @@ void LogisticsFlow::Apply(const mjModel& m, mjData& d) {
       const scenes::Vec3 local = scenes::Rotate(inverse, p);
       if (std::abs(local[0]) <= sink.half_size[0] && std::abs(local[1]) <= sink.half_size[1] &&
           std::abs(local[2]) <= sink.half_size[2]) {
-        item.parked = true;
-        ++sink_stats_[k].removed;
-        sink_stats_[k].times.push_back(d.time);
+        state_.parked[i] = 1;
+        ++state_.sink_stats[k].removed;
+        state_.sink_stats[k].times.push_back(d.time);
       }
     }
   }
 
   for (size_t k = 0; k < spawners_.size(); ++k) {
     Spawner& s = spawners_[k];
-    SpawnerStats& stats = spawner_stats_[k];
+    Clock& clock = state_.clocks[k];
+    SpawnerStats& stats = state_.spawner_stats[k];
     // Arrivals happen on the step nearest their time (time accumulates rounding error).
-    while (d.time + 0.5 * m.opt.timestep >= s.next_arrival) {
+    while (d.time + 0.5 * m.opt.timestep >= clock.next_arrival) {
       int free = -1;
       for (int index : s.items) {
-        if (items_[index].parked) {
+        if (state_.parked[index]) {
           free = index;
           break;
         }
@@ -105,36 +113,35 @@ void LogisticsFlow::Apply(const mjModel& m, mjData& d) {
           s.reported_exhaustion = true;
         }
       } else if (!SpawnPointClear(d, s, items_[free].clearance)) {
-        if (!s.waiting) ++stats.delayed;
-        s.waiting = true;
+        if (!clock.waiting) ++stats.delayed;
+        clock.waiting = true;
         break;  // try again next step
       } else {
         Place(d, items_[free], s.spec.spawn);
-        items_[free].parked = false;
+        state_.parked[free] = 0;
         ++stats.spawned;
       }
-      s.waiting = false;
-      ++s.arrivals;
-      ScheduleNext(s);
+      clock.waiting = false;
+      ++clock.arrivals;
+      ScheduleNext(s, clock);
     }
   }
 
-  for (const Item& item : items_) {
-    if (item.parked) Place(d, item, item.parking);
+  for (size_t i = 0; i < items_.size(); ++i) {
+    if (state_.parked[i]) Place(d, items_[i], items_[i].parking);
   }
 }
 
 int LogisticsFlow::active_items() const {
   int active = 0;
-  for (const Item& item : items_) active += !item.parked;
+  for (uint8_t parked : state_.parked) active += !parked;
   return active;
 }
 
 std::shared_ptr<LogisticsFlow> AttachLogisticsFlow(World& world, const scenes::Site& site,
                                                    std::function<void(const std::string&)> log) {
   auto flow = std::make_shared<LogisticsFlow>(site, world, std::move(log));
-  world.AddPreStepHook("logistics_flow",
-                       [flow](const mjModel& m, mjData& d) { flow->Apply(m, d); });
+  AttachBehaviour(world, "logistics_flow", flow);
   return flow;
 }
 

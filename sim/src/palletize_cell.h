@@ -98,7 +98,6 @@ class Palletize : public Autopilot {
   std::string Status() const override;
   void Apply(const mjModel& model, mjData& data);
 
- private:
   enum class Phase {
     kStart,
     kWaitCarton,
@@ -112,7 +111,27 @@ class Palletize : public Autopilot {
     kJammed,
     kFault
   };
+  // What changes while it runs (saved and restored with the world: sim/behaviour.h).
+  struct State {
+    Phase phase = Phase::kStart;
+    double phase_start = 0, settle_start = -1, last_time = -1;
+    bool moving = false;
+    std::deque<std::pair<Target, double>> segments;
+    Target commanded;  // where the last segment ends
+    size_t next_slot = 0;
+    int carton = -1;        // index into cartons_ being handled
+    double grip_delta = 0;  // carton yaw minus tcp yaw, measured when gripped
+    int missed = 0, dropped = 0, retried = 0, jams = 0;
+    int attempts = 0;        // grips in a row that failed
+    double near_since = -1;  // since when a carton lies near the pick point but none is ready
+    int jam_carton = -1;     // the carton that jams the cell, and where it lay then
+    Vec3 jam_at{};
+    std::string fault, jam;
+  };
+  State SaveState() const { return state_; }
+  void RestoreState(const State& state) { state_ = state; }
 
+ private:
   // Parameters.
   double Number(const std::string& key, double fallback, double min, double max) const;
   void ReadPattern();
@@ -166,21 +185,7 @@ class Palletize : public Autopilot {
   // Tool yaw minus bearing that puts joint 6 in the middle of its range (see WristYaw).
   double wrist_rel_ = 0;
 
-  // State.
-  Phase phase_ = Phase::kStart;
-  double phase_start_ = 0, settle_start_ = -1, last_time_ = -1;
-  bool moving_ = false;
-  std::deque<std::pair<Target, double>> segments_;
-  Target commanded_;  // where the last segment ends
-  size_t next_slot_ = 0;
-  int carton_ = -1;        // index into cartons_ being handled
-  double grip_delta_ = 0;  // carton yaw minus tcp yaw, measured when gripped
-  int missed_ = 0, dropped_ = 0, retried_ = 0, jams_ = 0;
-  int attempts_ = 0;        // grips in a row that failed
-  double near_since_ = -1;  // since when a carton lies near the pick point but none is ready
-  int jam_carton_ = -1;     // the carton that jams the cell, and where it lay then
-  Vec3 jam_at_{};
-  std::string fault_, jam_;
+  State state_;
 };
 
 }  // namespace twin::sim::internal::palletize

@@ -62,6 +62,43 @@ void CopyIn(T* to, const std::vector<T>& from) {
   std::copy(from.begin(), from.end(), to);
 }
 
+void ReadPhysicsState(const mjModel& m, const mjData& d, PhysicsState& s) {
+  s.time = d.time;
+  CopyOut(&s.qpos, d.qpos, m.nq);
+  CopyOut(&s.qvel, d.qvel, m.nv);
+  CopyOut(&s.act, d.act, m.na);
+  CopyOut(&s.ctrl, d.ctrl, m.nu);
+  CopyOut(&s.qacc_warmstart, d.qacc_warmstart, m.nv);
+  CopyOut(&s.qfrc_applied, d.qfrc_applied, m.nv);
+  CopyOut(&s.xfrc_applied, d.xfrc_applied, 6 * m.nbody);
+  CopyOut(&s.mocap_pos, d.mocap_pos, 3 * m.nmocap);
+  CopyOut(&s.mocap_quat, d.mocap_quat, 4 * m.nmocap);
+  CopyOut(&s.userdata, d.userdata, m.nuserdata);
+}
+
+void WritePhysicsState(const PhysicsState& s, mjData& d) {
+  d.time = s.time;
+  CopyIn(d.qpos, s.qpos);
+  CopyIn(d.qvel, s.qvel);
+  CopyIn(d.act, s.act);
+  CopyIn(d.ctrl, s.ctrl);
+  CopyIn(d.qacc_warmstart, s.qacc_warmstart);
+  CopyIn(d.qfrc_applied, s.qfrc_applied);
+  CopyIn(d.xfrc_applied, s.xfrc_applied);
+  CopyIn(d.mocap_pos, s.mocap_pos);
+  CopyIn(d.mocap_quat, s.mocap_quat);
+  CopyIn(d.userdata, s.userdata);
+}
+
+bool FitsModel(const mjModel& m, const PhysicsState& s) {
+  return s.qpos.size() == size_t(m.nq) && s.qvel.size() == size_t(m.nv) &&
+         s.act.size() == size_t(m.na) && s.ctrl.size() == size_t(m.nu) &&
+         s.qacc_warmstart.size() == size_t(m.nv) && s.qfrc_applied.size() == size_t(m.nv) &&
+         s.xfrc_applied.size() == size_t(6 * m.nbody) &&
+         s.mocap_pos.size() == size_t(3 * m.nmocap) &&
+         s.mocap_quat.size() == size_t(4 * m.nmocap) && s.userdata.size() == size_t(m.nuserdata);
+}
+
 }  // namespace
 
 World::World(std::string name, mjModel* model, WorldOptions options, std::string load_warnings)
@@ -110,6 +147,8 @@ World& World::operator=(World&& other) noexcept {
   noisy_sensors_ = std::move(other.noisy_sensors_);
   pre_hooks_ = std::move(other.pre_hooks_);
   post_hooks_ = std::move(other.post_hooks_);
+  behaviours_ = std::move(other.behaviours_);
+  step_start_ = std::move(other.step_start_);
   step_ = other.step_;
   diverged_ = other.diverged_;
   divergence_resets_ = other.divergence_resets_;
@@ -130,11 +169,15 @@ int64_t World::Step(int64_t n) {
   int64_t taken = 0;
   while (taken < n && !diverged_) {
     for (const Hook& hook : pre_hooks_) hook.fn(*model_, *data_);
+    // What this step starts from, for a snapshot after it (see WorldSnapshot).
+    if (!step_start_) step_start_.emplace();
+    ReadPhysicsState(*model_, *data_, *step_start_);
     try {
       mj_step(model_, data_);
     } catch (const Error& error) {
       // MuJoCo abandoned the step part-way: its stack pointer is left where the error struck.
       data_->pstack = 0;
+      step_start_.reset();
       ++taken;
       ++step_;
       Record(AnomalyKind::kMujocoError, "", error.what());
@@ -244,66 +287,72 @@ void World::Reset(int keyframe) {
     mj_resetData(model_, data_);
   }
   mj_forward(model_, data_);
+  step_start_.reset();
   step_ = 0;
   diverged_ = false;
   for (int w = 0; w < mjNWARNING; ++w) seen_warnings_[w] = data_->warning[w].number;
 }
 
+void World::Forward() {
+  MujocoWarningCapture capture(&mujoco_messages_);
+  mj_forward(model_, data_);
+  step_start_.reset();
+}
+
 WorldSnapshot World::Snapshot() const {
-  const mjModel* m = model_;
-  const mjData* d = data_;
   WorldSnapshot s;
+  ReadPhysicsState(*model_, *data_, s);
   s.step = step_;
-  s.time = d->time;
-  CopyOut(&s.qpos, d->qpos, m->nq);
-  CopyOut(&s.qvel, d->qvel, m->nv);
-  CopyOut(&s.act, d->act, m->na);
-  CopyOut(&s.ctrl, d->ctrl, m->nu);
-  CopyOut(&s.qacc_warmstart, d->qacc_warmstart, m->nv);
-  CopyOut(&s.qfrc_applied, d->qfrc_applied, m->nv);
-  CopyOut(&s.xfrc_applied, d->xfrc_applied, 6 * m->nbody);
-  CopyOut(&s.mocap_pos, d->mocap_pos, 3 * m->nmocap);
-  CopyOut(&s.mocap_quat, d->mocap_quat, 4 * m->nmocap);
-  CopyOut(&s.userdata, d->userdata, m->nuserdata);
-  CopyOut(&s.sensordata, d->sensordata, m->nsensordata);
-  std::copy(std::begin(d->warning), std::end(d->warning), s.mujoco_warnings.begin());
+  CopyOut(&s.sensordata, data_->sensordata, model_->nsensordata);
+  std::copy(std::begin(data_->warning), std::end(data_->warning), s.mujoco_warnings.begin());
+  s.step_start = step_start_;
+  for (const BehaviourHooks& behaviour : behaviours_)
+    s.behaviours.push_back({behaviour.name, behaviour.save()});
   return s;
 }
 
 void World::Restore(const WorldSnapshot& s) {
-  const mjModel* m = model_;
-  const bool fits =
-      s.qpos.size() == size_t(m->nq) && s.qvel.size() == size_t(m->nv) &&
-      s.act.size() == size_t(m->na) && s.ctrl.size() == size_t(m->nu) &&
-      s.qacc_warmstart.size() == size_t(m->nv) && s.qfrc_applied.size() == size_t(m->nv) &&
-      s.xfrc_applied.size() == size_t(6 * m->nbody) &&
-      s.mocap_pos.size() == size_t(3 * m->nmocap) && s.mocap_quat.size() == size_t(4 * m->nmocap) &&
-      s.userdata.size() == size_t(m->nuserdata) && s.sensordata.size() == size_t(m->nsensordata);
+  const bool fits = FitsModel(*model_, s) && s.sensordata.size() == size_t(model_->nsensordata) &&
+                    (!s.step_start || FitsModel(*model_, *s.step_start));
   if (!fits) throw Error(name_ + ": the snapshot was taken from a different model");
+  bool same_behaviours = s.behaviours.size() == behaviours_.size();
+  for (size_t i = 0; same_behaviours && i < behaviours_.size(); ++i)
+    same_behaviours = s.behaviours[i].name == behaviours_[i].name;
+  if (!same_behaviours) {
+    auto names = [](const auto& list) {
+      std::string text;
+      for (const auto& b : list) text += (text.empty() ? "" : ", ") + b.name;
+      return text.empty() ? std::string("none") : text;
+    };
+    throw Error(name_ + ": the snapshot's behaviours (" + names(s.behaviours) +
+                ") are not this world's (" + names(behaviours_) +
+                "); restore a snapshot into the world it was taken from, or one set up alike");
+  }
 
-  auto write_state = [&] {
-    mjData* d = data_;
-    d->time = s.time;
-    CopyIn(d->qpos, s.qpos);
-    CopyIn(d->qvel, s.qvel);
-    CopyIn(d->act, s.act);
-    CopyIn(d->ctrl, s.ctrl);
-    CopyIn(d->qacc_warmstart, s.qacc_warmstart);
-    CopyIn(d->qfrc_applied, s.qfrc_applied);
-    CopyIn(d->xfrc_applied, s.xfrc_applied);
-    CopyIn(d->mocap_pos, s.mocap_pos);
-    CopyIn(d->mocap_quat, s.mocap_quat);
-    CopyIn(d->userdata, s.userdata);
-  };
   MujocoWarningCapture capture(&mujoco_messages_);
-  write_state();
-  mj_forward(model_, data_);  // recompute positions, contacts, ...
-  write_state();              // ... and undo what mj_forward wrote into the state (warmstart)
+  bool replayed = false;
+  if (s.step_start) {
+    // The derived quantities as the snapshot's last step left them: replay that step.
+    WritePhysicsState(*s.step_start, *data_);
+    try {
+      mj_step(model_, data_);
+      replayed = true;
+    } catch (const Error&) {
+      data_->pstack = 0;  // it failed the first time too; fall back to the state's own
+    }
+  }
+  WritePhysicsState(s, *data_);
+  if (!replayed) {
+    mj_forward(model_, data_);     // recompute positions, contacts, ...
+    WritePhysicsState(s, *data_);  // ... and undo what mj_forward wrote into the state
+  }
   CopyIn(data_->sensordata, s.sensordata);  // what the controller saw at snapshot time
   std::copy(s.mujoco_warnings.begin(), s.mujoco_warnings.end(), std::begin(data_->warning));
   for (int w = 0; w < mjNWARNING; ++w) seen_warnings_[w] = data_->warning[w].number;
   step_ = s.step;
   diverged_ = false;
+  step_start_ = replayed ? s.step_start : std::nullopt;
+  for (size_t i = 0; i < behaviours_.size(); ++i) behaviours_[i].restore(s.behaviours[i].state);
 }
 
 void World::AddPreStepHook(std::string name, StepHook hook) {
@@ -312,6 +361,12 @@ void World::AddPreStepHook(std::string name, StepHook hook) {
 
 void World::AddPostStepHook(std::string name, StepHook hook) {
   post_hooks_.push_back({std::move(name), std::move(hook)});
+}
+
+void World::AddBehaviourState(std::string name, SaveBehaviourState save,
+                              RestoreBehaviourState restore) {
+  TWIN_DEMAND(save && restore);
+  behaviours_.push_back({std::move(name), std::move(save), std::move(restore)});
 }
 
 int World::BodyId(std::string_view name) const {

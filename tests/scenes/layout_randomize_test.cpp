@@ -221,3 +221,27 @@ TEST_CASE("randomize overlays replace the sections they have", "[scenes][randomi
           twin::scenes::ApplyRandomizeOverlay(wrong, spec, scene.site);
         }).find("randomize") != std::string::npos);
 }
+
+TEST_CASE("randomize: a spawner's pool items are its own, never placed", "[scenes][randomize]") {
+  const std::string line =
+      "equipment:\n"
+      "  - {type: conveyor, name: belt, length: 3}\n"
+      "  - {type: spawner, name: feed, parent: belt/start, pool: 3}\n";
+  const Scene scene = LoadLayoutText(line +
+                                         "  - {type: carton, name: loose, pose: {position: [0, 2, "
+                                         "0]}}\n"
+                                         "randomize:\n"
+                                         "  objects:\n"
+                                         "    - {class: carton, count: [1, 1]}\n",
+                                     "line.yaml", ".");
+  REQUIRE(scene.site.FindEntity("feed_item0"));
+  CHECK(scene.site.FindEntity("feed_item0")->class_name == "carton");
+  CHECK(scene.site.randomize.objects->front().pool == std::vector<std::string>{"loose"});
+  CHECK(twin::testing::ErrorMessage([&] {
+          LoadLayoutText(line + "randomize:\n  objects:\n    - {class: carton}\n", "line.yaml",
+                         ".");
+        }) ==
+        "line.yaml:6:15: randomize.objects[0].class: no loose entity has class 'carton' "
+        "(fixed ones cannot move; a spawner's pool items are placed by the spawner, not "
+        "randomized); declare some without fixed: true");
+}

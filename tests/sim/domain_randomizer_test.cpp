@@ -398,3 +398,77 @@ TEST_CASE("Settling leaves unreachable static geoms out, and redoes the settle w
   // The model's collision flags are back as they were after Apply.
   for (int g = 0; g < m->ngeom; ++g) CHECK((m->geom_contype[g] | m->geom_conaffinity[g]) != 0);
 }
+
+namespace {
+
+const std::string kFlowCell = std::string(TWIN_TEST_DATA) + "/layouts/datagen_flow_cell.yaml";
+
+SiteWorld FlowCell() {
+  twin::sim::WorldOptions options;
+  options.log = [](const std::string&) {};
+  return twin::sim::LoadSiteWorld(kFlowCell, options, std::nullopt, /*autopilot=*/false);
+}
+
+// A frame of the flow cell: the fingerprint plus what its spawner did while it settled.
+std::vector<uint8_t> FlowFrame(SiteWorld& site, const DomainRandomizer& randomizer, uint64_t k) {
+  randomizer.Apply(site.world, 9, k);
+  std::vector<uint8_t> out = Fingerprint(site.world.model(), site.world.data());
+  const int64_t spawned = site.flows->spawners().at(0).spawned;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(&spawned);
+  out.insert(out.end(), bytes, bytes + sizeof spawned);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Frames of a cell whose spawner runs while settling depend only on (seed, frame)",
+          "[sim][randomize]") {
+  // Each frame alone, in a world that never made another.
+  std::vector<std::vector<uint8_t>> alone;
+  for (uint64_t k = 0; k < 4; ++k) {
+    SiteWorld site = FlowCell();
+    const DomainRandomizer randomizer(site.scene.site, site.scene.site.randomize, site.world);
+    alone.push_back(FlowFrame(site, randomizer, k));
+    // The spawner's first carton (t = 0) is on the belt, riding it.
+    CHECK(site.flows->spawners().at(0).spawned >= 1);
+    const int item = site.world.BodyId("feed_item0");
+    const mjtNum* x = site.world.data()->xpos + 3 * item;
+    CHECK(std::abs(x[1] - -1.2) < 0.2);
+    CHECK(x[2] == Approx(0.5).margin(0.02));
+  }
+  // The same frames one after another, in another order, in one world (as datagen makes them).
+  SiteWorld site = FlowCell();
+  const DomainRandomizer randomizer(site.scene.site, site.scene.site.randomize, site.world);
+  for (uint64_t k : {2, 0, 3, 1, 2}) {
+    CAPTURE(k);
+    const bool same = FlowFrame(site, randomizer, k) == alone[k];
+    CHECK(same);
+  }
+}
+
+TEST_CASE("What the randomizer places is where it placed it, never parked by a spawner",
+          "[sim][randomize]") {
+  SiteWorld site = FlowCell();
+  const twin::scenes::RandomizeSpec& spec = site.scene.site.randomize;
+  REQUIRE(spec.objects);
+  const twin::scenes::Region& region = *spec.objects->front().region;
+  const DomainRandomizer randomizer(site.scene.site, spec, site.world);
+  int placed = 0;
+  for (uint64_t k = 0; k < 8; ++k) {
+    const FrameDraw draw = randomizer.Apply(site.world, 9, k);
+    CHECK(draw.settled);
+    for (const std::string& name : draw.placed) {
+      CAPTURE(k, name);
+      const mjtNum* x = site.world.data()->xpos + 3 * site.world.BodyId(name);
+      // On the pallet (its deck about 0.14 m up), within the region give or take a carton.
+      CHECK(x[0] >= region.min[0] - 0.3);
+      CHECK(x[0] <= region.max[0] + 0.3);
+      CHECK(x[1] >= region.min[1] - 0.3);
+      CHECK(x[1] <= region.max[1] + 0.3);
+      CHECK(x[2] >= 0.1);
+      CHECK(x[2] <= region.max[2]);
+      ++placed;
+    }
+  }
+  CHECK(placed >= 8);
+}

@@ -10,6 +10,10 @@
 //   ctrl = q_ref + (kv qdot_ref + tau_ff) / kp,
 // and the servo's force range (the motor's torque limit) bounds the total, as on the real arm.
 // The model quantities are those of the previous step's forward pass, one step old.
+//
+// The reference, the trajectory, the payload and the base pose are the controller's State, saved
+// and restored with the world's snapshots (sim/behaviour.h); set_feedforward is a setting, not
+// state.
 #pragma once
 
 #include <twin/scenes/site.h>
@@ -31,7 +35,7 @@ class ArmController {
   ArmController(const scenes::ArmSpec& arm, const World& world);
 
   /// The pre-step hook: samples the reference at data.time and writes the servos' ctrl. When time
-  /// goes backwards (the world was reset or restored) it drops the running trajectory and holds
+  /// goes backwards without a Restore (World::Reset) it drops the running trajectory and holds
   /// the arm where it now is; a trajectory given since the last step still starts.
   void Apply(const mjModel& model, mjData& data);
 
@@ -51,10 +55,10 @@ class ArmController {
   /// True when no trajectory is running (or the last one has reached its end).
   bool done() const;
   /// The reference (position, velocity) the servos aimed at in the last step.
-  const JointVector& reference() const { return reference_; }
-  const JointVector& reference_velocity() const { return reference_velocity_; }
+  const JointVector& reference() const { return state_.reference; }
+  const JointVector& reference_velocity() const { return state_.reference_velocity; }
   /// reference() minus the measured joint angles at the start of the last step, radians.
-  const JointVector& tracking_error() const { return tracking_error_; }
+  const JointVector& tracking_error() const { return state_.tracking_error; }
   /// The measured joint angles now.
   JointVector Positions(const World& world) const;
 
@@ -62,7 +66,7 @@ class ArmController {
   /// its weight joins the gravity feedforward. `centre_of_mass` is in the flange frame. Mass 0
   /// clears it; throws twin::Error for a negative or non-finite mass.
   void SetPayload(double mass, const scenes::Vec3& centre_of_mass);
-  double payload_mass() const { return payload_mass_; }
+  double payload_mass() const { return state_.payload_mass; }
 
   /// Gravity and dynamics feedforward (on by default); off leaves plain position servos.
   void set_feedforward(bool on) { feedforward_ = on; }
@@ -70,6 +74,21 @@ class ArmController {
   /// Kinematics with the base where it was at the last step (where the layout put it before the
   /// first), so an arm on a moving base (an AMR) solves in the right place.
   const ArmKinematics& kinematics() const { return kinematics_; }
+
+  /// What changes while it runs.
+  struct State {
+    JointVector hold{};
+    std::optional<JointTrajectory> pending;  ///< starts at the next Apply
+    std::optional<JointTrajectory> trajectory;
+    double start_time = 0;
+    double last_time = -1;
+    JointVector reference{}, reference_velocity{}, reference_acceleration{}, tracking_error{};
+    double payload_mass = 0;
+    scenes::Vec3 payload_com{};
+    scenes::Pose base;  ///< of the kinematics, as the last step saw it
+  };
+  State SaveState() const;
+  void RestoreState(const State& state);
 
  private:
   void UpdateBase(const mjData& data);
@@ -80,20 +99,13 @@ class ArmController {
   ArmKinematics kinematics_;
   std::array<int, 6> qpos_{}, dof_{}, actuator_{};
   int flange_site_ = -1, flange_body_ = -1, base_body_ = -1;
-  double payload_mass_ = 0;
-  scenes::Vec3 payload_com_{};
   bool feedforward_ = true;
 
-  JointVector hold_{};
-  std::optional<JointTrajectory> pending_;  // starts at the next Apply
-  std::optional<JointTrajectory> trajectory_;
-  double start_time_ = 0;
-  double last_time_ = -1;
-  JointVector reference_{}, reference_velocity_{}, reference_acceleration_{}, tracking_error_{};
+  State state_;  // but the base, which lives in kinematics_
   std::vector<mjtNum> scratch_acc_, scratch_force_, scratch_jac_;  // nv-sized (jac: 3 x nv)
 };
 
-/// Creates a controller for `arm` and registers it as a pre-step hook of `world`.
+/// Creates a controller for `arm` and attaches it to `world` as a behaviour.
 std::shared_ptr<ArmController> AttachArmController(World& world, const scenes::ArmSpec& arm);
 
 }  // namespace twin::sim

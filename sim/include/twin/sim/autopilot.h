@@ -2,8 +2,9 @@
 // aisles, move a pallet) so that a scene does something useful out of the box, without ROS.
 //
 // A layout names one in its `autopilot:` section ({type: NAME, ...parameters}); the table in
-// autopilot.cpp maps NAME to a factory. An autopilot runs as a pre-step hook on the World and
-// commands the site's behaviours (arm controllers, grippers, drives, conveyors) like a PLC would.
+// autopilot.cpp maps NAME to a factory. An autopilot is a behaviour of the World (sim/behaviour.h:
+// a pre-step hook whose state is saved and restored with the world's) and commands the site's
+// other behaviours (arm controllers, grippers, drives, conveyors) like a PLC would.
 #pragma once
 
 #include <twin/scenes/site.h>
@@ -25,7 +26,7 @@ class Autopilot {
 };
 
 /// Builds an autopilot for `site` from its spec, checking the parameters (twin::Error naming the
-/// layout's file, line and key on bad ones), and registers its hooks on site.world.
+/// layout's file, line and key on bad ones), and attaches it to site.world as a behaviour.
 using AutopilotFactory =
     std::function<std::shared_ptr<Autopilot>(SiteWorld& site, const scenes::AutopilotSpec& spec)>;
 

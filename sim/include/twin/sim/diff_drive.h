@@ -7,9 +7,10 @@
 //
 // The robot moves only through its wheels' friction on the floor, so what it does (slip, lag,
 // being blocked) is physics, not the command replayed. The ramp lives in mjData (the wheel
-// controls), so Snapshot/Restore continue bit-exactly under a velocity command. The command, the
-// goal and the odometry live here; when the world jumps in time (Reset, Restore) the odometry
-// restarts from the true pose, and a go-to-pose goal continues from wherever the robot is.
+// controls); the command, the goal, the lift target and the odometry are the drive's State, saved
+// and restored with the world's snapshots (sim/behaviour.h), so Snapshot/Restore continue
+// bit-exactly. When the world jumps in time otherwise (Reset) the odometry restarts from the true
+// pose, and a go-to-pose goal continues from wherever the robot is.
 #pragma once
 
 #include <twin/scenes/site.h>
@@ -40,29 +41,41 @@ class DiffDrive {
   /// Drives to `goal` (world frame) with the go-to-pose controller, from the robot's true pose
   /// (what a localised AMR knows); default tolerances 2 cm and 0.02 rad.
   void GoTo(const Pose2d& goal, double position_tolerance = 0.02, double yaw_tolerance = 0.02);
-  bool goal_active() const { return goal_.has_value(); }
+  bool goal_active() const { return state_.goal.has_value(); }
   /// True once the goal set by GoTo() was reached (the drive then holds still).
-  bool goal_reached() const { return goal_ && goal_->reached(); }
+  bool goal_reached() const { return state_.goal && state_.goal->reached(); }
 
   /// Lift target in metres above the lowered deck, clamped to the stroke. Throws twin::Error
   /// when the AMR has no lift.
   void SetLift(double height);
-  double lift_target() const { return lift_target_; }
+  double lift_target() const { return state_.lift_target; }
   /// Measured lift height (m above lowered), 0 without a lift.
   double LiftHeight(const mjData& data) const;
 
   /// The command as asked for (after clamping to the limits).
-  Twist2d command() const { return command_; }
+  Twist2d command() const { return state_.command; }
   /// The rate-limited command the wheels follow this step.
-  Twist2d velocity() const { return ramp_; }
+  Twist2d velocity() const { return state_.ramp; }
   /// Ground truth: the pose of the robot's origin.
   Pose2d Pose(const mjData& data) const;
   /// Wheel odometry: the pose integrated from the wheel encoders since the drive started (or
   /// the world jumped in time), starting from the true pose then.
-  const Pose2d& odometry() const { return odometry_; }
+  const Pose2d& odometry() const { return state_.odometry; }
 
   const scenes::AmrSpec& spec() const { return spec_; }
   const std::string& name() const { return spec_.entity; }
+
+  /// What changes while it runs.
+  struct State {
+    Twist2d command, ramp;
+    std::optional<GoToPose> goal;
+    double lift_target = 0;
+    Pose2d odometry;
+    double last_left = 0, last_right = 0;  ///< wheel angles at the last update
+    double expected_time = -1;             ///< data.time of the next step, when it continues
+  };
+  State SaveState() const { return state_; }
+  void RestoreState(const State& state) { state_ = state; }
 
  private:
   void Resync(const mjData& data);
@@ -75,15 +88,10 @@ class DiffDrive {
   int left_ctrl_ = -1, right_ctrl_ = -1;
   int lift_qpos_ = -1, lift_ctrl_ = -1;
 
-  Twist2d command_, ramp_;
-  std::optional<GoToPose> goal_;
-  double lift_target_ = 0;
-  Pose2d odometry_;
-  double last_left_ = 0, last_right_ = 0;  // wheel angles at the last update
-  double expected_time_ = -1;              // data.time of the next step, when it continues
+  State state_;
 };
 
-/// Creates a drive for each AMR of the site and registers each as a pre-step hook of `world`.
+/// Creates a drive for each AMR of the site and attaches each to `world` as a behaviour.
 std::vector<std::shared_ptr<DiffDrive>> AttachDiffDrives(World& world, const scenes::Site& site);
 
 }  // namespace twin::sim

@@ -8,8 +8,9 @@
 // is the forks' rise above their lowest position: the carriage takes the first `free_lift`
 // metres, then the inner mast extends; going down, the inner mast retracts first.
 //
-// Apart from the commands it holds no state: the speed and steering ramps continue from the
-// wheel and steering controls in mjData, so Snapshot/Restore continue bit-exactly.
+// Apart from the commands (its State, saved and restored with the world's snapshots:
+// sim/behaviour.h) it holds no state: the speed and steering ramps continue from the wheel and
+// steering controls in mjData, so Snapshot/Restore continue bit-exactly.
 #pragma once
 
 #include <twin/scenes/site.h>
@@ -40,10 +41,10 @@ class ForkliftDrive {
   /// Mast tilt, rad (+ back), clamped to [-tilt_forward, tilt_back].
   void SetTilt(double angle);
 
-  double speed_command() const { return speed_command_; }
-  double steer_command() const { return steer_command_; }
-  double lift_target() const { return lift_target_; }
-  double tilt_target() const { return tilt_target_; }
+  double speed_command() const { return state_.speed_command; }
+  double steer_command() const { return state_.steer_command; }
+  double lift_target() const { return state_.lift_target; }
+  double tilt_target() const { return state_.tilt_target; }
   /// The rate-limited speed the wheels were given at the last step.
   double Speed(const mjData& data) const;
 
@@ -57,16 +58,23 @@ class ForkliftDrive {
   const scenes::ForkliftSpec& spec() const { return spec_; }
   const std::string& name() const { return spec_.entity; }
 
+  /// What changes while it runs: the commands.
+  struct State {
+    double speed_command = 0, steer_command = 0, lift_target = 0, tilt_target = 0;
+  };
+  State SaveState() const { return state_; }
+  void RestoreState(const State& state) { state_ = state; }
+
  private:
   scenes::ForkliftSpec spec_;
   int free_qpos_ = -1, steer_qpos_ = -1, tilt_qpos_ = -1, mast_qpos_ = -1, lift_qpos_ = -1;
   int left_ctrl_ = -1, right_ctrl_ = -1, steer_ctrl_ = -1;
   int tilt_ctrl_ = -1, mast_ctrl_ = -1, lift_ctrl_ = -1;
 
-  double speed_command_ = 0, steer_command_ = 0, lift_target_ = 0, tilt_target_ = 0;
+  State state_;
 };
 
-/// Creates a drive for each forklift of the site and registers each as a pre-step hook.
+/// Creates a drive for each forklift of the site and attaches each to `world` as a behaviour.
 std::vector<std::shared_ptr<ForkliftDrive>> AttachForkliftDrives(World& world,
                                                                  const scenes::Site& site);
 

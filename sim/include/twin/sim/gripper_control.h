@@ -5,7 +5,8 @@
 // face (or comes within the cup's few millimetres of reach) is pulled against it and stays there
 // while the arm moves; vacuum off lets it go. Parallel jaws: the finger servo drives the opening
 // to its target and squeezes what is between the pads with up to the gripper's rated force.
-// Commands take effect at the next step (a pre-step hook writes the actuator controls).
+// Commands take effect at the next step (a pre-step hook writes the actuator controls); the command
+// is the control's State, saved and restored with the world's snapshots (sim/behaviour.h).
 #pragma once
 
 #include <twin/scenes/site.h>
@@ -49,6 +50,13 @@ class GripperControl {
   scenes::Pose TcpPose(const World& world) const;
   const scenes::GripperSpec& spec() const { return spec_; }
 
+  /// What changes while it runs: the command.
+  struct State {
+    double command = 0;  ///< suction: 0 or 1; parallel: the opening, metres
+  };
+  State SaveState() const { return state_; }
+  void RestoreState(const State& state) { state_ = state; }
+
  private:
   void Require(scenes::GripperKind kind, const char* command) const;
 
@@ -57,10 +65,10 @@ class GripperControl {
   int tcp_site_ = -1;
   std::vector<int> pad_geoms_;
   std::vector<int> finger_qpos_;  // parallel: the two slides
-  double command_ = 0;            // suction: 0 or 1; parallel: the opening, metres
+  State state_;
 };
 
-/// Creates the gripper's control and registers it as a pre-step hook of `world`.
+/// Creates the gripper's control and attaches it to `world` as a behaviour.
 std::shared_ptr<GripperControl> AttachGripperControl(World& world,
                                                      const scenes::GripperSpec& gripper);
 

@@ -41,9 +41,10 @@ std::vector<int> UnreachableTrees(const mjModel* m, const mjData* d, const std::
 
 /// Settles `bodies` (as Settle, with spec.timestep when set) with the unreachable static geoms
 /// and trees sitting out (the trees marked in `skip_root` are left as they are); redoes it with
-/// every geom if a moving geom travels farther than kSettleReach. Restores the geoms' collision
-/// flags and the sitting-out trees' joint state afterwards. Returns the time settled; sets
-/// *settled.
+/// every geom, from a Restore() of the world (behaviours included), if a moving geom travels
+/// farther than kSettleReach. Restores the geoms' collision flags and the sitting-out trees' joint
+/// state afterwards. Returns the time settled; sets *settled. A tree that a behaviour moves while
+/// settling (a spawner's pool item) belongs in `skip_root`: one sitting out would be put back.
 double SettlePlaced(World& world, const std::vector<int>& bodies, const scenes::SettleSpec& spec,
                     const std::vector<bool>& skip_root, bool* settled);
 

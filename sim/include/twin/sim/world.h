@@ -7,10 +7,12 @@
 
 #include <mujoco/mujoco.h>
 
+#include <any>
 #include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,18 +32,44 @@ struct WorldOptions {
   std::function<void(const std::string&)> log;
 };
 
-/// Everything a step reads: restoring it and stepping on gives the same bits as never having
-/// stopped. Derived quantities (positions, contacts, sensors) are recomputed by Restore().
-struct WorldSnapshot {
-  int64_t step = 0;
+/// One behaviour's own state (its clocks, queues, targets and commands: plain data), as saved
+/// with the world by World::AddBehaviourState.
+struct BehaviourSnapshot {
+  std::string name;
+  std::any state;
+};
+
+/// The physics state in mjData: what mj_step reads besides the model (userdata: what hooks keep).
+struct PhysicsState {
   double time = 0;
   std::vector<mjtNum> qpos, qvel, act, ctrl, qacc_warmstart, qfrc_applied, xfrc_applied;
-  std::vector<mjtNum> mocap_pos, mocap_quat, userdata, sensordata;
+  std::vector<mjtNum> mocap_pos, mocap_quat, userdata;
+};
+
+/// Everything a step reads: restoring it and stepping on gives the same bits as never having
+/// stopped.
+///
+/// That includes the derived quantities (positions, contacts, forces) the next step's hooks read
+/// before MuJoCo recomputes them: mj_step leaves those of the state it started from, not of the
+/// state it integrated to. So the snapshot keeps that start (`step_start`), and Restore() replays
+/// the step from it; when the derived quantities were computed from the state itself (after
+/// Reset(), Forward(), or a Restore() of such a snapshot) it has none and Restore() runs
+/// mj_forward.
+struct WorldSnapshot : PhysicsState {
+  int64_t step = 0;
+  std::vector<mjtNum> sensordata;  ///< with World's sensor noise, as the controller saw it
   std::array<mjWarningStat, mjNWARNING> mujoco_warnings{};
+  std::optional<PhysicsState> step_start;  ///< the last step's start, after its pre-step hooks
+  /// The state of every behaviour registered on the world, in registration order.
+  std::vector<BehaviourSnapshot> behaviours;
 };
 
 /// Runs before (pre) or after (post) every mj_step; the model is read-only.
 using StepHook = std::function<void(const mjModel& model, mjData& data)>;
+
+/// How a behaviour hands its state to a snapshot and takes it back (see AddBehaviourState).
+using SaveBehaviourState = std::function<std::any()>;
+using RestoreBehaviourState = std::function<void(const std::any& state)>;
 
 class World {
  public:
@@ -64,13 +92,27 @@ class World {
   /// Back to the model's initial state (qpos0, or keyframe `keyframe` when >= 0); clears
   /// diverged(), keeps the anomaly history, and sets the step counter to 0.
   void Reset(int keyframe = -1);
+  /// mj_forward: the derived quantities of the state as it is now. Code that writes the state in
+  /// data() between steps (e.g. the domain randomizer) calls this rather than mj_forward, so that
+  /// a snapshot taken afterwards knows where its derived quantities come from.
+  void Forward();
 
+  /// The simulation state and every registered behaviour's state.
   WorldSnapshot Snapshot() const;
-  /// Restores a snapshot taken from this World (throws twin::Error if it does not fit the model).
+  /// Restores a snapshot taken from this World, behaviours included (throws twin::Error if it
+  /// does not fit the model or its behaviours are not this World's).
   void Restore(const WorldSnapshot& snapshot);
 
+  /// Hooks that keep no state of their own between steps. A hook that does (a clock, a queue, a
+  /// target) belongs to a behaviour whose state is registered too: AttachBehaviour
+  /// (sim/behaviour.h) does both.
   void AddPreStepHook(std::string name, StepHook hook);
   void AddPostStepHook(std::string name, StepHook hook);
+  /// Registers the state of a behaviour: Snapshot() calls `save` and keeps what it returns,
+  /// Restore() hands it back to `restore`, so a restored world and its behaviours go on exactly
+  /// as they did from the snapshot. Reset() leaves behaviour state alone (each behaviour sees the
+  /// time go back and says in its header what it does then).
+  void AddBehaviourState(std::string name, SaveBehaviourState save, RestoreBehaviourState restore);
 
   double time() const { return data_->time; }
   double timestep() const { return model_->opt.timestep; }
@@ -122,6 +164,11 @@ class World {
     std::string name;
     StepHook fn;
   };
+  struct BehaviourHooks {
+    std::string name;
+    SaveBehaviourState save;
+    RestoreBehaviourState restore;
+  };
 
   std::string name_;
   mjModel* model_ = nullptr;
@@ -130,6 +177,10 @@ class World {
   CounterRng noise_rng_;
   std::vector<int> noisy_sensors_;
   std::vector<Hook> pre_hooks_, post_hooks_;
+  std::vector<BehaviourHooks> behaviours_;
+  // Where the derived quantities in data_ come from: the start of the last step, or (none) the
+  // state itself.
+  std::optional<PhysicsState> step_start_;
 
   int64_t step_ = 0;
   bool diverged_ = false;
