@@ -1,16 +1,21 @@
 // Dataset folders in CLI tests: a temporary folder per test, every file of a tree read back, two
-// trees compared byte for byte, and how many frames a run has recorded so far.
+// trees compared byte for byte, how many frames a run has recorded so far, and a run of
+// `twin datagen` killed part-way.
 #pragma once
 
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace twin::testing {
@@ -18,7 +23,7 @@ namespace twin::testing {
 /// A fresh folder under the system's temporary one, removed with everything in it at the end.
 struct TempFolder {
   std::filesystem::path path;
-  explicit TempFolder(const std::string& prefix) {
+  explicit TempFolder(const std::string& prefix = "twin_dataset_test") {
     static int counter = 0;
     path = std::filesystem::temp_directory_path() /
            (prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
@@ -75,6 +80,30 @@ inline int FramesDone(const std::string& out) {
   for (const auto& entry : std::filesystem::directory_iterator(records))
     if (entry.path().extension() == ".json") ++n;
   return n;
+}
+
+/// Starts `twin datagen SCENE --frames FRAMES --out OUT` and kills it with SIGKILL once
+/// `recorded` frames are recorded, while later ones are being made: the run is unfinished.
+inline void StartAndKill(const std::string& scene, const std::string& out, int frames,
+                         int recorded = 3) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string count = std::to_string(frames);
+    execl(TWIN_BINARY, TWIN_BINARY, "datagen", scene.c_str(), "--frames", count.c_str(), "--out",
+          out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (FramesDone(out) < recorded && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  const int done = FramesDone(out);
+  INFO("frames recorded when killed: " << done);
+  REQUIRE(done >= recorded);
+  REQUIRE_FALSE(std::filesystem::exists(out + "/manifest.json"));
 }
 
 }  // namespace twin::testing

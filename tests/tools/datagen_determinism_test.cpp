@@ -5,25 +5,19 @@
 // randomization.json lists as placed is in the images (read by OpenCV) and in the labels.
 #include <catch2/catch.hpp>
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <filesystem>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "cli_support.h"
 #include "dataset_tree.h"
 
 using Catch::Matchers::Contains;
-using twin::testing::FramesDone;
 using twin::testing::ProcessResult;
 using twin::testing::RequireCleanExit;
 using twin::testing::RequireSameTree;
 using twin::testing::RunProcess;
+using twin::testing::StartAndKill;
 using twin::testing::TempFolder;
 using twin::testing::Twin;
 
@@ -63,25 +57,9 @@ TEST_CASE("twin datagen with a spawner killed with SIGKILL and resumed equals on
   TempFolder tmp("twin_datagen_determinism");
   RequireCleanExit(Datagen(tmp / "whole", 6), 0);
 
+  // Killed once two frames are recorded: the resumed process starts in the middle.
   const std::string out = tmp / "killed";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execl(TWIN_BINARY, TWIN_BINARY, "datagen", kFlowCell.c_str(), "--frames", "6", "--out",
-          out.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  // Kill it once two frames are recorded: the resumed process starts in the middle.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  while (FramesDone(out) < 2 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  REQUIRE(WIFSIGNALED(status));
-  const int done = FramesDone(out);
-  INFO("frames recorded when killed: " << done);
-  REQUIRE(done >= 2);
-  REQUIRE_FALSE(fs::exists(out + "/manifest.json"));
+  StartAndKill(kFlowCell, out, 6, 2);
 
   const ProcessResult resumed = Datagen(out, 6, {"--resume"});
   RequireCleanExit(resumed, 0);
