@@ -1,5 +1,7 @@
 #include "scene_state.h"
 
+#include <twin/render/renderer.h>
+
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>

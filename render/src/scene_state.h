@@ -64,11 +64,6 @@ std::vector<uint8_t> TextureTexels(const mjModel* m, const std::vector<int>& lay
 void FillInstances(const mjModel* m, const mjData* d, const SceneLabels& labels,
                    const DrawList& list, const std::vector<int>& texture_layers, GpuInstance* out);
 
-/// The light that casts the shadow map in the model's current state (the randomizer switches
-/// lights and changes their colours per frame): the brightest active light with castshadow, by
-/// the luminance of its diffuse colour (the first of equals), or -1.
-int ShadowLight(const mjModel* m);
-
 /// Texels per side of the shadow map: the model's <visual><quality shadowsize> clamped to
 /// `max_dimension`; 0 (no shadow map) when no light casts shadows or shadowsize is 0 or less.
 uint32_t ShadowMapSize(const mjModel* m, uint32_t max_dimension);

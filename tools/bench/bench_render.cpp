@@ -243,7 +243,7 @@ int CompareWithMujocoRecord(const BenchRenderOptions& opt) {
       "  equal job   the model with <quality offsamples=\"0\" shadowsize=\"%d\">, every\n"
       "              reflectance 0, no skybox, shadows from %s only: what twin draws\n"
       "  own         each renderer at its own defaults on the model as it is\n",
-      opt.shadow_size, LightName(m, TwinShadowLight(m)).c_str());
+      opt.shadow_size, LightName(m, render::ShadowLight(m)).c_str());
   std::fflush(stdout);
 
   Xvfb x;

@@ -1,5 +1,6 @@
 #include "equal_job.h"
 
+#include <twin/render/renderer.h>
 #include <twin/scenes/error.h>
 #include <twin/sim/world.h>
 
@@ -60,22 +61,9 @@ Drawing MujocoDrawing(const mjModel* m) {
   return d;
 }
 
-int TwinShadowLight(const mjModel* m) {
-  int best = -1;
-  float brightest = -1;
-  for (int l = 0; l < m->nlight; ++l) {
-    if (!m->light_active[l] || !m->light_castshadow[l]) continue;
-    // Rec. 709 luminance of the diffuse colour, as the renderer ranks them.
-    const float* c = m->light_diffuse + 3 * l;
-    const float luminance = 0.2126f * c[0] + 0.7152f * c[1] + 0.0722f * c[2];
-    if (luminance > brightest) best = l, brightest = luminance;
-  }
-  return best;
-}
-
 Drawing TwinDrawing(const mjModel* m) {
   Drawing d;
-  d.shadow_lights = TwinShadowLight(m) >= 0 ? 1 : 0;
+  d.shadow_lights = render::ShadowLight(m) >= 0 ? 1 : 0;
   // The renderer sizes its shadow map from <visual><quality shadowsize>.
   d.shadow_size = d.shadow_lights ? m->vis.quality.shadowsize : 0;
   return d;
@@ -138,7 +126,7 @@ void WriteEqualJobModel(const std::string& model_path, const mjModel* m, int sha
     if (const char* type = texture->Attribute("type"); type && std::string(type) == "skybox")
       texture->Parent()->DeleteChild(texture);
   if (XMLElement* world = root->FirstChildElement("worldbody")) CollectLights(world, lights);
-  const int shadow_light = TwinShadowLight(m);
+  const int shadow_light = render::ShadowLight(m);
   for (int l = 0; l < static_cast<int>(lights.size()); ++l)
     if (l != shadow_light) lights[l]->SetAttribute("castshadow", "false");
 
@@ -156,7 +144,7 @@ void WriteEqualJobModel(const std::string& model_path, const mjModel* m, int sha
   std::string differs;
   if (v->nbody != m->nbody || v->ngeom != m->ngeom || v->nlight != m->nlight)
     differs = "its bodies, geoms or lights differ from the model's";
-  else if (TwinShadowLight(v) != shadow_light)
+  else if (render::ShadowLight(v) != shadow_light)
     differs = "its shadow-casting light is not the one twin draws";
   else if (got.samples != want.samples || got.shadow_size != want.shadow_size ||
            got.shadow_lights != want.shadow_lights || got.reflectance != 0 || got.skybox)

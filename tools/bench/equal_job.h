@@ -24,12 +24,8 @@ struct Drawing {
 Drawing MujocoDrawing(const mjModel* m);
 
 /// What twin's renderer draws of `m`: 1 sample, the shadow map of <visual><quality shadowsize>
-/// from one light (TwinShadowLight), no reflection, no skybox.
+/// from one light (render::ShadowLight), no reflection, no skybox.
 Drawing TwinDrawing(const mjModel* m);
-
-/// The light twin's renderer casts shadows from: the brightest active light with castshadow
-/// (luminance of its diffuse colour; the first of equals), or -1.
-int TwinShadowLight(const mjModel* m);
 
 /// "1 sample, shadow 1024^2 x 1 light, no reflection, no skybox, depth read-back".
 std::string DescribeDrawing(const Drawing& drawing);
@@ -37,7 +33,7 @@ std::string DescribeDrawing(const Drawing& drawing);
 /// Writes to `out_path` a copy of the MJCF model `model_path` (compiled as `m`) that makes
 /// MuJoCo draw what twin draws: <visual><quality offsamples="0" shadowsize=shadow_size>, every
 /// material reflectance="0", no skybox texture, castshadow="false" on every light but
-/// TwinShadowLight(m). Its relative asset folders and includes are made absolute, so it loads
+/// render::ShadowLight(m). Its relative asset folders and includes are made absolute, so it loads
 /// from anywhere. Then compiles it and checks that MuJoCo will draw what twin draws of it;
 /// throws twin::Error naming the model and what differs.
 void WriteEqualJobModel(const std::string& model_path, const mjModel* m, int shadow_size,

@@ -115,4 +115,9 @@ class Renderer {
   std::unique_ptr<Impl> impl_;
 };
 
+/// The light that casts the shadow map in the model's current state (the randomizer switches
+/// lights and changes their colours per frame): the brightest active light with castshadow among
+/// those the shader shades, by the luminance of its diffuse colour (the first of equals), or -1.
+int ShadowLight(const mjModel* m);
+
 }  // namespace twin::render
