@@ -14,21 +14,27 @@ static std_msgs::Header ToRos(Header h) {
   r.frame_id = std::move(h.frame_id);
   return r;
 }
-static Header FromRos(const std_msgs::Header& r) { return {FromRos(r.stamp), r.frame_id}; }
+static Header FromRos(const std_msgs::Header& r) {
+  return {FromRos(r.stamp), r.frame_id};
+}
 
 static geometry_msgs::Vector3 ToRos(const Vector3& v) {
   geometry_msgs::Vector3 r;
   r.x = v.x, r.y = v.y, r.z = v.z;
   return r;
 }
-static Vector3 FromRos(const geometry_msgs::Vector3& r) { return {r.x, r.y, r.z}; }
+static Vector3 FromRos(const geometry_msgs::Vector3& r) {
+  return {r.x, r.y, r.z};
+}
 
 static geometry_msgs::Quaternion ToRos(const Quaternion& q) {
   geometry_msgs::Quaternion r;
   r.x = q.x, r.y = q.y, r.z = q.z, r.w = q.w;
   return r;
 }
-static Quaternion FromRos(const geometry_msgs::Quaternion& r) { return {r.x, r.y, r.z, r.w}; }
+static Quaternion FromRos(const geometry_msgs::Quaternion& r) {
+  return {r.x, r.y, r.z, r.w};
+}
 
 static geometry_msgs::Pose ToRos(const Pose& p) {
   geometry_msgs::Pose r;
@@ -62,7 +68,6 @@ static ros::Duration ToRos(Duration d) {
 static Duration FromRos(const ros::Duration& r) {
   return {static_cast<std::int64_t>(r.sec) * kNanosPerSecond + r.nsec};
 }
-
 
 ros::Time ToRos(Time time) {
   constexpr std::int64_t kMax =
@@ -192,11 +197,14 @@ sensor_msgs::Imu ToRos(Imu m) {
   sensor_msgs::Imu r;
   r.header = ToRos(std::move(m.header));
   r.orientation = ToRos(m.orientation);
-  std::copy(m.orientation_covariance.begin(), m.orientation_covariance.end(), r.orientation_covariance.begin());
+  std::copy(m.orientation_covariance.begin(), m.orientation_covariance.end(),
+            r.orientation_covariance.begin());
   r.angular_velocity = ToRos(m.angular_velocity);
-  std::copy(m.angular_velocity_covariance.begin(), m.angular_velocity_covariance.end(), r.angular_velocity_covariance.begin());
+  std::copy(m.angular_velocity_covariance.begin(), m.angular_velocity_covariance.end(),
+            r.angular_velocity_covariance.begin());
   r.linear_acceleration = ToRos(m.linear_acceleration);
-  std::copy(m.linear_acceleration_covariance.begin(), m.linear_acceleration_covariance.end(), r.linear_acceleration_covariance.begin());
+  std::copy(m.linear_acceleration_covariance.begin(), m.linear_acceleration_covariance.end(),
+            r.linear_acceleration_covariance.begin());
   return r;
 }
 
@@ -220,7 +228,9 @@ std_msgs::UInt32 ToRos(UInt32 m) {
   r.data = m.data;
   return r;
 }
-geometry_msgs::Twist ToRos(Twist m) { return TwistToRos(m); }
+geometry_msgs::Twist ToRos(Twist m) {
+  return TwistToRos(m);
+}
 
 trajectory_msgs::JointTrajectory ToRos(JointTrajectory m) {
   trajectory_msgs::JointTrajectory r;
@@ -240,13 +250,16 @@ trajectory_msgs::JointTrajectory ToRos(JointTrajectory m) {
 
 // ---- in ---------------------------------------------------------------------------------------
 
-Clock FromRos(const rosgraph_msgs::Clock& r) { return {FromRos(r.clock)}; }
+Clock FromRos(const rosgraph_msgs::Clock& r) {
+  return {FromRos(r.clock)};
+}
 
 TFMessage FromRos(const tf2_msgs::TFMessage& r) {
   TFMessage m;
   m.transforms.reserve(r.transforms.size());
   for (const geometry_msgs::TransformStamped& rt : r.transforms) {
-    m.transforms.push_back({FromRos(rt.header), rt.child_frame_id,
+    m.transforms.push_back({FromRos(rt.header),
+                            rt.child_frame_id,
                             {FromRos(rt.transform.translation), FromRos(rt.transform.rotation)}});
   }
   return m;
@@ -304,7 +317,7 @@ PointCloud2 FromRos(const sensor_msgs::PointCloud2& r) {
 }
 
 LaserScan FromRos(const sensor_msgs::LaserScan& r) {
-  return {FromRos(r.header), r.angle_min, r.angle_max,   r.angle_increment, r.time_increment,
+  return {FromRos(r.header), r.angle_min, r.angle_max, r.angle_increment, r.time_increment,
           r.scan_time,       r.range_min, r.range_max, r.ranges,          r.intensities};
 }
 
@@ -323,11 +336,21 @@ Imu FromRos(const sensor_msgs::Imu& r) {
   return m;
 }
 
-Bool FromRos(const std_msgs::Bool& r) { return {r.data != 0}; }
-Float64 FromRos(const std_msgs::Float64& r) { return {r.data}; }
-Int64 FromRos(const std_msgs::Int64& r) { return {r.data}; }
-UInt32 FromRos(const std_msgs::UInt32& r) { return {r.data}; }
-Twist FromRos(const geometry_msgs::Twist& r) { return TwistFromRos(r); }
+Bool FromRos(const std_msgs::Bool& r) {
+  return {r.data != 0};
+}
+Float64 FromRos(const std_msgs::Float64& r) {
+  return {r.data};
+}
+Int64 FromRos(const std_msgs::Int64& r) {
+  return {r.data};
+}
+UInt32 FromRos(const std_msgs::UInt32& r) {
+  return {r.data};
+}
+Twist FromRos(const geometry_msgs::Twist& r) {
+  return TwistFromRos(r);
+}
 
 JointTrajectory FromRos(const trajectory_msgs::JointTrajectory& r) {
   JointTrajectory m;
@@ -335,8 +358,8 @@ JointTrajectory FromRos(const trajectory_msgs::JointTrajectory& r) {
   m.joint_names = r.joint_names;
   m.points.reserve(r.points.size());
   for (const trajectory_msgs::JointTrajectoryPoint& p : r.points) {
-    m.points.push_back({p.positions, p.velocities, p.accelerations, p.effort,
-                        FromRos(p.time_from_start)});
+    m.points.push_back(
+        {p.positions, p.velocities, p.accelerations, p.effort, FromRos(p.time_from_start)});
   }
   return m;
 }

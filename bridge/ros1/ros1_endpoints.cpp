@@ -34,8 +34,9 @@ auto VisitKind(MessageKind kind, F&& f) {
 }
 template <class F>
 auto VisitKind(ServiceKind kind, F&& f) {
-  return VisitIndex<ServiceRequest>(static_cast<std::size_t>(kind), std::forward<F>(f),
-                                    std::make_index_sequence<std::variant_size_v<ServiceRequest>>());
+  return VisitIndex<ServiceRequest>(
+      static_cast<std::size_t>(kind), std::forward<F>(f),
+      std::make_index_sequence<std::variant_size_v<ServiceRequest>>());
 }
 
 // ---- services: the roscpp type of each and its request/response conversions ---------------------
@@ -101,16 +102,15 @@ ros::Subscriber SubscribeKind(ros::NodeHandle& node, const std::string& topic, M
     using M = std::decay_t<decltype(plain)>;
     using R = RosOf<M>;
     ros::SubscribeOptions options;
-    options.template init<R>(
-        topic, static_cast<std::uint32_t>(std::max(qos.depth, 1)),
-        [handler, topic](const boost::shared_ptr<const R>& ros_message) {
-          try {
-            handler(Message(FromRos(*ros_message)));
-          } catch (const std::exception& e) {
-            ROS_ERROR_THROTTLE(5.0, "twin bridge: handler of %s threw: %s", topic.c_str(),
-                               e.what());
-          }
-        });
+    options.template init<R>(topic, static_cast<std::uint32_t>(std::max(qos.depth, 1)),
+                             [handler, topic](const boost::shared_ptr<const R>& ros_message) {
+                               try {
+                                 handler(Message(FromRos(*ros_message)));
+                               } catch (const std::exception& e) {
+                                 ROS_ERROR_THROTTLE(5.0, "twin bridge: handler of %s threw: %s",
+                                                    topic.c_str(), e.what());
+                               }
+                             });
     options.callback_queue = queue;
     options.transport_hints = ros::TransportHints().tcpNoDelay();
     return node.subscribe(options);

@@ -268,16 +268,23 @@ void Ros1Transport::Serve(const std::string& name, ServiceKind kind, ServiceHand
   impl_->Declared();
 }
 
-bool Ros1Transport::MasterReachable() const { return impl_->master_up; }
+bool Ros1Transport::MasterReachable() const {
+  return impl_->master_up;
+}
 
-int Ros1Transport::RegistrationRounds() const { return impl_->rounds; }
+int Ros1Transport::RegistrationRounds() const {
+  return impl_->rounds;
+}
 
 bool Ros1Transport::WaitForRegistration(std::chrono::milliseconds timeout) const {
   auto all_live = [&] {
     if (impl_->pending > 0 || !impl_->master_up) return false;
-    for (const Impl::Stream& s : impl_->streams) if (!s.live) return false;
-    for (const Impl::Subscription& s : impl_->subscriptions) if (!s.live) return false;
-    for (const Impl::Service& s : impl_->services) if (!s.live) return false;
+    for (const Impl::Stream& s : impl_->streams)
+      if (!s.live) return false;
+    for (const Impl::Subscription& s : impl_->subscriptions)
+      if (!s.live) return false;
+    for (const Impl::Service& s : impl_->services)
+      if (!s.live) return false;
     return true;
   };
   std::unique_lock lock(impl_->table_mutex);

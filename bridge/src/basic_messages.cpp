@@ -4,8 +4,12 @@
 
 namespace twin::bridge {
 
-Time Time::FromSeconds(double seconds) { return {std::llround(seconds * 1e9)}; }
+Time Time::FromSeconds(double seconds) {
+  return {std::llround(seconds * 1e9)};
+}
 
-Duration Duration::FromSeconds(double seconds) { return {std::llround(seconds * 1e9)}; }
+Duration Duration::FromSeconds(double seconds) {
+  return {std::llround(seconds * 1e9)};
+}
 
 }  // namespace twin::bridge

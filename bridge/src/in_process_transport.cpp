@@ -6,8 +6,7 @@
 
 namespace twin::bridge {
 
-StreamId InProcessTransport::Advertise(const std::string& topic, MessageKind kind,
-                                       const Qos& qos) {
+StreamId InProcessTransport::Advertise(const std::string& topic, MessageKind kind, const Qos& qos) {
   std::lock_guard lock(mutex_);
   streams_.push_back({topic, kind, qos, {}});
   subscriber_counts_.push_back(0);
@@ -34,8 +33,7 @@ void InProcessTransport::Subscribe(const std::string& topic, MessageKind kind, c
   subscriptions_.push_back({topic, kind, std::move(handler)});
 }
 
-void InProcessTransport::Serve(const std::string& name, ServiceKind kind,
-                               ServiceHandler handler) {
+void InProcessTransport::Serve(const std::string& name, ServiceKind kind, ServiceHandler handler) {
   std::lock_guard lock(mutex_);
   services_.push_back({name, kind, std::move(handler)});
 }

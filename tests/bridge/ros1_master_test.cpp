@@ -39,10 +39,12 @@ TEST_CASE("ROS 1 transport: after roscore is killed and restarted everything is 
   });
   Subscribe<JointTrajectory>(transport, "/arm/joint_trajectory", Qos::Commands(),
                              [](const JointTrajectory&) {});
-  Serve<SetBool>(transport, "/gripper",
-                 [](const SetBool::Request&) { return SetBool::Response{true, "ok"}; });
-  Serve<Trigger>(transport, "/reset",
-                 [](const Trigger::Request&) { return Trigger::Response{true, "reset"}; });
+  Serve<SetBool>(transport, "/gripper", [](const SetBool::Request&) {
+    return SetBool::Response{true, "ok"};
+  });
+  Serve<Trigger>(transport, "/reset", [](const Trigger::Request&) {
+    return Trigger::Response{true, "reset"};
+  });
   Serve<StepSimulation>(transport, "/step", [](const StepSimulation::Request&) {
     return StepSimulation::Response{true, ""};
   });

@@ -34,9 +34,8 @@ inline ProcessResult RunPeer(const Roscore& roscore, const std::vector<std::stri
 inline ProcessResult RunPeerWhilePublishing(const Roscore& roscore,
                                             const std::vector<std::string>& args,
                                             const std::function<void()>& publish) {
-  std::future<ProcessResult> peer = std::async(std::launch::async, [&] {
-    return RunPeer(roscore, args);
-  });
+  std::future<ProcessResult> peer =
+      std::async(std::launch::async, [&] { return RunPeer(roscore, args); });
   while (peer.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) publish();
   return peer.get();
 }

@@ -21,11 +21,12 @@ using testing::RunPeer;
 constexpr std::chrono::seconds kRegistered{20};
 
 json Stamp(const Header& h) {
-  return json::array({h.stamp.nanoseconds / 1'000'000'000, h.stamp.nanoseconds % 1'000'000'000,
-                      h.frame_id});
+  return json::array(
+      {h.stamp.nanoseconds / 1'000'000'000, h.stamp.nanoseconds % 1'000'000'000, h.frame_id});
 }
 
-TEST_CASE("ROS 1 transport: a rospy subscriber gets image, camera_info, imu and odom field by field") {
+TEST_CASE(
+    "ROS 1 transport: a rospy subscriber gets image, camera_info, imu and odom field by field") {
   Roscore roscore;
   Ros1Transport transport(testing::OptionsFor(roscore));
   Publisher<Image> image_pub(transport, "/cam/image_raw", Qos::Sensor(1));
@@ -103,8 +104,7 @@ TEST_CASE("ROS 1 transport: a rospy subscriber gets image, camera_info, imu and 
   const json& u = got.at("imu");
   CHECK(u.at("header") == Stamp(imu.header));
   CHECK(u.at("orientation") == json::array({0.1, 0.2, 0.3, 0.927}));
-  CHECK(u.at("orientation_covariance").get<std::array<double, 9>>() ==
-        imu.orientation_covariance);
+  CHECK(u.at("orientation_covariance").get<std::array<double, 9>>() == imu.orientation_covariance);
   CHECK(u.at("angular_velocity") == json::array({0.01, -0.02, 0.5}));
   CHECK(u.at("angular_velocity_covariance").get<std::array<double, 9>>() ==
         imu.angular_velocity_covariance);
@@ -140,7 +140,9 @@ std::string Nums(const std::vector<double>& values) {
   return s + "]";
 }
 // Equal, with NaN equal to NaN (a command is handed up as sent, NaN or not).
-bool Same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+bool Same(double a, double b) {
+  return (std::isnan(a) && std::isnan(b)) || a == b;
+}
 bool Same(const std::vector<double>& a, const std::vector<double>& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -220,7 +222,9 @@ TEST_CASE("ROS 1 transport: cmd_vel and a JointTrajectory from rospy reach the c
   }
 }
 
-TEST_CASE("ROS 1 transport: rospy calls of SetBool, Trigger and StepSimulation get the handlers' answers") {
+TEST_CASE(
+    "ROS 1 transport: rospy calls of SetBool, Trigger and StepSimulation get the handlers' "
+    "answers") {
   Roscore roscore;
   Ros1Transport transport(testing::OptionsFor(roscore));
   std::atomic<bool> gripper_on{false};
@@ -229,8 +233,9 @@ TEST_CASE("ROS 1 transport: rospy calls of SetBool, Trigger and StepSimulation g
     gripper_on = request.data;
     return SetBool::Response{true, request.data ? "gripper on" : "gripper off"};
   });
-  Serve<Trigger>(transport, "/reset",
-                 [](const Trigger::Request&) { return Trigger::Response{false, "not now"}; });
+  Serve<Trigger>(transport, "/reset", [](const Trigger::Request&) {
+    return Trigger::Response{false, "not now"};
+  });
   Serve<StepSimulation>(transport, "/step", [&](const StepSimulation::Request& request) {
     stepped += request.steps;
     return StepSimulation::Response{true, "stepped " + std::to_string(request.steps)};

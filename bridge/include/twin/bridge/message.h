@@ -14,9 +14,8 @@
 namespace twin::bridge {
 
 /// Any message. The order of the alternatives is the order of MessageKind.
-using Message = std::variant<Clock, TFMessage, JointState, Odometry, Image, CameraInfo,
-                             PointCloud2, LaserScan, Imu, Bool, Float64, Int64, UInt32, Twist,
-                             JointTrajectory>;
+using Message = std::variant<Clock, TFMessage, JointState, Odometry, Image, CameraInfo, PointCloud2,
+                             LaserScan, Imu, Bool, Float64, Int64, UInt32, Twist, JointTrajectory>;
 
 /// The kind of a message: the index of its alternative in Message.
 enum class MessageKind {

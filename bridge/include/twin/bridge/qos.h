@@ -17,11 +17,15 @@ struct Qos {
   int depth = 10;
 
   /// Sensor data (rclcpp's SensorDataQoS): best effort, a short queue; images want depth 1-2.
-  static Qos Sensor(int depth = 5) { return {Reliability::kBestEffort, Durability::kVolatile, depth}; }
+  static Qos Sensor(int depth = 5) {
+    return {Reliability::kBestEffort, Durability::kVolatile, depth};
+  }
   /// State a late joiner needs (`/tf_static`, a robot description): reliable, latched, depth 1.
   static Qos Latched() { return {Reliability::kReliable, Durability::kTransientLocal, 1}; }
   /// Commands in (cmd_vel, trajectories): reliable, depth 10.
-  static Qos Commands(int depth = 10) { return {Reliability::kReliable, Durability::kVolatile, depth}; }
+  static Qos Commands(int depth = 10) {
+    return {Reliability::kReliable, Durability::kVolatile, depth};
+  }
 };
 
 }  // namespace twin::bridge

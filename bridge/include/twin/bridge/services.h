@@ -66,9 +66,9 @@ using ServiceResponse =
 template <class S>
 inline constexpr bool kIsServiceType =
     std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(S::kKind), ServiceRequest>,
-                   typename S::Request> &&
-    std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(S::kKind), ServiceResponse>,
-                   typename S::Response>;
+                   typename S::Request>&& std::
+        is_same_v<std::variant_alternative_t<static_cast<std::size_t>(S::kKind), ServiceResponse>,
+                  typename S::Response>;
 static_assert(kIsServiceType<SetBool> && kIsServiceType<Trigger> && kIsServiceType<Empty> &&
               kIsServiceType<StepSimulation>);
 

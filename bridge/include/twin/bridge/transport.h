@@ -83,8 +83,9 @@ class Publisher {
 /// Subscribes `handler(const M&)` to `topic`.
 template <class M, class F>
 void Subscribe(Transport& transport, const std::string& topic, const Qos& qos, F handler) {
-  transport.Subscribe(topic, KindOf<M>(), qos,
-                      [handler = std::move(handler)](const Message& m) { handler(std::get<M>(m)); });
+  transport.Subscribe(topic, KindOf<M>(), qos, [handler = std::move(handler)](const Message& m) {
+    handler(std::get<M>(m));
+  });
 }
 
 /// Serves `handler(const S::Request&) -> S::Response` as service `name`.
