@@ -14,6 +14,7 @@
 #include <twin/scenes/error.h>
 
 #include "ros1_convert.h"
+#include "ros1_wire_check.h"
 
 namespace twin::bridge::ros1 {
 namespace {
@@ -80,6 +81,36 @@ struct RosService<StepSimulation::Request> {
   }
 };
 
+// roscpp's own helper behind a check of every length in the bytes received (ros1_wire_check.h):
+// a message that cannot be what it claims is dropped before roscpp allocates anything for it.
+class CheckedHelper final : public ros::SubscriptionCallbackHelper {
+ public:
+  CheckedHelper(ros::SubscriptionCallbackHelperPtr inner, ros1::WireSchema schema,
+                std::string topic)
+      : inner_(std::move(inner)), schema_(std::move(schema)), topic_(std::move(topic)) {}
+
+  ros::VoidConstPtr deserialize(
+      const ros::SubscriptionCallbackHelperDeserializeParams& params) override {
+    if (!schema_.Fits(params.buffer, params.length)) {
+      ROS_ERROR_THROTTLE(5.0,
+                         "twin bridge: dropped a message on %s whose lengths do not fit its %u "
+                         "bytes (a malformed or hostile publisher)",
+                         topic_.c_str(), params.length);
+      return ros::VoidConstPtr();  // roscpp skips a message it could not deserialise
+    }
+    return inner_->deserialize(params);
+  }
+  void call(ros::SubscriptionCallbackHelperCallParams& params) override { inner_->call(params); }
+  const std::type_info& getTypeInfo() override { return inner_->getTypeInfo(); }
+  bool isConst() override { return inner_->isConst(); }
+  bool hasHeader() override { return inner_->hasHeader(); }
+
+ private:
+  ros::SubscriptionCallbackHelperPtr inner_;
+  ros1::WireSchema schema_;
+  std::string topic_;
+};
+
 }  // namespace
 
 ros::Publisher AdvertiseKind(ros::NodeHandle& node, const std::string& topic, MessageKind kind,
@@ -111,6 +142,11 @@ ros::Subscriber SubscribeKind(ros::NodeHandle& node, const std::string& topic, M
                                                     topic.c_str(), e.what());
                                }
                              });
+    options.helper = boost::make_shared<CheckedHelper>(
+        options.helper,
+        ros1::WireSchema::Parse(ros::message_traits::datatype<R>(),
+                                ros::message_traits::definition<R>()),
+        topic);
     options.callback_queue = queue;
     options.transport_hints = ros::TransportHints().tcpNoDelay();
     return node.subscribe(options);

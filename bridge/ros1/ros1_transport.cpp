@@ -3,8 +3,10 @@
 #include <twin/bridge/ros1_transport.h>
 
 #include <ros/callback_queue.h>
+#include <ros/console.h>
 #include <ros/init.h>
 #include <ros/master.h>
+#include <ros/names.h>
 #include <ros/node_handle.h>
 #include <ros/this_node.h>
 
@@ -33,6 +35,15 @@ std::optional<int> MasterPid() {
   if (!ros::master::execute("getPid", args, result, payload, false)) return std::nullopt;
   if (payload.getType() != XmlRpc::XmlRpcValue::TypeInt) return std::nullopt;
   return static_cast<int>(payload);
+}
+
+// A ROS graph name, checked on the caller's thread (roscpp would throw on the registrar's).
+void CheckName(const std::string& what, const std::string& name) {
+  std::string error;
+  if (!ros::names::validate(name, error)) {
+    throw Error("ROS 1 transport: " + what + " name '" + name + "' is not a valid ROS name (" +
+                error + "); use letters, digits, '_' and '/'");
+  }
 }
 
 // Runs `queue`'s callbacks until `stop`.
@@ -89,10 +100,7 @@ struct Ros1Transport::Impl {
   void RegisterSubscription(Subscription& s);
   void RegisterService(Service& s);
   void Declared() {
-    {
-      std::lock_guard lock(table_mutex);
-      ++pending;
-    }
+    { std::lock_guard lock(table_mutex); }
     changed.notify_all();
   }
 };
@@ -163,19 +171,28 @@ void Ros1Transport::Impl::RegisterAll(bool again) {
     pending = 0;
   }
   // Entries never move and only this thread touches their ros handles, so they are used outside
-  // the table lock (the roscpp calls below may wait for the master).
+  // the table lock (the roscpp calls below may wait for the master). Names were checked when
+  // declared; anything roscpp still throws is logged, and the entry retried at the next poll.
+  auto attempt = [&](const std::string& name, auto&& reg) {
+    try {
+      reg();
+    } catch (const std::exception& e) {
+      ROS_ERROR_THROTTLE(5.0, "twin bridge: cannot register %s: %s", name.c_str(), e.what());
+    }
+  };
   for (Stream* s : stream_list) {
-    if (!stop && (again || !s->live)) RegisterStream(*s);
+    if (!stop && (again || !s->live)) attempt(s->topic, [&] { RegisterStream(*s); });
   }
   for (Subscription* s : subscription_list) {
-    if (!stop && (again || !s->live)) RegisterSubscription(*s);
+    if (!stop && (again || !s->live)) attempt(s->topic, [&] { RegisterSubscription(*s); });
   }
   for (Service* s : service_list) {
-    if (!stop && (again || !s->live)) RegisterService(*s);
+    if (!stop && (again || !s->live)) attempt(s->name, [&] { RegisterService(*s); });
   }
 }
 
 void Ros1Transport::Impl::RegisterStream(Stream& s) {
+  s.live = false;
   // roscpp registers a topic with the master only when it is first advertised, so the old
   // publisher goes first (Publish is not using it: it holds the stream's lock to do so).
   ros::Publisher old;
@@ -192,18 +209,21 @@ void Ros1Transport::Impl::RegisterStream(Stream& s) {
 }
 
 void Ros1Transport::Impl::RegisterSubscription(Subscription& s) {
+  s.live = false;
   s.subscriber.shutdown();
   s.subscriber = ros1::SubscribeKind(*node, s.topic, s.kind, s.qos, &command_queue, s.handler);
   s.live = true;
 }
 
 void Ros1Transport::Impl::RegisterService(Service& s) {
+  s.live = false;
   s.server.shutdown();
   s.server = ros1::ServeKind(*node, s.name, s.kind, &service_queue, s.handler);
   s.live = true;
 }
 
 StreamId Ros1Transport::Advertise(const std::string& topic, MessageKind kind, const Qos& qos) {
+  CheckName("topic", topic);
   StreamId id;
   {
     std::lock_guard lock(impl_->table_mutex);
@@ -246,6 +266,7 @@ int Ros1Transport::SubscriberCount(StreamId stream) const {
 
 void Ros1Transport::Subscribe(const std::string& topic, MessageKind kind, const Qos& qos,
                               MessageHandler handler) {
+  CheckName("topic", topic);
   {
     std::lock_guard lock(impl_->table_mutex);
     Impl::Subscription& s = impl_->subscriptions.emplace_back();
@@ -258,6 +279,7 @@ void Ros1Transport::Subscribe(const std::string& topic, MessageKind kind, const 
 }
 
 void Ros1Transport::Serve(const std::string& name, ServiceKind kind, ServiceHandler handler) {
+  CheckName("service", name);
   {
     std::lock_guard lock(impl_->table_mutex);
     Impl::Service& s = impl_->services.emplace_back();

@@ -105,6 +105,9 @@ TEST_CASE("ROS 1 transport: made with no master it returns, drops, and registers
   for (int i = 0; i < 10; ++i) clock.Publish({Time{i}});
   CHECK(clock.SubscriberCount() == 0);
   CHECK_FALSE(transport.MasterReachable());
+  // A name roscpp would reject fails on the caller's thread, naming it.
+  CHECK_THROWS_WITH(transport.Advertise("/cam/image raw", MessageKind::kImage, Qos::Sensor()),
+                    Catch::Contains("topic name '/cam/image raw' is not a valid ROS name"));
   CHECK(transport.RegistrationRounds() == 0);
 
   Roscore roscore(port);

@@ -222,6 +222,30 @@ TEST_CASE("ROS 1 transport: cmd_vel and a JointTrajectory from rospy reach the c
   }
 }
 
+TEST_CASE("ROS 1 transport: a message whose lengths lie is dropped, the next one arrives") {
+  Roscore roscore;
+  Ros1Transport transport(testing::OptionsFor(roscore));
+  std::mutex mutex;
+  std::vector<JointTrajectory> trajectories;
+  Subscribe<JointTrajectory>(transport, "/arm/joint_trajectory", Qos::Commands(),
+                             [&](const JointTrajectory& t) {
+                               std::lock_guard lock(mutex);
+                               trajectories.push_back(t);
+                             });
+  const testing::ProcessResult peer = RunPeer(roscore, {"hostile", "30"});
+  INFO(peer.err);
+  REQUIRE(peer.exit_code == 0);
+  REQUIRE(testing::WaitFor([&] {
+    std::lock_guard lock(mutex);
+    return !trajectories.empty();
+  }));
+  std::lock_guard lock(mutex);
+  for (const JointTrajectory& t : trajectories) {
+    CHECK(t.joint_names == std::vector<std::string>{"after"});
+    CHECK(t.points.empty());
+  }
+}
+
 TEST_CASE(
     "ROS 1 transport: rospy calls of SetBool, Trigger and StepSimulation get the handlers' "
     "answers") {

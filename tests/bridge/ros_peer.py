@@ -6,6 +6,9 @@ Modes (ROS_MASTER_URI comes from the environment; every wait is bounded by TIMEO
                                   print the first message of each as JSON, field by field
   commands TIMEOUT SPEC.json      publish the Twist and JointTrajectory in SPEC to /robot/cmd_vel
                                   and /arm/joint_trajectory once the bridge is connected
+  hostile TIMEOUT                 publish on /arm/joint_trajectory a JointTrajectory whose first
+                                  point claims 2^29 + 1 positions (8 bytes sent), then a valid one
+                                  with joint_names ["after"]
   services TIMEOUT                call /gripper (SetBool), /reset (Trigger), /step (twin_msgs
                                   StepSimulation) and print the answers as JSON
   once TIMEOUT TOPIC              wait until TOPIC is published, print its first message's type
@@ -113,6 +116,35 @@ def commands(timeout, spec_path):
     print('published')
 
 
+def hostile(timeout):
+    import struct
+    from trajectory_msgs.msg import JointTrajectory
+
+    class Hostile(JointTrajectory):
+        """Serialises as a lie when `lie` is set; the type and MD5 stay JointTrajectory's."""
+        lie = False
+
+        def serialize(self, buff):
+            if not self.lie:
+                return super().serialize(buff)
+            buff.write(struct.pack('<IIII', 0, 0, 0, 0))  # header: seq, stamp, empty frame_id
+            buff.write(struct.pack('<II', 0, 1))          # no joint names, one point
+            buff.write(struct.pack('<Id', (1 << 29) + 1, 1.0))  # 2^29 + 1 positions claimed
+            buff.write(struct.pack('<IIIii', 0, 0, 0, 0, 0))  # empty arrays, time_from_start
+
+    publisher = rospy.Publisher('/arm/joint_trajectory', Hostile, queue_size=10)
+    wait_connected(publisher, time.time() + timeout)
+    evil = Hostile()
+    evil.lie = True
+    good = Hostile(joint_names=['after'])
+    for _ in range(3):
+        publisher.publish(evil)
+        time.sleep(0.1)
+        publisher.publish(good)
+        time.sleep(0.1)
+    print('published')
+
+
 def services(timeout):
     from std_srvs.srv import SetBool, Trigger
     from twin_msgs.srv import StepSimulation
@@ -181,6 +213,7 @@ def main():
     {'sensors': lambda: sensors(timeout),
      'commands': lambda: commands(timeout, sys.argv[3]),
      'services': lambda: services(timeout),
+     'hostile': lambda: hostile(timeout),
      'once': lambda: once(timeout, sys.argv[3]),
      'address': lambda: address(timeout, sys.argv[3], sys.argv[4])}[mode]()
 
