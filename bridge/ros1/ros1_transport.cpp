@@ -3,13 +3,18 @@
 #include <twin/bridge/ros1_transport.h>
 
 #include <ros/callback_queue.h>
+#include <ros/connection_manager.h>
 #include <ros/console.h>
 #include <ros/init.h>
 #include <ros/master.h>
 #include <ros/names.h>
+#include <ros/network.h>
 #include <ros/node_handle.h>
 #include <ros/this_node.h>
+#include <ros/xmlrpc_manager.h>
+#include <xmlrpcpp/XmlRpcClient.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -35,6 +40,78 @@ std::optional<int> MasterPid() {
   if (!ros::master::execute("getPid", args, result, payload, false)) return std::nullopt;
   if (payload.getType() != XmlRpc::XmlRpcValue::TypeInt) return std::nullopt;
   return static_cast<int>(payload);
+}
+
+// Tells the master about a publisher or service roscpp already holds (roscpp registers only when
+// something is first advertised). Keeps the endpoint and its connections; waits for the master.
+bool RegisterInPlace(const std::string& method, const std::string& name,
+                     const std::string& second) {
+  XmlRpc::XmlRpcValue args, result, payload;
+  args[0] = ros::this_node::getName();
+  args[1] = name;
+  args[2] = second;
+  args[3] = ros::XMLRPCManager::instance()->getServerURI();
+  return ros::master::execute(method, args, result, payload, true);
+}
+bool RegisterPublisherInPlace(const ros::Publisher& publisher, MessageKind kind) {
+  return RegisterInPlace("registerPublisher", publisher.getTopic(), std::string(RosTypeName(kind)));
+}
+bool RegisterServiceInPlace(const ros::ServiceServer& server) {
+  const std::string service_uri = "rosrpc://" + ros::network::getHost() + ":" +
+                                  std::to_string(ros::ConnectionManager::instance()->getTCPPort());
+  return RegisterInPlace("registerService", server.getService(), service_uri);
+}
+
+// Calls `method` of this node's own XML-RPC server (the ROS slave API) with `args` after the
+// caller id; returns the answer's value (result[2]) or nullopt.
+std::optional<XmlRpc::XmlRpcValue> CallSelf(const std::string& method,
+                                            std::vector<XmlRpc::XmlRpcValue> args) {
+  std::string host;
+  std::uint32_t port = 0;
+  if (!ros::network::splitURI(ros::XMLRPCManager::instance()->getServerURI(), host, port))
+    return std::nullopt;
+  XmlRpc::XmlRpcClient client(host.c_str(), static_cast<int>(port), "/");
+  XmlRpc::XmlRpcValue params, result;
+  params[0] = ros::this_node::getName();
+  for (std::size_t i = 0; i < args.size(); ++i) params[static_cast<int>(i) + 1] = args[i];
+  if (!client.execute(method.c_str(), params, result) ||
+      result.getType() != XmlRpc::XmlRpcValue::TypeArray || result.size() < 3 ||
+      static_cast<int>(result[0]) != 1)
+    return std::nullopt;
+  return result[2];
+}
+
+// Registers a subscriber roscpp already holds with the master, then connects it to the
+// publishers the master lists while keeping those it is connected to (a publisher that survived
+// the restart without re-registering): roscpp drops any link missing from an update.
+bool RegisterSubscriberInPlace(const ros::Subscriber& subscriber, MessageKind kind) {
+  const std::string topic = subscriber.getTopic();
+  XmlRpc::XmlRpcValue args, result, listed;
+  args[0] = ros::this_node::getName();
+  args[1] = topic;
+  args[2] = std::string(RosTypeName(kind));
+  args[3] = ros::XMLRPCManager::instance()->getServerURI();
+  if (!ros::master::execute("registerSubscriber", args, result, listed, true)) return false;
+  const std::optional<XmlRpc::XmlRpcValue> bus = CallSelf("getBusInfo", {});
+  if (!bus) return false;
+  std::vector<std::string> uris;
+  auto add = [&](const std::string& uri) {
+    if (uri != ros::XMLRPCManager::instance()->getServerURI() &&
+        std::find(uris.begin(), uris.end(), uri) == uris.end())
+      uris.push_back(uri);
+  };
+  for (int i = 0; i < listed.size(); ++i) add(static_cast<std::string>(listed[i]));
+  XmlRpc::XmlRpcValue links = *bus;  // [id, peer URI, direction, transport, topic, ...]
+  for (int i = 0; i < links.size(); ++i) {
+    XmlRpc::XmlRpcValue& link = links[i];
+    if (link.size() >= 5 && static_cast<std::string>(link[2]) == "i" &&
+        static_cast<std::string>(link[4]) == topic)
+      add(static_cast<std::string>(link[1]));
+  }
+  XmlRpc::XmlRpcValue uri_list;
+  uri_list.setSize(static_cast<int>(uris.size()));
+  for (std::size_t i = 0; i < uris.size(); ++i) uri_list[static_cast<int>(i)] = uris[i];
+  return CallSelf("publisherUpdate", {XmlRpc::XmlRpcValue(topic), uri_list}).has_value();
 }
 
 // A ROS graph name, checked on the caller's thread (roscpp would throw on the registrar's).
@@ -192,15 +269,14 @@ void Ros1Transport::Impl::RegisterAll(bool again) {
 }
 
 void Ros1Transport::Impl::RegisterStream(Stream& s) {
-  s.live = false;
-  // roscpp registers a topic with the master only when it is first advertised, so the old
-  // publisher goes first (Publish is not using it: it holds the stream's lock to do so).
-  ros::Publisher old;
-  {
-    std::lock_guard lock(s.mutex);
-    old = std::exchange(s.publisher, ros::Publisher());
+  // Back from a master restart: register the publisher roscpp still holds, keeping the
+  // subscribers that stayed connected while the master was away.
+  if (s.publisher) {
+    s.live = false;
+    if (RegisterPublisherInPlace(s.publisher, s.kind)) s.live = true;
+    return;
   }
-  old.shutdown();
+  s.live = false;
   ros::Publisher fresh = ros1::AdvertiseKind(*node, s.topic, s.kind, s.qos);
   std::lock_guard lock(s.mutex);
   s.publisher = fresh;
@@ -209,13 +285,22 @@ void Ros1Transport::Impl::RegisterStream(Stream& s) {
 }
 
 void Ros1Transport::Impl::RegisterSubscription(Subscription& s) {
+  if (s.subscriber) {
+    s.live = false;
+    if (RegisterSubscriberInPlace(s.subscriber, s.kind)) s.live = true;
+    return;
+  }
   s.live = false;
-  s.subscriber.shutdown();
   s.subscriber = ros1::SubscribeKind(*node, s.topic, s.kind, s.qos, &command_queue, s.handler);
   s.live = true;
 }
 
 void Ros1Transport::Impl::RegisterService(Service& s) {
+  if (s.server) {
+    s.live = false;
+    if (RegisterServiceInPlace(s.server)) s.live = true;
+    return;
+  }
   s.live = false;
   s.server.shutdown();
   s.server = ros1::ServeKind(*node, s.name, s.kind, &service_queue, s.handler);

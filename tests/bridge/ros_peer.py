@@ -11,6 +11,9 @@ Modes (ROS_MASTER_URI comes from the environment; every wait is bounded by TIMEO
                                   with joint_names ["after"]
   services TIMEOUT                call /gripper (SetBool), /reset (Trigger), /step (twin_msgs
                                   StepSimulation) and print the answers as JSON
+  follow TIMEOUT                  subscribe to /clock, answer each message with a Twist on
+                                  /robot/cmd_vel (linear.x = how many came), exit once a stamp of
+                                  1000 s or more arrives; registers once, as any rospy node
   once TIMEOUT TOPIC              wait until TOPIC is published, print its first message's type
   address TIMEOUT NODE TOPIC      print the URI the master holds for NODE and the TCPROS host/port
                                   it offers for TOPIC, and the addresses that port listens on
@@ -159,6 +162,31 @@ def services(timeout):
                       for k, v in answers.items()}))
 
 
+def follow(timeout):
+    from geometry_msgs.msg import Twist
+    from rosgraph_msgs.msg import Clock
+
+    count = [0]
+    done = [False]
+    cmd_vel = rospy.Publisher('/robot/cmd_vel', Twist, queue_size=10, tcp_nodelay=True)
+
+    def callback(msg):
+        count[0] += 1
+        twist = Twist()
+        twist.linear.x = count[0]
+        cmd_vel.publish(twist)
+        if msg.clock.secs >= 1000:
+            done[0] = True
+
+    rospy.Subscriber('/clock', Clock, callback)
+    deadline = time.time() + timeout
+    while not done[0] and time.time() < deadline:
+        time.sleep(0.02)
+    if not done[0]:
+        sys.exit('follow: no stamp >= 1000 s within %s s (%d messages)' % (timeout, count[0]))
+    print(count[0])
+
+
 def once(timeout, topic):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -215,6 +243,7 @@ def main():
      'services': lambda: services(timeout),
      'hostile': lambda: hostile(timeout),
      'once': lambda: once(timeout, sys.argv[3]),
+     'follow': lambda: follow(timeout),
      'address': lambda: address(timeout, sys.argv[3], sys.argv[4])}[mode]()
 
 

@@ -3,8 +3,9 @@
 // - Never waits on the network: advertisements, subscriptions and services are registered with
 //   the ROS master by a background thread, which also polls the master (its PID, every
 //   `master_poll_period`) and registers everything again when the master comes back after going
-//   away or is replaced (roscpp alone does not). Peer-to-peer connections survive a master
-//   restart; a latched stream re-sends its last message to new subscribers.
+//   away or is replaced (roscpp alone does not). It re-registers in place: publishers,
+//   subscribers and services keep their connections, so peers that ran through the restart
+//   (and, like rospy and roscpp nodes, never re-register) keep talking to twin.
 // - Security: ROS 1 has no authentication. With neither ROS_IP nor ROS_HOSTNAME set, the
 //   transport sets ROS_IP=127.0.0.1 in its process before roscpp starts: the master is told
 //   127.0.0.1, and roscpp binds its TCPROS server to loopback only. Set ROS_IP (or ROS_HOSTNAME)
