@@ -14,7 +14,7 @@ BeamBreakReading ReadBeamBreak(const World& world, const scenes::BeamBreakSpec& 
   reading.name = beam.name;
   reading.stamp = world.sensor_time();
   reading.range = world.data()->sensordata[m->sensor_adr[sensor]];
-  reading.broken = reading.range >= 0 && reading.range < beam.length;
+  reading.broken = IsBeamBroken(reading.range, beam.length);
   return reading;
 }
 

@@ -70,8 +70,8 @@ std::vector<DueSample> SampleSchedule::Due(int64_t step) const {
     const int64_t before = step == 0 ? 0 : SamplesUpTo(s, step - 1);
     if (upto == before) continue;
     const int64_t k = upto - 1;
-    due.push_back({s, k, static_cast<double>(k / static_cast<long double>(sensors_[s].rate)),
-                   upto - before});
+    due.push_back(
+        {s, k, static_cast<double>(k / static_cast<long double>(sensors_[s].rate)), upto - before});
   }
   return due;
 }

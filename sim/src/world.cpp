@@ -240,8 +240,8 @@ void World::RunHooks(std::vector<Hook>& hooks) {
 }
 
 void World::CommitHookChanges() {
-  for (auto [hooks, added] : {std::pair{&pre_hooks_, &added_pre_hooks_},
-                              std::pair{&post_hooks_, &added_post_hooks_}}) {
+  for (auto [hooks, added] :
+       {std::pair{&pre_hooks_, &added_pre_hooks_}, std::pair{&post_hooks_, &added_post_hooks_}}) {
     std::erase_if(*hooks, [](const Hook& hook) { return hook.removed; });
     for (Hook& hook : *added) {
       if (!hook.removed) hooks->push_back(std::move(hook));
@@ -446,7 +446,8 @@ bool World::RemoveHook(HookHandle handle) {
   const auto match = [&](const Hook& hook) { return hook.id == handle.id; };
   const bool during = hook_passes_running_ > 0;
   int removed = 0;
-  for (std::vector<Hook>* hooks : {&pre_hooks_, &post_hooks_, &added_pre_hooks_, &added_post_hooks_})
+  for (std::vector<Hook>* hooks :
+       {&pre_hooks_, &post_hooks_, &added_pre_hooks_, &added_post_hooks_})
     removed += RemoveMatching(*hooks, during, match);
   return removed > 0;
 }
@@ -455,7 +456,8 @@ int World::RemoveHooks(std::string_view name) {
   const auto match = [&](const Hook& hook) { return hook.name == name; };
   const bool during = hook_passes_running_ > 0;
   int removed = 0;
-  for (std::vector<Hook>* hooks : {&pre_hooks_, &post_hooks_, &added_pre_hooks_, &added_post_hooks_})
+  for (std::vector<Hook>* hooks :
+       {&pre_hooks_, &post_hooks_, &added_pre_hooks_, &added_post_hooks_})
     removed += RemoveMatching(*hooks, during, match);
   return removed;
 }

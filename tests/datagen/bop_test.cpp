@@ -151,9 +151,9 @@ TEST_CASE("BOP poses put each box's model corners inside its mask, translations 
   CHECK(gt[0].at("cam_t_m2c").get<std::vector<double>>() ==
         std::vector<double>(poses[0].t_m2c_mm.begin(), poses[0].t_m2c_mm.end()));
   // Only visible instances get poses.
-  CHECK(CameraObjectPoses(m, d, labels, camera_pose.position, camera_pose.rotation,
-                          {visible.back()})
-            .size() == 1);
+  CHECK(
+      CameraObjectPoses(m, d, labels, camera_pose.position, camera_pose.rotation, {visible.back()})
+          .size() == 1);
   twin::testing::RequireNoValidationMessages(twin::testing::ValidatedContext());
 }
 

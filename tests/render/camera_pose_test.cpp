@@ -55,8 +55,8 @@ TEST_CASE("OpenCvCameraPose of a camera laid out by hand: x right, y down, z at 
   const Vec3 right = Normalized(Cross(forward, {0, 0, 1}));
   const Vec3 down = Cross(forward, right);
   // MJCF's camera: x right, y up (-down); it looks along its -z.
-  const std::string xml = "<mujoco><worldbody><camera name='c' pos='" + Text(eye) +
-                          "' xyaxes='" + Text(right) + " " + Text({-down[0], -down[1], -down[2]}) +
+  const std::string xml = "<mujoco><worldbody><camera name='c' pos='" + Text(eye) + "' xyaxes='" +
+                          Text(right) + " " + Text({-down[0], -down[1], -down[2]}) +
                           "'/></worldbody></mujoco>";
   twin::sim::World world = twin::sim::World::FromXml(xml);
   const CameraPose pose = twin::render::OpenCvCameraPose(world.data(), 0);
@@ -77,9 +77,10 @@ TEST_CASE("OpenCvCameraPose of a camera laid out by hand: x right, y down, z at 
   CHECK(Project(pose, k, {target[0] + right[0], target[1] + right[1], target[2]})[0] > 319.5);
 }
 
-TEST_CASE("The renderer draws known world points where OpenCvCameraPose and K project them, from "
-          "a camera moved by MuJoCo's kinematics",
-          "[render][camera-pose]") {
+TEST_CASE(
+    "The renderer draws known world points where OpenCvCameraPose and K project them, from "
+    "a camera moved by MuJoCo's kinematics",
+    "[render][camera-pose]") {
   // The camera rides on an arm turned about a tilted hinge; small spheres stand in the world.
   std::vector<Vec3> points;
   for (int i = -2; i <= 2; ++i)
@@ -127,8 +128,8 @@ TEST_CASE("The renderer draws known world points where OpenCvCameraPose and K pr
     int seen = 0;
     for (size_t s = 0; s < points.size(); ++s) {
       const auto uv = Project(pose, camera.intrinsics, points[s]);
-      const bool inside = uv[0] > 5 && uv[0] < frame.width - 6 && uv[1] > 5 &&
-                          uv[1] < frame.height - 6;
+      const bool inside =
+          uv[0] > 5 && uv[0] < frame.width - 6 && uv[1] > 5 && uv[1] < frame.height - 6;
       const auto it = sums.find(static_cast<int>(s) + 1);  // body order = instance order
       CAPTURE(s, uv[0], uv[1]);
       CHECK((it != sums.end()) == inside);

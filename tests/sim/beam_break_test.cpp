@@ -30,10 +30,10 @@ double RayRange(const mjModel* m, const mjData* d, int site) {
 
 }  // namespace
 
-TEST_CASE("A beam is broken exactly when mj_ray finds something nearer than its length",
+TEST_CASE("A beam is broken exactly when mj_ray finds something nearer than its end",
           "[sim][beam-break]") {
-  twin::sim::SiteWorld site = twin::sim::MakeSiteWorld(
-      twin::scenes::LoadLayoutText(kLayout, "beam.yaml", "."), {});
+  twin::sim::SiteWorld site =
+      twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(kLayout, "beam.yaml", "."), {});
   twin::sim::World& world = site.world;
   REQUIRE(site.scene.site.beam_breaks.size() == 1);
   const auto& spec = site.scene.site.beam_breaks[0];
@@ -43,17 +43,19 @@ TEST_CASE("A beam is broken exactly when mj_ray finds something nearer than its 
   const auto box = world.JointQpos(world.JointId("box/free"));
 
   struct Case {
-    double x, y;     // where the carton's centre goes (z so that it spans the beam)
-    bool broken;     // by construction
-    double range;    // by construction: the carton's near face is 0.15 m before its centre
+    double x, y;   // where the carton's centre goes (z so that it spans the beam)
+    bool broken;   // by construction
+    double range;  // by construction: the carton's near face is 0.15 m before its centre
   };
   const Case cases[] = {
-      {3, 0, false, -1},          // away: the ray hits nothing (the floor is the world body's)
-      {0, 0, true, 0.35},         // in the middle of the beam
-      {0, -0.2, true, 0.15},      // near its start
-      {0, 1.0, false, 1.35},      // on the line, beyond its end
-      {0, 0.6, true, 0.95},       // straddling its end: the near face is inside
-      {0.25, 0, false, -1},       // beside it (0.2 m half length along x)
+      {3, 0, false, -1},           // away: the ray hits nothing (the floor is the world body's)
+      {0, 0, true, 0.35},          // in the middle of the beam
+      {0, -0.2, true, 0.15},       // near its start
+      {0, 1.0, false, 1.35},       // on the line, beyond its end
+      {0, 0.6, true, 0.95},        // straddling its end: the near face is inside
+      {0, 0.6495, false, 0.9995},  // its near face within 1 mm of the end: the end itself
+      {0, 0.647, true, 0.997},     // 3 mm inside the end
+      {0.25, 0, false, -1},        // beside it (0.2 m half length along x)
   };
   for (const Case& c : cases) {
     CAPTURE(c.x, c.y);
@@ -63,7 +65,7 @@ TEST_CASE("A beam is broken exactly when mj_ray finds something nearer than its 
     const double truth = RayRange(m, world.data(), gate);
     CHECK(r.name == "gate");
     CHECK(r.range == Approx(truth).margin(1e-12));
-    CHECK(r.broken == (truth >= 0 && truth < spec.length));
+    CHECK(r.broken == (truth >= 0 && truth < spec.length - 1e-3));
     CHECK(r.broken == c.broken);
     CHECK(r.range == Approx(c.range).margin(1e-9));
     // A step later (the carton has barely begun to fall) the state is the same.
@@ -74,8 +76,8 @@ TEST_CASE("A beam is broken exactly when mj_ray finds something nearer than its 
 }
 
 TEST_CASE("ReadBeamBreak names a missing or wrong sensor", "[sim][beam-break]") {
-  twin::sim::SiteWorld site = twin::sim::MakeSiteWorld(
-      twin::scenes::LoadLayoutText(kLayout, "beam.yaml", "."), {});
+  twin::sim::SiteWorld site =
+      twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(kLayout, "beam.yaml", "."), {});
   twin::scenes::BeamBreakSpec spec = site.scene.site.beam_breaks[0];
   spec.sensor = "gate/rnge";
   CHECK_THROWS_WITH(twin::sim::ReadBeamBreak(site.world, spec),

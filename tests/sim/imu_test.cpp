@@ -107,7 +107,8 @@ TEST_CASE("An IMU's orientation is its site's rotation, and its stamp the time i
       mjtNum mat[9];
       mju_quat2Mat(mat, q);
       const int s = mj_name2id(m, mjOBJ_SITE, spec.site.c_str());
-      for (int i = 0; i < 9; ++i) CHECK(mat[i] == Approx(world.data()->site_xmat[9 * s + i]).margin(1e-12));
+      for (int i = 0; i < 9; ++i)
+        CHECK(mat[i] == Approx(world.data()->site_xmat[9 * s + i]).margin(1e-12));
     }
     // After a step the sensor data are of the state the step started from.
     const ImuReading r = twin::sim::ReadImu(world, site.scene.site.imus[0]);
@@ -120,9 +121,10 @@ TEST_CASE("An IMU's orientation is its site's rotation, and its stamp the time i
   }
 }
 
-TEST_CASE("A body spun at a known rate: the gyro reads it, the accelerometer its centripetal "
-          "acceleration, in the IMU's frame",
-          "[sim][imu]") {
+TEST_CASE(
+    "A body spun at a known rate: the gyro reads it, the accelerometer its centripetal "
+    "acceleration, in the IMU's frame",
+    "[sim][imu]") {
   // A disc on a vertical hinge through its centre (gravity exerts no torque about the axis, no
   // damping: the rate stays what it was set to), the IMU 0.5 m off the axis, tilted.
   const char* xml = R"(<mujoco><option timestep="0.001"/><worldbody>
@@ -215,5 +217,6 @@ TEST_CASE("ReadImu names what is missing when the spec is not the world's", "[si
   CHECK_THROWS_WITH(ReadImu(site.world, wrong), Catch::Matchers::Contains("yawed/gyro"));
   wrong = Imu(site, "yawed");
   wrong.accelerometer = "yawed/gyro";  // a sensor of the wrong type
-  CHECK_THROWS_WITH(ReadImu(site.world, wrong), Catch::Matchers::Contains("needs an accelerometer"));
+  CHECK_THROWS_WITH(ReadImu(site.world, wrong),
+                    Catch::Matchers::Contains("needs an accelerometer"));
 }

@@ -41,7 +41,8 @@ bool Has(const RobotJoints& r, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("Every robot's hinge and slide joints, named as a ROS user sees them", "[sim][joint-states]") {
+TEST_CASE("Every robot's hinge and slide joints, named as a ROS user sees them",
+          "[sim][joint-states]") {
   twin::sim::SiteWorld site = Load();
   const mjModel* m = site.world.model();
   const std::vector<RobotJoints> robots = twin::sim::FindRobotJoints(m, site.scene.site);
@@ -84,7 +85,8 @@ TEST_CASE("Every robot's hinge and slide joints, named as a ROS user sees them",
     CHECK(Has(fl, name));
 }
 
-TEST_CASE("Joint states are qpos, qvel and the actuator force of each joint", "[sim][joint-states]") {
+TEST_CASE("Joint states are qpos, qvel and the actuator force of each joint",
+          "[sim][joint-states]") {
   twin::sim::SiteWorld site = Load();
   twin::sim::World& world = site.world;
   const mjModel* m = world.model();
@@ -125,7 +127,8 @@ TEST_CASE("Joint states are qpos, qvel and the actuator force of each joint", "[
   const double omega_mean = [&] {
     double sum = 0;
     for (size_t i = 0; i < amr.name.size(); ++i)
-      if (amr.name[i] == "left_wheel_spin" || amr.name[i] == "right_wheel_spin") sum += amr.velocity[i];
+      if (amr.name[i] == "left_wheel_spin" || amr.name[i] == "right_wheel_spin")
+        sum += amr.velocity[i];
     return sum / 2;
   }();
   CHECK(omega_mean == Approx(0.5 / spec.wheel_radius).epsilon(0.05));

@@ -18,18 +18,18 @@ using twin::sim::DueSample;
 using twin::sim::SampleSchedule;
 using twin::sim::SensorKind;
 
-TEST_CASE("Sample k is taken at the first step at or after k / rate, with no drift over 1e6 "
-          "steps",
-          "[sim][schedule]") {
+TEST_CASE(
+    "Sample k is taken at the first step at or after k / rate, with no drift over 1e6 "
+    "steps",
+    "[sim][schedule]") {
   // timestep 1/500 s. Rate p/q Hz: sample k's time k q / p s is step k q 500 / p, so the step
   // that takes it is ceil(500 k q / p), exactly, in integers.
   struct Rate {
     int64_t p, q;
   };
-  const Rate rates[] = {{30, 1},     {7, 1},  {333, 1}, {200, 1},
-                        {30000, 1001},  // NTSC 29.97 Hz
-                        {10, 3},         // 3.33 Hz
-                        {1000, 1}};      // faster than the steps: every step, two samples each
+  const Rate rates[] = {{30, 1},  {7, 1}, {333, 1}, {200, 1}, {30000, 1001},  // NTSC 29.97 Hz
+                        {10, 3},                                              // 3.33 Hz
+                        {1000, 1}};  // faster than the steps: every step, two samples each
   std::vector<twin::sim::ScheduledSensor> sensors;
   for (const Rate& r : rates)
     sensors.push_back({SensorKind::kImu, std::to_string(r.p) + "/" + std::to_string(r.q),
@@ -56,9 +56,8 @@ TEST_CASE("Sample k is taken at the first step at or after k / rate, with no dri
       }
       if (!listed) continue;
       if (due[d].sample != next[s] - 1 || due[d].count != count) {
-        FAIL_CHECK("step " << n << ", " << sensors[s].name << " Hz: sample " << next[s] - 1
-                           << " x" << count << ", schedule says " << due[d].sample << " x"
-                           << due[d].count);
+        FAIL_CHECK("step " << n << ", " << sensors[s].name << " Hz: sample " << next[s] - 1 << " x"
+                           << count << ", schedule says " << due[d].sample << " x" << due[d].count);
         return;
       }
       if (schedule.StepOf(int(s), due[d].sample) != n) {
@@ -128,9 +127,10 @@ TEST_CASE("A layout's rate must be > 0: the error names file, line and key", "[s
   }
 }
 
-TEST_CASE("From a site: every camera, lidar and IMU with its rate; due at the step a World's "
-          "sensor data depict, across snapshots",
-          "[sim][schedule]") {
+TEST_CASE(
+    "From a site: every camera, lidar and IMU with its rate; due at the step a World's "
+    "sensor data depict, across snapshots",
+    "[sim][schedule]") {
   const char* layout = R"(sensors:
   cameras:
     - {name: cam, position: [0, 0, 2], look_at: [1, 0, 0], rate: 15}
@@ -159,8 +159,8 @@ TEST_CASE("From a site: every camera, lidar and IMU with its rate; due at the st
       for (const DueSample& due : schedule.Due(world)) {
         CHECK(due.time <= world.sensor_time() + 1e-12);
         CHECK(due.time > world.sensor_time() - world.timestep() - 1e-12);
-        log.push_back(std::to_string(world.sensor_step()) + ":" + std::to_string(due.sensor) +
-                      ":" + std::to_string(due.sample));
+        log.push_back(std::to_string(world.sensor_step()) + ":" + std::to_string(due.sensor) + ":" +
+                      std::to_string(due.sample));
       }
     }
     return log;

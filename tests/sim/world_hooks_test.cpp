@@ -27,10 +27,12 @@ const char* kBall = R"(<mujoco><worldbody><body name="ball" pos="0 0 1">
 TEST_CASE("Hooks are removed by handle or by name, and no longer run", "[sim][world][hooks]") {
   World world = World::FromXml(kBall);
   std::vector<std::string> ran;
-  const HookHandle a = world.AddPreStepHook("a", [&](const mjModel&, mjData&) { ran.push_back("a"); });
+  const HookHandle a =
+      world.AddPreStepHook("a", [&](const mjModel&, mjData&) { ran.push_back("a"); });
   world.AddPreStepHook("b", [&](const mjModel&, mjData&) { ran.push_back("b"); });
   world.AddPostStepHook("b", [&](const mjModel&, mjData&) { ran.push_back("b post"); });
-  const HookHandle c = world.AddPostStepHook("c", [&](const mjModel&, mjData&) { ran.push_back("c"); });
+  const HookHandle c =
+      world.AddPostStepHook("c", [&](const mjModel&, mjData&) { ran.push_back("c"); });
   CHECK(a.valid());
   CHECK(a.id != c.id);
   CHECK(world.HookNames() == std::vector<std::string>{"a", "b", "b", "c"});
@@ -77,9 +79,10 @@ TEST_CASE("A hook may remove itself, remove a later hook and add one, while hook
   CHECK(world.HookNames() == std::vector<std::string>{"last", "added"});
 }
 
-TEST_CASE("A posted command runs on the simulation thread at the start of the next step, before "
-          "the pre-step hooks",
-          "[sim][world][inbox]") {
+TEST_CASE(
+    "A posted command runs on the simulation thread at the start of the next step, before "
+    "the pre-step hooks",
+    "[sim][world][inbox]") {
   World world = World::FromXml(kBall);
   std::vector<std::string> ran;
   world.AddPreStepHook("hook", [&](const mjModel&, mjData& d) {
@@ -116,9 +119,10 @@ TEST_CASE("A posted command runs on the simulation thread at the start of the ne
   CHECK_THAT(log[0], Catch::Matchers::Contains("no_such_joint"));
 }
 
-TEST_CASE("Commands posted from many threads while the world steps all run, in posting order, "
-          "on the simulation thread",
-          "[sim][world][inbox]") {
+TEST_CASE(
+    "Commands posted from many threads while the world steps all run, in posting order, "
+    "on the simulation thread",
+    "[sim][world][inbox]") {
   World world = World::FromXml(kBall);
   const std::thread::id sim_thread = std::this_thread::get_id();
   constexpr int kThreads = 4, kPerThread = 2000;
@@ -126,7 +130,7 @@ TEST_CASE("Commands posted from many threads while the world steps all run, in p
   // A ticket taken under the same lock as the post makes the posting order observable.
   std::mutex post_order;
   int64_t next_ticket = 0;
-  std::vector<int64_t> run_tickets;                 // touched only by commands
+  std::vector<int64_t> run_tickets;                    // touched only by commands
   std::vector<std::vector<int>> per_thread(kThreads);  // sequence numbers as run, per thread
   bool off_thread = false;
   std::atomic<int> finished{0};
@@ -156,7 +160,8 @@ TEST_CASE("Commands posted from many threads while the world steps all run, in p
   CHECK_FALSE(off_thread);
   REQUIRE(run_tickets.size() == size_t(kThreads * kPerThread));
   for (size_t k = 0; k < run_tickets.size(); ++k) {
-    if (run_tickets[k] != int64_t(k)) FAIL("command " << k << " ran with ticket " << run_tickets[k]);
+    if (run_tickets[k] != int64_t(k))
+      FAIL("command " << k << " ran with ticket " << run_tickets[k]);
   }
   for (int t = 0; t < kThreads; ++t) {
     REQUIRE(per_thread[t].size() == size_t(kPerThread));
@@ -165,8 +170,7 @@ TEST_CASE("Commands posted from many threads while the world steps all run, in p
   CHECK(world.inbox()->pending() == 0);
 }
 
-TEST_CASE("The inbox moves with its world and outlives it",
-          "[sim][world][inbox]") {
+TEST_CASE("The inbox moves with its world and outlives it", "[sim][world][inbox]") {
   std::shared_ptr<twin::sim::CommandInbox> inbox;
   {
     World world = World::FromXml(kBall);

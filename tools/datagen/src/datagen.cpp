@@ -401,8 +401,8 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
       if (writing) {
         for (int c = 0; c < renderer.camera_count(); ++c) {
           const render::CameraPose pose = render::PoseOf(renderer.camera(c), world.data());
-          job->poses.push_back(CameraObjectPoses(world.model(), world.data(), labels,
-                                                 pose.position, pose.rotation, every_instance));
+          job->poses.push_back(CameraObjectPoses(world.model(), world.data(), labels, pose.position,
+                                                 pose.rotation, every_instance));
         }
         job->randomization = DrawJson(draw);
       }

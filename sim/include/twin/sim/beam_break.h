@@ -13,12 +13,22 @@
 namespace twin::sim {
 
 struct BeamBreakReading {
-  std::string name;  ///< BeamBreakSpec::name
-  double stamp = 0;  ///< the simulated time it depicts: World::sensor_time()
+  std::string name;   ///< BeamBreakSpec::name
+  double stamp = 0;   ///< the simulated time it depicts: World::sensor_time()
   double range = -1;  ///< metres from `from` to the nearest surface on the ray; -1: none at all
-  /// Something is in the beam: 0 <= range < the beam's length (from `from` to `to`).
+  /// Something is in the beam: IsBeamBroken(range, the beam's length).
   bool broken = false;
 };
+
+/// A surface within 1 mm of the beam's end counts as the end itself (a reflector or the wall
+/// `to` lies on), not as something in the beam.
+inline constexpr double kBeamEndTolerance = 1e-3;
+
+/// Whether a rangefinder reading `range` along a beam `length` long means it is broken:
+/// 0 <= range < length - kBeamEndTolerance.
+inline bool IsBeamBroken(double range, double length) {
+  return range >= 0 && range < length - kBeamEndTolerance;
+}
 
 /// The current state of `beam` in `world` (a world made from the layout that declared it).
 /// Throws twin::Error naming the missing sensor otherwise.

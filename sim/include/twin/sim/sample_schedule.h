@@ -29,10 +29,10 @@ struct ScheduledSensor {
 
 /// A sensor due at a step.
 struct DueSample {
-  int sensor = 0;       ///< index into SampleSchedule::sensors()
-  int64_t sample = 0;   ///< k: the latest sample due, of time k / rate
-  double time = 0;      ///< k / rate, seconds
-  int64_t count = 1;    ///< samples due at this step (> 1 only when faster than the steps)
+  int sensor = 0;      ///< index into SampleSchedule::sensors()
+  int64_t sample = 0;  ///< k: the latest sample due, of time k / rate
+  double time = 0;     ///< k / rate, seconds
+  int64_t count = 1;   ///< samples due at this step (> 1 only when faster than the steps)
 };
 
 class SampleSchedule {
