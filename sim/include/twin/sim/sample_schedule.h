@@ -1,10 +1,10 @@
 // When each sensor with a `rate:` (cameras, lidars, IMUs) takes a sample, in simulated time.
 //
 // Sample k of a sensor with rate r is of time k / r; it is taken at the first step whose state is
-// that old or older: step n (the state at n * timestep, counted from step 0) takes every sample
-// with k / r <= n * timestep (to within 1e-6 of a step, so that a sample whose time is a whole
-// number of steps, mathematically, is taken at that step despite rounding). Every step is
-// computed from (n, r, timestep) alone, not by adding periods up, so nothing drifts however
+// of that time or later: step n (the state at n * timestep; World counts steps from 0 at Reset)
+// takes every sample with k / r <= n * timestep (to within 1e-6 of a step, so that a sample whose
+// time is a whole number of steps, mathematically, is taken at that step despite rounding). Every
+// step is computed from (n, r, timestep) alone, not by adding periods up, so nothing drifts however
 // long it runs, and the schedule has no state: restoring a World snapshot (or Reset) restores it.
 // A sensor faster than the steps (r * timestep > 1) is due at every step and takes only its
 // latest sample there (see DueSample::count).
