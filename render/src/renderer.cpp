@@ -283,18 +283,6 @@ void ViewMatrix(const std::array<double, 3>& p, const std::array<double, 9>& r, 
   out[15] = 1;
 }
 
-// An MJCF camera's pose (x right, y up, looking along -z) as an OpenCV pose.
-void PoseFromMjCamera(const mjData* d, int cam, std::array<double, 3>& p,
-                      std::array<double, 9>& r) {
-  const mjtNum* xmat = d->cam_xmat + 9 * cam;
-  for (int i = 0; i < 3; ++i) {
-    p[i] = d->cam_xpos[3 * cam + i];
-    r[3 * i + 0] = xmat[3 * i + 0];
-    r[3 * i + 1] = -xmat[3 * i + 1];
-    r[3 * i + 2] = -xmat[3 * i + 2];
-  }
-}
-
 }  // namespace
 
 void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_t modalities,
@@ -372,10 +360,7 @@ void Renderer::Impl::Record(Slot& slot, int slot_index, const mjData* d, uint32_
     CameraTarget& target = *target_ptr;
     target.submitted[slot_index] = {target.camera.intrinsics, target.map};
     const CameraIntrinsics& k = target.map->canvas;
-    std::array<double, 3> position = target.camera.position;
-    std::array<double, 9> rotation = target.camera.rotation;
-    if (target.camera.mj_camera >= 0)
-      PoseFromMjCamera(d, target.camera.mj_camera, position, rotation);
+    const auto [position, rotation] = PoseOf(target.camera, d);
     CameraPush push{};
     ViewMatrix(position, rotation, push.view);
     push.projection[0] = static_cast<float>(2 * k.fx / k.width);
@@ -533,6 +518,11 @@ void Renderer::Impl::DestroyCamera(CameraTarget& target) {
 }
 
 // ---- public API ---------------------------------------------------------------------------------
+
+CameraPose PoseOf(const RenderCamera& camera, const mjData* d) {
+  if (camera.mj_camera >= 0) return OpenCvCameraPose(d, camera.mj_camera);
+  return {camera.position, camera.rotation};
+}
 
 RenderCamera CameraFromModel(const mjModel* m, int camera, int width, int height) {
   RenderCamera c;

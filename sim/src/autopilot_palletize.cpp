@@ -2,6 +2,7 @@
 // places and recovers (see palletize_cell.h).
 #include "palletize_cell.h"
 
+#include <twin/sim/beam_break.h>
 #include <twin/sim/behaviour.h>
 
 namespace twin::sim::internal::palletize {
@@ -90,7 +91,7 @@ bool Palletize::Moving(const mjData& data) {
 
 bool Palletize::BeamBroken(const mjModel& model, const mjData& data) const {
   const mjtNum range = data.sensordata[model.sensor_adr[beam_sensor_]];
-  return range >= 0 && range < beam_length_ - 1e-3;
+  return IsBeamBroken(range, beam_length_);
 }
 
 // The carton resting at the pick point, or -1.

@@ -4,8 +4,10 @@
 
 #include "model_names.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <sstream>
 #include <utility>
 
@@ -147,6 +149,12 @@ World& World::operator=(World&& other) noexcept {
   noisy_sensors_ = std::move(other.noisy_sensors_);
   pre_hooks_ = std::move(other.pre_hooks_);
   post_hooks_ = std::move(other.post_hooks_);
+  added_pre_hooks_ = std::move(other.added_pre_hooks_);
+  added_post_hooks_ = std::move(other.added_post_hooks_);
+  next_hook_id_ = other.next_hook_id_;
+  hook_passes_running_ = other.hook_passes_running_;
+  stepping_ = other.stepping_;
+  inbox_ = std::move(other.inbox_);
   behaviours_ = std::move(other.behaviours_);
   step_start_ = std::move(other.step_start_);
   step_ = other.step_;
@@ -165,10 +173,17 @@ World::~World() {
 }
 
 int64_t World::Step(int64_t n) {
+  TWIN_DEMAND(!stepping_);  // Step() called from a hook or a command
+  stepping_ = true;
+  struct StepGuard {
+    bool& stepping;
+    ~StepGuard() { stepping = false; }
+  } guard{stepping_};
   MujocoWarningCapture capture(&mujoco_messages_);
   int64_t taken = 0;
   while (taken < n && !diverged_) {
-    for (const Hook& hook : pre_hooks_) hook.fn(*model_, *data_);
+    if (inbox_->pending() > 0) RunCommands();
+    RunHooks(pre_hooks_);
     // What this step starts from, for a snapshot after it (see WorldSnapshot).
     if (!step_start_) step_start_.emplace();
     ReadPhysicsState(*model_, *data_, *step_start_);
@@ -190,9 +205,49 @@ int64_t World::Step(int64_t n) {
     mujoco_messages_.clear();  // their content is in the anomaly records
     if (diverged_) break;
     if (options_.sensor_noise && !noisy_sensors_.empty()) ApplySensorNoise();
-    for (const Hook& hook : post_hooks_) hook.fn(*model_, *data_);
+    RunHooks(post_hooks_);
   }
   return taken;
+}
+
+int World::RunCommands() {
+  int ran = 0;
+  for (WorldCommand& command : inbox_->TakeAll()) {
+    ++ran;
+    try {
+      command(*this);
+    } catch (const std::exception& error) {
+      options_.log(name_ + ": step " + std::to_string(step_) +
+                   ": a posted command failed and was skipped: " + error.what());
+    }
+  }
+  return ran;
+}
+
+void World::RunHooks(std::vector<Hook>& hooks) {
+  // Hooks added meanwhile wait in added_*_hooks_ and removed ones are only marked, so `hooks`
+  // keeps its size and no hook is moved or destroyed while it may be running.
+  ++hook_passes_running_;
+  struct PassGuard {
+    World& world;
+    ~PassGuard() {
+      if (--world.hook_passes_running_ == 0) world.CommitHookChanges();
+    }
+  } guard{*this};
+  for (size_t i = 0; i < hooks.size(); ++i) {
+    if (!hooks[i].removed) hooks[i].fn(*model_, *data_);
+  }
+}
+
+void World::CommitHookChanges() {
+  for (auto [hooks, added] :
+       {std::pair{&pre_hooks_, &added_pre_hooks_}, std::pair{&post_hooks_, &added_post_hooks_}}) {
+    std::erase_if(*hooks, [](const Hook& hook) { return hook.removed; });
+    for (Hook& hook : *added) {
+      if (!hook.removed) hooks->push_back(std::move(hook));
+    }
+    added->clear();
+  }
 }
 
 void World::CheckAfterStep() {
@@ -355,12 +410,67 @@ void World::Restore(const WorldSnapshot& s) {
   for (size_t i = 0; i < behaviours_.size(); ++i) behaviours_[i].restore(s.behaviours[i].state);
 }
 
-void World::AddPreStepHook(std::string name, StepHook hook) {
-  pre_hooks_.push_back({std::move(name), std::move(hook)});
+HookHandle World::AddHook(std::vector<Hook>& hooks, std::vector<Hook>& added, std::string name,
+                          StepHook fn) {
+  TWIN_DEMAND(fn);
+  const uint64_t id = next_hook_id_++;
+  (hook_passes_running_ > 0 ? added : hooks).push_back({id, std::move(name), std::move(fn)});
+  return {id};
 }
 
-void World::AddPostStepHook(std::string name, StepHook hook) {
-  post_hooks_.push_back({std::move(name), std::move(hook)});
+HookHandle World::AddPreStepHook(std::string name, StepHook hook) {
+  return AddHook(pre_hooks_, added_pre_hooks_, std::move(name), std::move(hook));
+}
+
+HookHandle World::AddPostStepHook(std::string name, StepHook hook) {
+  return AddHook(post_hooks_, added_post_hooks_, std::move(name), std::move(hook));
+}
+
+namespace {
+// Marks (during a pass of hooks) or erases the hooks `match` accepts; returns how many.
+template <typename Hooks, typename Match>
+int RemoveMatching(Hooks& hooks, bool during_pass, Match match) {
+  int removed = 0;
+  for (auto& hook : hooks) {
+    if (hook.removed || !match(hook)) continue;
+    hook.removed = true;
+    ++removed;
+  }
+  if (!during_pass) std::erase_if(hooks, [](const auto& hook) { return hook.removed; });
+  return removed;
+}
+}  // namespace
+
+bool World::RemoveHook(HookHandle handle) {
+  if (!handle.valid()) return false;
+  const auto match = [&](const Hook& hook) { return hook.id == handle.id; };
+  const bool during = hook_passes_running_ > 0;
+  int removed = 0;
+  for (std::vector<Hook>* hooks :
+       {&pre_hooks_, &post_hooks_, &added_pre_hooks_, &added_post_hooks_})
+    removed += RemoveMatching(*hooks, during, match);
+  return removed > 0;
+}
+
+int World::RemoveHooks(std::string_view name) {
+  const auto match = [&](const Hook& hook) { return hook.name == name; };
+  const bool during = hook_passes_running_ > 0;
+  int removed = 0;
+  for (std::vector<Hook>* hooks :
+       {&pre_hooks_, &post_hooks_, &added_pre_hooks_, &added_post_hooks_})
+    removed += RemoveMatching(*hooks, during, match);
+  return removed;
+}
+
+std::vector<std::string> World::HookNames() const {
+  std::vector<std::string> names;
+  for (const std::vector<Hook>* hooks :
+       {&pre_hooks_, &added_pre_hooks_, &post_hooks_, &added_post_hooks_}) {
+    for (const Hook& hook : *hooks) {
+      if (!hook.removed) names.push_back(hook.name);
+    }
+  }
+  return names;
 }
 
 void World::AddBehaviourState(std::string name, SaveBehaviourState save,

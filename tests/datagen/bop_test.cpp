@@ -65,9 +65,9 @@ TEST_CASE("BOP poses put each box's model corners inside its mask, translations 
   std::vector<int> visible;
   for (const auto& [id, box] : boxes) visible.push_back(id);
 
-  const std::array<double, 3> position = {d->cam_xpos[0], d->cam_xpos[1], d->cam_xpos[2]};
-  const std::array<double, 9> rotation = OpenCvRotationFromMujocoCamera(d->cam_xmat);
-  const auto poses = CameraObjectPoses(m, d, labels, position, rotation, visible);
+  const twin::render::CameraPose camera_pose = twin::render::OpenCvCameraPose(d, 0);
+  const auto poses =
+      CameraObjectPoses(m, d, labels, camera_pose.position, camera_pose.rotation, visible);
   REQUIRE(poses.size() == 3);  // the floor is structure: no body
   const nlohmann::json info = ModelsInfo(m, d, labels);
   REQUIRE(info.size() == 3);
@@ -151,7 +151,9 @@ TEST_CASE("BOP poses put each box's model corners inside its mask, translations 
   CHECK(gt[0].at("cam_t_m2c").get<std::vector<double>>() ==
         std::vector<double>(poses[0].t_m2c_mm.begin(), poses[0].t_m2c_mm.end()));
   // Only visible instances get poses.
-  CHECK(CameraObjectPoses(m, d, labels, position, rotation, {visible.back()}).size() == 1);
+  CHECK(
+      CameraObjectPoses(m, d, labels, camera_pose.position, camera_pose.rotation, {visible.back()})
+          .size() == 1);
   twin::testing::RequireNoValidationMessages(twin::testing::ValidatedContext());
 }
 

@@ -46,17 +46,6 @@ std::vector<std::array<double, 3>> GeomHull(const mjModel* m, int g) {
 
 }  // namespace
 
-std::array<double, 9> OpenCvRotationFromMujocoCamera(const mjtNum* cam_xmat) {
-  // MuJoCo's camera axes (columns of cam_xmat): x right, y up, z backward.
-  std::array<double, 9> r;
-  for (int i = 0; i < 3; ++i) {
-    r[3 * i + 0] = cam_xmat[3 * i + 0];
-    r[3 * i + 1] = -cam_xmat[3 * i + 1];
-    r[3 * i + 2] = -cam_xmat[3 * i + 2];
-  }
-  return r;
-}
-
 int InstanceRootBody(const mjModel* m, const render::SceneLabels& labels, int instance_id) {
   TWIN_DEMAND(instance_id >= 1 && instance_id <= static_cast<int>(labels.instances.size()));
   const int body = mj_name2id(m, mjOBJ_BODY, labels.instances[instance_id - 1].c_str());

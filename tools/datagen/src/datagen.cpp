@@ -88,18 +88,6 @@ nlohmann::json DrawJson(const sim::FrameDraw& draw) {
           {"settled", draw.settled}};
 }
 
-/// Where camera `camera` is in `d`, OpenCV convention (columns: x right, y down, z forward).
-void CameraPose(const render::RenderCamera& camera, const mjData* d,
-                std::array<double, 3>& position, std::array<double, 9>& rotation) {
-  if (camera.mj_camera < 0) {
-    position = camera.position;
-    rotation = camera.rotation;
-    return;
-  }
-  for (int k = 0; k < 3; ++k) position[k] = d->cam_xpos[3 * camera.mj_camera + k];
-  rotation = OpenCvRotationFromMujocoCamera(d->cam_xmat + 9 * camera.mj_camera);
-}
-
 /// One frame on its way from the renderer to the files.
 struct FrameJob {
   int64_t frame = 0;
@@ -412,11 +400,9 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
       job->frame = k;
       if (writing) {
         for (int c = 0; c < renderer.camera_count(); ++c) {
-          std::array<double, 3> position;
-          std::array<double, 9> rotation;
-          CameraPose(renderer.camera(c), world.data(), position, rotation);
-          job->poses.push_back(CameraObjectPoses(world.model(), world.data(), labels, position,
-                                                 rotation, every_instance));
+          const render::CameraPose pose = render::PoseOf(renderer.camera(c), world.data());
+          job->poses.push_back(CameraObjectPoses(world.model(), world.data(), labels, pose.position,
+                                                 pose.rotation, every_instance));
         }
         job->randomization = DrawJson(draw);
       }

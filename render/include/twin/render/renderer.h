@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <twin/render/camera_model.h>
+#include <twin/render/camera_pose.h>
 #include <twin/render/context.h>
 #include <twin/render/frame.h>
 #include <twin/render/scene_labels.h>
@@ -47,6 +48,10 @@ struct RenderCamera {
   std::array<double, 3> position{0, 0, 0};
   std::array<double, 9> rotation{1, 0, 0, 0, 1, 0, 0, 0, 1};
 };
+
+/// Where `camera` is in `d`: its MJCF camera's pose (OpenCvCameraPose), or when it has none
+/// (mj_camera -1) the pose it was given.
+CameraPose PoseOf(const RenderCamera& camera, const mjData* d);
 
 /// An MJCF camera (or, with `camera` = -1, a free camera looking at the model's centre like
 /// MuJoCo's default view) with intrinsics from its fovy.

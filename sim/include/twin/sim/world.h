@@ -4,6 +4,7 @@
 #include <twin/scenes/random.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/anomaly.h>
+#include <twin/sim/command_inbox.h>
 
 #include <mujoco/mujoco.h>
 
@@ -67,6 +68,12 @@ struct WorldSnapshot : PhysicsState {
 /// Runs before (pre) or after (post) every mj_step; the model is read-only.
 using StepHook = std::function<void(const mjModel& model, mjData& data)>;
 
+/// Names one hook added to a World, for World::RemoveHook. Default: no hook.
+struct HookHandle {
+  uint64_t id = 0;
+  bool valid() const { return id != 0; }
+};
+
 /// How a behaviour hands its state to a snapshot and takes it back (see AddBehaviourState).
 using SaveBehaviourState = std::function<std::any()>;
 using RestoreBehaviourState = std::function<void(const std::any& state)>;
@@ -105,16 +112,51 @@ class World {
 
   /// Hooks that keep no state of their own between steps. A hook that does (a clock, a queue, a
   /// target) belongs to a behaviour whose state is registered too: AttachBehaviour
-  /// (sim/behaviour.h) does both.
-  void AddPreStepHook(std::string name, StepHook hook);
-  void AddPostStepHook(std::string name, StepHook hook);
+  /// (sim/behaviour.h) does both. Hooks run in the order they were added.
+  ///
+  /// Adding and removing hooks is for the simulation thread (other threads Post a command that
+  /// does it). Both are safe at any time, also from inside a hook or a command: a hook removed
+  /// during a pass of hooks does not run in it if it has not yet, and is destroyed after the
+  /// pass; a hook added during a pass first runs in the next pass of its kind.
+  HookHandle AddPreStepHook(std::string name, StepHook hook);
+  HookHandle AddPostStepHook(std::string name, StepHook hook);
+  /// Removes the hook `handle` names; false when there is none (already removed, or never added
+  /// to this world).
+  bool RemoveHook(HookHandle handle);
+  /// Removes every pre- and post-step hook called `name`; returns how many. A behaviour's state
+  /// registered under the same name (AddBehaviourState) stays registered.
+  int RemoveHooks(std::string_view name);
+  /// The names of the hooks in run order (pre-step, then post-step), removed ones left out.
+  std::vector<std::string> HookNames() const;
   /// Registers the state of a behaviour: Snapshot() calls `save` and keeps what it returns,
   /// Restore() hands it back to `restore`, so a restored world and its behaviours go on exactly
   /// as they did from the snapshot. Reset() leaves behaviour state alone (each behaviour sees the
   /// time go back and says in its header what it does then).
   void AddBehaviourState(std::string name, SaveBehaviourState save, RestoreBehaviourState restore);
 
+  /// Queues `command` to run on the simulation thread at the start of the next Step (before the
+  /// pre-step hooks) or at the next RunCommands(), whichever comes first, in posting order. Safe
+  /// from any thread while another steps this world: the only way for other threads (network
+  /// threads) to act on it. A command that throws is logged (log()) and the rest still run.
+  /// Commands must not call Step().
+  void Post(WorldCommand command) { inbox_->Post(std::move(command)); }
+  /// The queue behind Post(), for threads that should hold it rather than the World (it stays
+  /// valid when the World moves or is destroyed; posts to a destroyed world's inbox never run).
+  std::shared_ptr<CommandInbox> inbox() const { return inbox_; }
+  /// Runs the commands posted so far now, on the calling (simulation) thread, e.g. while the
+  /// simulation is paused and does not step. Returns how many ran.
+  int RunCommands();
+
   double time() const { return data_->time; }
+  /// The simulated time the sensor readings, positions, contacts and forces in data() depict:
+  /// mj_step computes them for the state it starts from and then integrates, so after Step()
+  /// they are one timestep older than time() (the state that step started from); after Reset(),
+  /// Forward() or a Restore() of such a snapshot they are of time() itself.
+  double sensor_time() const { return step_start_ ? step_start_->time : data_->time; }
+  /// The step whose state sensor_time() is: step_count() - 1 after a Step(), else step_count().
+  int64_t sensor_step() const { return step_start_ ? step_ - 1 : step_; }
+  /// Whether this world adds each sensor's `noise` to sensordata (WorldOptions::sensor_noise).
+  bool applies_sensor_noise() const { return options_.sensor_noise; }
   double timestep() const { return model_->opt.timestep; }
   int64_t step_count() const { return step_; }
   uint64_t seed() const { return options_.seed; }
@@ -161,9 +203,15 @@ class World {
   void ApplySensorNoise();
 
   struct Hook {
+    uint64_t id = 0;
     std::string name;
     StepHook fn;
+    bool removed = false;  // removed during a pass; erased after it
   };
+  HookHandle AddHook(std::vector<Hook>& hooks, std::vector<Hook>& added, std::string name,
+                     StepHook fn);
+  void RunHooks(std::vector<Hook>& hooks);
+  void CommitHookChanges();
   struct BehaviourHooks {
     std::string name;
     SaveBehaviourState save;
@@ -177,6 +225,11 @@ class World {
   CounterRng noise_rng_;
   std::vector<int> noisy_sensors_;
   std::vector<Hook> pre_hooks_, post_hooks_;
+  std::vector<Hook> added_pre_hooks_, added_post_hooks_;  // added during a pass of hooks
+  uint64_t next_hook_id_ = 1;
+  int hook_passes_running_ = 0;  // > 0 while hooks run: changes wait for CommitHookChanges
+  bool stepping_ = false;
+  std::shared_ptr<CommandInbox> inbox_ = std::make_shared<CommandInbox>();
   std::vector<BehaviourHooks> behaviours_;
   // Where the derived quantities in data_ come from: the start of the last step, or (none) the
   // state itself.

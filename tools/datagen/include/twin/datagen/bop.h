@@ -25,10 +25,6 @@ struct ObjectPose {
   std::array<double, 3> t_m2c_mm{};  ///< model origin in the camera frame, mm
 };
 
-/// Camera rotation in OpenCV convention (columns = camera x right, y down, z forward in world)
-/// from MuJoCo's cam_xmat (camera looks along its -z with y up).
-std::array<double, 9> OpenCvRotationFromMujocoCamera(const mjtNum* cam_xmat);
-
 /// Pose in the camera frame of every instance that owns a body (root body = the body named
 /// like the instance, i.e. labels.instances[k-1]) and whose id is in `visible` (sorted ids
 /// present in the frame); obj_id = instance id, class_id = its class.
