@@ -173,7 +173,7 @@ void HilSession::Step() {
   impl_->StepOnce();
 }
 
-void HilSession::Impl::WaitForAnswer() {
+void HilSession::Impl::WaitForAnswer(const std::atomic<bool>& stop) {
   if (paused) return;
   std::set<std::string> wanted(options.answer_topics.begin(), options.answer_topics.end());
   const auto& since = lockstep_since;
@@ -189,7 +189,7 @@ void HilSession::Impl::WaitForAnswer() {
                    (wanted.empty() ? std::string("any command topic")
                                    : *wanted.begin() + (wanted.size() > 1 ? " and others" : "")) +
                    " (sim time " + std::to_string(world.time()) + " s)");
-    if (paused) return;
+    if (paused || stop.load()) return;
   }
   ++stats.lockstep_periods;
 }
@@ -217,7 +217,7 @@ void HilSession::Run(const std::atomic<bool>& stop, double duration) {
     switch (s.options.mode) {
       case TimeMode::kRealtime: s.pacer.WaitUntil(s.world.time()); break;
       case TimeMode::kLockstep:
-        if (s.stats.steps % s.steps_per_period == 0) s.WaitForAnswer();
+        if (s.stats.steps % s.steps_per_period == 0) s.WaitForAnswer(stop);
         break;
       case TimeMode::kFast: break;
     }

@@ -92,7 +92,7 @@ struct HilSession::Impl {
   void StepOnce();
   void RunControlRequests();
   std::string Control(std::function<std::string(Impl&)> run);  // from a service thread
-  void WaitForAnswer();
+  void WaitForAnswer(const std::atomic<bool>& stop);
 
   // Outputs (hil_outputs.cpp).
   void PublishStatic();

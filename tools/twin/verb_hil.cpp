@@ -139,6 +139,10 @@ void AddHilVerb(CLI::App& app, int* exit_code) {
                    "Hz of simulated time for /tf, odometry and joint states")
       ->check(PositiveNumber("Hz, e.g. --state-rate 100"))
       ->capture_default_str();
+  verb->add_option("--clock-rate", opt->hil.clock_rate,
+                   "Most /clock messages per simulated second (one per step up to this)")
+      ->check(PositiveNumber("Hz, e.g. --clock-rate 1000"))
+      ->capture_default_str();
   verb->add_option("--watchdog", opt->hil.watchdog_timeout,
                    "Simulated seconds without commands after which a robot brakes")
       ->check(PositiveNumber("seconds, e.g. --watchdog 0.5"))
