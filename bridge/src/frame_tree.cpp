@@ -1,5 +1,6 @@
 #include <twin/bridge/frame_tree.h>
 
+#include <twin/render/camera_pose.h>
 #include <twin/scenes/error.h>
 
 #include <cmath>
@@ -149,12 +150,8 @@ FrameTransform FrameTree::Compute(const Frame& f, const mjData& d) const {
       return Relative(f.parent, f.child, Pose{}, Compose(truth, Inverse(odom_to_base)));
     }
     case Source::kCamera: {
-      // MuJoCo's camera looks along -z with y up; the optical frame turns it half a turn about x.
-      Pose cam = FromMat(d.cam_xpos + 3 * f.id, d.cam_xmat + 9 * f.id);
-      Pose flip;
-      flip.quat[0] = 0;
-      flip.quat[1] = 1;
-      cam = Compose(cam, flip);
+      const render::CameraPose optical = render::OpenCvCameraPose(&d, f.id);
+      const Pose cam = FromMat(optical.position.data(), optical.rotation.data());
       return Relative(f.parent, f.child, BodyPose(d, model_.cam_bodyid[f.id]), cam);
     }
     case Source::kSite: {
