@@ -32,14 +32,27 @@ void HilSession::Impl::Accept(const std::string& topic, const std::string& robot
 }
 
 void HilSession::Impl::StartDueTrajectories() {
-  const double now = world.time() + 0.5 * world.timestep();
+  const double now = world.time();
   for (auto it = pending_trajectories.begin(); it != pending_trajectories.end();) {
-    if (it->trajectory.start > now) {
+    if (it->trajectory.start > now + 0.5 * world.timestep()) {
       ++it;
       continue;
     }
+    // A start in the past joins the trajectory where it would be now, as ROS's
+    // joint_trajectory_controller does: points already passed are dropped, the rest keep their
+    // times on the stamp's time line (the arm moves from its reference to the next one).
+    const double late = std::max(0.0, now - it->trajectory.start);
+    std::vector<sim::TrajectoryPoint> points;
+    for (sim::TrajectoryPoint p : it->trajectory.points) {
+      p.time -= late;
+      if (p.time > 0.5 * world.timestep()) points.push_back(std::move(p));
+    }
+    if (points.empty()) {  // all passed: go to the last point now
+      points.push_back(it->trajectory.points.back());
+      points.back().time = world.timestep();
+    }
     try {
-      it->arm->Follow(sim::JointTrajectory(it->trajectory.points));
+      it->arm->Follow(sim::JointTrajectory(std::move(points)));
     } catch (const Error& e) {  // e.g. a limit the check could not see: a broken invariant
       ++rejected;
       Warn({{it->topic + " points", it->topic + ": " + e.what() + "; the trajectory is ignored"}});
@@ -95,7 +108,9 @@ void HilSession::Impl::SubscribeCommands() {
     Subscribe<JointTrajectory>(transport, topic, qos, [=, this](const JointTrajectory& msg) {
       // Checked here against the stamp alone (now = 0: this thread must not read the sim's
       // time); the simulation thread starts it at the stamp, or at once when that has passed.
-      Accept<ArmTrajectory>(topic, spec.entity, CheckArmTrajectory(topic, msg, spec, 0),
+      // Not watched: a trajectory runs to its end and the arm holds there, as ROS's
+      // joint_trajectory_controller does (the watchdog is for velocity commands).
+      Accept<ArmTrajectory>(topic, "", CheckArmTrajectory(topic, msg, spec, 0),
                             [this, arm, topic](const ArmTrajectory& trajectory) {
                               pending_trajectories.push_back({arm, topic, trajectory});
                             });

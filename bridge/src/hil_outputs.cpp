@@ -61,10 +61,6 @@ void HilSession::Impl::AdvertiseOutputs() {
     advertise(watchdog_streams[f.entity], TopicKind::kForkliftWatchdog, f.entity);
     watchdog.Watch(f.entity, options.watchdog_timeout);
   }
-  for (const auto& arm : s.arms) {
-    advertise(watchdog_streams[arm.entity], TopicKind::kArmWatchdog, arm.entity);
-    watchdog.Watch(arm.entity, options.watchdog_timeout);
-  }
   for (const sim::RobotJoints& robot : robots)
     advertise(joint_states[robot.entity], TopicKind::kJointStates, robot.entity);
   for (const auto& imu : s.imus) {
@@ -297,7 +293,6 @@ void HilSession::Impl::CheckWatchdog() {
         (*it)->Stop();
       for (const auto& f : site.forklifts)
         if (f->name() == e.robot) f->SetSpeed(0);
-      if (auto it = site.arms.find(e.robot); it != site.arms.end()) it->second->Stop();
       log.Warn("watchdog " + e.robot, e.robot + ": no command for " + std::to_string(e.silence) +
                                           " s of sim time; braking to a stop (the watchdog)");
     } else {

@@ -104,8 +104,6 @@ constexpr std::array kPatterns = {
     TopicPattern{K::kArmTrajectory, "arm", "/{name}/joint_trajectory",
                  "trajectory_msgs/JointTrajectory", D::kIn, "", "on command", kCommand,
                  "all six joints by name, timed from header.stamp (0: on receipt)"},
-    TopicPattern{K::kArmWatchdog, "arm", "/{name}/watchdog", "std_msgs/Bool", D::kOut, "",
-                 "on change", kState, "true while held because commands stopped"},
     TopicPattern{K::kGripperGrip,
                  "gripper",
                  "/{name}/grip",

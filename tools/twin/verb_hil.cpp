@@ -6,6 +6,8 @@
 #include <twin/sim/joint_states.h>
 #include <twin/sim/site_world.h>
 #ifdef TWIN_WITH_ROS
+#include <twin/bridge/recording_transport.h>
+#include <twin/bridge/ros1_bag_recorder.h>
 #include <twin/bridge/ros1_transport.h>
 #endif
 
@@ -37,6 +39,7 @@ struct HilVerbOptions {
   bridge::HilOptions hil;
   bool list_topics = false, topic_table = false;
   std::string node_name = "twin";
+  std::string record;  // a ROS 1 bag of every message in and out
 };
 
 int Hil(HilVerbOptions opt) {
@@ -77,12 +80,24 @@ int Hil(HilVerbOptions opt) {
     };
   bridge::Ros1Options ros;
   ros.node_name = opt.node_name;
-  bridge::Ros1Transport transport(ros);
-  bridge::HilSession session(site, transport, opt.hil);
+  // The transport's threads call into the session and the recorder until the transport is
+  // gone, so those are declared first: destroyed after it.
+  std::unique_ptr<bridge::Ros1BagRecorder> bag;
+  std::unique_ptr<bridge::RecordingTransport> recording;
+  std::unique_ptr<bridge::HilSession> session_holder;
+  bridge::Ros1Transport ros_transport(ros);
+  if (!opt.record.empty()) {
+    bag = std::make_unique<bridge::Ros1BagRecorder>(opt.record);
+    recording = std::make_unique<bridge::RecordingTransport>(ros_transport, *bag);
+  }
+  bridge::Transport& transport =
+      recording ? static_cast<bridge::Transport&>(*recording) : ros_transport;
+  session_holder = std::make_unique<bridge::HilSession>(site, transport, opt.hil);
+  bridge::HilSession& session = *session_holder;
   std::fprintf(stderr,
                "twin hil: %s, %s mode, %zu topics (twin hil --list-topics %s), Ctrl-C stops\n",
                opt.scene.c_str(), opt.mode.c_str(), session.topics().size(), opt.scene.c_str());
-  if (!transport.WaitForRegistration(std::chrono::seconds(5)))
+  if (!ros_transport.WaitForRegistration(std::chrono::seconds(5)))
     std::fprintf(stderr,
                  "twin hil: no ROS master answers yet (ROS_MASTER_URI=%s); simulating anyway, and "
                  "registering as soon as one does\n",
@@ -105,6 +120,13 @@ int Hil(HilVerbOptions opt) {
   if (opt.hil.mode == bridge::TimeMode::kRealtime)
     std::printf("  pacing      %lld steps late by > 1/30 s, worst %.3f s behind, %.3f s given up\n",
                 static_cast<long long>(s.pacer.late), s.pacer.worst_behind, s.pacer.lost_time);
+  if (bag) {
+    bag->Finish();
+    std::printf("  recorded    %lld messages to %s\n", static_cast<long long>(bag->written()),
+                opt.record.c_str());
+    if (!bag->error().empty())
+      throw Error("writing the bag " + opt.record + " failed: " + bag->error());
+  }
   return kExitOk;
 #endif
 }
@@ -156,6 +178,8 @@ void AddHilVerb(CLI::App& app, int* exit_code) {
   verb->add_option_function<uint64_t>(
       "--seed", [opt](const uint64_t& seed) { opt->seed = seed; },
       "Seed of every random choice; default: the layout's, else fixed");
+  verb->add_option("--record", opt->record,
+                   "Write every message in and out to this ROS 1 bag (rosbag play reads it)");
   verb->add_option("--node-name", opt->node_name, "ROS node name")->capture_default_str();
   verb->add_flag("--list-topics", opt->list_topics,
                  "Print the scene's topics (names, types, frames, rates) and exit");

@@ -77,7 +77,9 @@ struct HilOptions {
 class HilSession {
  public:
   /// Advertises every topic of the site, subscribes to its commands and serves its control
-  /// services on `transport`. Throws twin::Error on a bad topic override or option.
+  /// services on `transport`. Throws twin::Error on a bad topic override or option. The
+  /// transport's threads call into the session until the transport is destroyed: destroy the
+  /// transport (or stop its threads) first.
   HilSession(sim::SiteWorld& site, Transport& transport, HilOptions options = {});
   ~HilSession();
   HilSession(const HilSession&) = delete;

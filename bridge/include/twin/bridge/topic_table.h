@@ -41,7 +41,6 @@ enum class TopicKind {
   kForkliftWatchdog,
   kJointStates,
   kArmTrajectory,
-  kArmWatchdog,
   kGripperGrip,
   kCameraImage,
   kCameraInfo,
