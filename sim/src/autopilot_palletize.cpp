@@ -186,6 +186,7 @@ void Palletize::Restart() {
 }
 
 void Palletize::Apply(const mjModel& model, mjData& data) {
+  if (!enabled()) return;
   const double now = data.time;
   if (now < state_.last_time) Restart();
   state_.last_time = now;

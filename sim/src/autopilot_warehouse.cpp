@@ -258,6 +258,7 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
 }
 
 void WarehouseAutopilot::Apply(const mjModel&, mjData& data) {
+  if (!enabled()) return;
   StepPatrols(data);
   if (forklift_) StepForklift(data);
 }

@@ -21,5 +21,6 @@ void AddBenchVerb(CLI::App& app, int* exit_code);
 void AddRenderVerb(CLI::App& app, int* exit_code);
 void AddDatagenVerb(CLI::App& app, int* exit_code);
 void AddDatasetVerb(CLI::App& app, int* exit_code);
+void AddHilVerb(CLI::App& app, int* exit_code);
 
 }  // namespace twin::tools

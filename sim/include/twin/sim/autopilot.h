@@ -23,6 +23,15 @@ class Autopilot {
   virtual ~Autopilot() = default;
   /// One line for a person: what it has done so far ("palletized 12 cartons").
   virtual std::string Status() const = 0;
+
+  /// Off, its step does nothing: the machines keep their last commands until someone else (the
+  /// ROS bridge, a test) gives them new ones; on again, it goes on from where it stopped. On when
+  /// made. A setting of whoever runs the world, like pausing, so not part of its snapshots.
+  void set_enabled(bool on) { enabled_ = on; }
+  bool enabled() const { return enabled_; }
+
+ private:
+  bool enabled_ = true;
 };
 
 /// Builds an autopilot for `site` from its spec, checking the parameters (twin::Error naming the

@@ -1,0 +1,106 @@
+// `twin hil`: a site's simulation served over a bridge transport, so that a robot's own software
+// runs against the twin with the topics, message types and time base it has on the floor.
+//
+// The session owns nothing of the network: it takes a Transport (ROS 1 today, the in-process one
+// in tests) and serves the site's topic table (topic_table.h) on it. It runs on one thread, the
+// simulation's; the transport's threads only post to the World's command inbox and to the
+// session's control queue, so no network thread ever touches mjData.
+//
+// Each step: the commands that arrived run (World inbox), physics steps, and what is due is
+// published: /clock; /tf, odometry and joint states at the state rate; each camera, lidar and
+// IMU at its own `rate:` of sim time (sim/sample_schedule.h; cameras and lidars are rendered only
+// while someone subscribes); beam breaks, conveyor speeds, spawner and sink counts and watchdog
+// states when they change. Every message is stamped with the sim time it depicts.
+//
+// Time (HilOptions::mode):
+//  - realtime: paced to the wall clock without drift (realtime_pacer.h); frames published more
+//    than one camera period after the wall time of the instant they depict are counted late.
+//  - lockstep: every control period the session publishes, then waits until the controller has
+//    answered (a message on each answer topic since the publication) before it steps on, so two
+//    runs of the same deterministic controller give bit-identical trajectories.
+//  - fast: as fast as it goes; `use_sim_time` clients follow /clock.
+// Publishing never waits for a subscriber (Transport::Publish drops the oldest queued message).
+#pragma once
+
+#include <twin/bridge/realtime_pacer.h>
+#include <twin/bridge/topic_table.h>
+#include <twin/bridge/transport.h>
+#include <twin/sim/site_world.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace twin::bridge {
+
+enum class TimeMode { kRealtime, kLockstep, kFast };
+
+struct HilStats {
+  int64_t steps = 0;
+  double sim_time = 0;
+  int64_t camera_frames = 0;   ///< published
+  int64_t late_frames = 0;     ///< realtime mode: published later than one camera period
+  int64_t skipped_frames = 0;  ///< due but nobody subscribed
+  int64_t lidar_scans = 0;
+  int64_t commands = 0;           ///< applied
+  int64_t rejected_commands = 0;  ///< with a value that cannot be used (see command_checks.h)
+  int64_t watchdog_stops = 0;
+  int64_t lockstep_periods = 0;
+  PacerStats pacer;
+};
+
+struct HilOptions {
+  TimeMode mode = TimeMode::kRealtime;
+  double realtime_factor = 1.0;  ///< realtime mode: sim seconds per wall second
+  /// Hz of sim time: /tf, odometry, joint states (lockstep: once per control period, at its end)
+  double state_rate = 100;
+  double clock_rate = 1000;  ///< most /clock messages per sim second
+  /// Lockstep: sim seconds between the controller's answers (rounded to whole steps).
+  double control_period = 0.01;
+  /// Lockstep: the topics whose messages answer a period (resolved names). Empty: every command
+  /// topic that has carried a message so far (the first answer starts the run).
+  std::vector<std::string> answer_topics;
+  double watchdog_timeout = 0.5;  ///< sim seconds without commands before a robot brakes
+  bool masks = false;             ///< also publish instance and semantic masks
+  bool render = true;             ///< false: no cameras or lidars (no Vulkan device needed)
+  bool autopilot = false;         ///< the layout's autopilot drives at the start
+  std::string device;             ///< Vulkan device, as `twin render --device`
+  /// Lines for a person (warnings about bad commands, watchdog stops, late frames).
+  std::function<void(const std::string&)> log;
+  /// Called by Run() on the simulation thread about twice a second of wall time.
+  std::function<void(const HilStats&)> progress;
+};
+
+class HilSession {
+ public:
+  /// Advertises every topic of the site, subscribes to its commands and serves its control
+  /// services on `transport`. Throws twin::Error on a bad topic override or option. The
+  /// transport's threads call into the session until the transport is destroyed: destroy the
+  /// transport (or stop its threads) first.
+  HilSession(sim::SiteWorld& site, Transport& transport, HilOptions options = {});
+  ~HilSession();
+  HilSession(const HilSession&) = delete;
+  HilSession& operator=(const HilSession&) = delete;
+
+  /// Runs until `stop` is set or, when `duration` > 0, until that much sim time has passed;
+  /// honours pause, resume, step and reset requests from the control services meanwhile.
+  void Run(const std::atomic<bool>& stop, double duration = 0);
+  /// One step without pacing or waiting: commands, physics, outputs (for tests and benches).
+  void Step();
+
+  const std::vector<Topic>& topics() const;
+  HilStats stats() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+/// "realtime", "lockstep" or "fast"; throws twin::Error naming the allowed ones.
+TimeMode ParseTimeMode(const std::string& text);
+
+}  // namespace twin::bridge

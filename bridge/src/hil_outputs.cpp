@@ -1,0 +1,311 @@
+// What `twin hil` publishes, and when.
+#include <twin/render/scene_cameras.h>
+#include <twin/scenes/error.h>
+#include <twin/sim/beam_break.h>
+#include <twin/sim/imu.h>
+
+#include "hil_messages.h"
+#include "hil_session_impl.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace twin::bridge {
+
+namespace {
+// A tolerance for "this sample's time has come" against rounding of time += timestep.
+constexpr double kDueSlack = 1e-9;
+
+// The velocity of a mobile robot's origin in its own frame: (forward speed, yaw rate), from its
+// free joint (qvel: the origin's linear velocity in the world frame, then the angular velocity in
+// the body frame). mj_objectVelocity would give it at the centre of mass, in the inertia frame.
+sim::Twist2d BodyVelocity(const mjModel& m, const mjData& d, int body) {
+  const int joint = m.body_jntadr[body];
+  if (joint < 0 || m.jnt_type[joint] != mjJNT_FREE) return {};
+  const mjtNum* v = d.qvel + m.jnt_dofadr[joint];
+  mjtNum local[3];
+  mju_mulMatTVec(local, d.xmat + 9 * body, v, 3, 3);
+  return {local[0], v[5]};
+}
+}  // namespace
+
+int CameraStreams::Subscribers() const {
+  int n = image.SubscriberCount() + depth.SubscriberCount() + info.SubscriberCount() +
+          depth_info.SubscriberCount();
+  if (masks) n += instance.SubscriberCount() + semantic.SubscriberCount();
+  return n;
+}
+
+void HilSession::Impl::AdvertiseOutputs() {
+  auto qos = [](const Topic& t) {
+    const Delivery& d = t.pattern->delivery;
+    return Qos{d.reliable ? Reliability::kReliable : Reliability::kBestEffort,
+               d.latched ? Durability::kTransientLocal : Durability::kVolatile, d.depth};
+  };
+  auto advertise = [&]<class M>(Publisher<M>& publisher, TopicKind kind, const std::string& owner) {
+    const Topic& t = Find(kind, owner);
+    publisher = Publisher<M>(transport, t.name, qos(t));
+  };
+  advertise(clock, TopicKind::kClock, "");
+  advertise(tf, TopicKind::kTf, "");
+  advertise(tf_static, TopicKind::kTfStatic, "");
+  advertise(paused_stream, TopicKind::kPaused, "");
+  const scenes::Site& s = site.scene.site;
+  for (const auto& amr : s.amrs) {
+    advertise(odometry[amr.entity], TopicKind::kAmrOdom, amr.entity);
+    advertise(watchdog_streams[amr.entity], TopicKind::kAmrWatchdog, amr.entity);
+    watchdog.Watch(amr.entity, options.watchdog_timeout);
+  }
+  for (const auto& f : s.forklifts) {
+    advertise(odometry[f.entity], TopicKind::kForkliftOdom, f.entity);
+    advertise(watchdog_streams[f.entity], TopicKind::kForkliftWatchdog, f.entity);
+    watchdog.Watch(f.entity, options.watchdog_timeout);
+  }
+  for (const sim::RobotJoints& robot : robots)
+    advertise(joint_states[robot.entity], TopicKind::kJointStates, robot.entity);
+  for (const auto& imu : s.imus) {
+    imus.emplace_back();
+    advertise(imus.back(), TopicKind::kImu, imu.name);
+  }
+  for (const auto& beam : s.beam_breaks) {
+    beams.emplace_back();
+    advertise(beams.back(), TopicKind::kBeamBroken, beam.name);
+  }
+  for (const auto& c : s.conveyors) {
+    conveyor_speeds.emplace_back();
+    advertise(conveyor_speeds.back(), TopicKind::kConveyorSpeed, c.entity);
+  }
+  for (const auto& sp : s.spawners) {
+    spawned.emplace_back();
+    advertise(spawned.back(), TopicKind::kSpawnerCount, sp.entity);
+  }
+  for (const auto& sink : s.sinks) {
+    received.emplace_back();
+    advertise(received.back(), TopicKind::kSinkCount, sink.entity);
+  }
+  if (!options.render) return;
+  for (const auto& cam : s.cameras) {
+    CameraStreams c;
+    c.name = cam.name;
+    c.rate = cam.rate;
+    c.optical_frame = Find(TopicKind::kCameraImage, cam.name).frame;
+    c.masks = options.masks;
+    advertise(c.image, TopicKind::kCameraImage, cam.name);
+    advertise(c.info, TopicKind::kCameraInfo, cam.name);
+    advertise(c.depth, TopicKind::kCameraDepth, cam.name);
+    advertise(c.depth_info, TopicKind::kCameraDepthInfo, cam.name);
+    if (options.masks) {
+      advertise(c.instance, TopicKind::kCameraInstance, cam.name);
+      advertise(c.semantic, TopicKind::kCameraSemantic, cam.name);
+    }
+    cameras.push_back(std::move(c));
+  }
+  for (const auto& l : s.lidars) {
+    LidarStreams ls;
+    ls.name = l.name;
+    ls.model = render::LidarFromSpec(l);
+    advertise(ls.points, TopicKind::kLidarPoints, l.name);
+    if (Has(TopicKind::kLidarScan, l.name)) {
+      ls.scan.emplace();
+      advertise(*ls.scan, TopicKind::kLidarScan, l.name);
+    }
+    lidars.push_back(std::move(ls));
+  }
+}
+
+void HilSession::Impl::MakeRenderers() {
+  if (!options.render || (cameras.empty() && lidars.empty())) return;
+  context = std::make_unique<render::Context>(render::ContextOptions{options.device, false});
+  const mjModel* m = world.model();
+  const std::vector<render::RenderCamera> all = render::SceneCameras(site.scene, m);
+  for (size_t i = 0; i < cameras.size(); ++i) {
+    // A renderer per camera, so that a camera nobody reads costs nothing.
+    camera_groups.push_back(
+        {cameras[i].rate,
+         std::make_unique<render::Renderer>(*context, m, render::SceneLabelsOf(site.scene, m)),
+         {}});
+    CameraGroup* group = &camera_groups.back();
+    for (const render::RenderCamera& rc : all)
+      if (rc.name == cameras[i].name) group->renderer->AddCamera(rc);
+    group->cameras.push_back(static_cast<int>(i));
+  }
+  for (LidarStreams& l : lidars)
+    l.renderer = std::make_unique<render::LidarRenderer>(
+        *context, m, render::SceneLabelsOf(site.scene, m), l.model);
+}
+
+void HilSession::Impl::PublishStatic() {
+  tf_static.Publish(MakeTf(frames.Static(*world.data()), world.time()));
+}
+
+void HilSession::Impl::PublishOutputs() {
+  const double t = world.time();
+  // /clock at most clock_rate times per sim second: sample k at k / clock_rate.
+  if (t + kDueSlack >= static_cast<double>(clock_sample) / options.clock_rate) {
+    clock.Publish(Clock{Time::FromSeconds(t)});
+    clock_sample = static_cast<int64_t>(std::floor(t * options.clock_rate + kDueSlack)) + 1;
+  }
+  // Lockstep: at the end of each control period (whole steps, so never in the middle of one).
+  const bool state_due =
+      options.mode == TimeMode::kLockstep
+          ? stats.steps % steps_per_period == 0
+          : t + kDueSlack >= static_cast<double>(state_sample) / options.state_rate;
+  if (state_due) {
+    PublishState(t, world.sensor_time());
+    state_sample = static_cast<int64_t>(std::floor(t * options.state_rate + kDueSlack)) + 1;
+  }
+  const std::vector<sim::DueSample> due = schedule.Due(world);
+  const auto& sensors = schedule.sensors();
+  const scenes::Site& s = site.scene.site;
+  for (const sim::DueSample& sample : due) {
+    const sim::ScheduledSensor& sensor = sensors[sample.sensor];
+    if (sensor.kind == sim::SensorKind::kImu) {
+      for (size_t i = 0; i < s.imus.size(); ++i)
+        if (s.imus[i].name == sensor.name) imus[i].Publish(MakeImu(sim::ReadImu(world, s.imus[i])));
+    } else if (sensor.kind == sim::SensorKind::kLidar && options.render) {
+      for (LidarStreams& l : lidars) {
+        if (l.name != sensor.name) continue;
+        if (l.points.SubscriberCount() + (l.scan ? l.scan->SubscriberCount() : 0) == 0) {
+          ++stats.skipped_frames;
+          continue;
+        }
+        const render::LidarScan scan = l.renderer->Scan(world.data());
+        if (l.scan) l.scan->Publish(MakeLaserScan(scan, l.model, l.name, 1.0 / sensor.rate));
+        l.points.Publish(MakePointCloud(scan, l.name));
+        ++stats.lidar_scans;
+      }
+    }
+  }
+  PublishCameras(due);
+  PublishOnChange();
+}
+
+void HilSession::Impl::PublishState(double time, double sensor_time) {
+  const mjModel& m = *world.model();
+  const mjData& d = *world.data();
+  // Body poses (xpos) are of the state the last step started from: its sensor time.
+  tf.Publish(MakeTf(frames.Moving(d), sensor_time));
+  for (size_t i = 0; i < site.amrs.size(); ++i) {
+    const sim::DiffDrive& amr = *site.amrs[i];
+    const int body = mj_name2id(&m, mjOBJ_BODY, amr.name().c_str());
+    odometry.at(amr.name())
+        .Publish(MakeOdometry(amr.name(), amr.odometry(), BodyVelocity(m, d, body), time));
+  }
+  for (const auto& f : site.forklifts) {
+    const int body = mj_name2id(&m, mjOBJ_BODY, f->name().c_str());
+    odometry.at(f->name()).Publish(
+        MakeOdometry(f->name(), f->Pose(d), BodyVelocity(m, d, body), time));
+  }
+  for (const sim::RobotJoints& robot : robots)
+    if (auto it = joint_states.find(robot.entity); it != joint_states.end())
+      it->second.Publish(MakeJointState(sim::ReadJointStates(world, robot)));
+}
+
+void HilSession::Impl::PublishCameras(const std::vector<sim::DueSample>& due) {
+  if (camera_groups.empty()) return;
+  const auto& sensors = schedule.sensors();
+  for (CameraGroup& g : camera_groups) {
+    bool group_due = false;
+    for (const sim::DueSample& sample : due)
+      if (sensors[sample.sensor].kind == sim::SensorKind::kCamera)
+        for (int c : g.cameras)
+          group_due = group_due || cameras[c].name == sensors[sample.sensor].name;
+    if (!group_due) continue;
+    int subscribers = 0;
+    for (int c : g.cameras) subscribers += cameras[c].Subscribers();
+    if (subscribers == 0) {
+      stats.skipped_frames += static_cast<int64_t>(g.cameras.size());
+      continue;
+    }
+    uint32_t modalities = render::kRgb | render::kDepth;
+    if (options.masks) modalities |= render::kLabels;
+    std::vector<render::CameraFrame> frames_out = g.renderer->Render(world.data(), modalities);
+    for (size_t k = 0; k < frames_out.size(); ++k) {
+      render::CameraFrame& frame = frames_out[k];
+      frame.time = world.sensor_time();  // what the rendered poses depict
+      CameraStreams& c = cameras[g.cameras[k]];
+      CameraInfo info = MakeCameraInfo(frame, c.optical_frame);
+      c.info.Publish(info);
+      c.depth_info.Publish(std::move(info));
+      c.depth.Publish(MakeDepthImage(frame, c.optical_frame));
+      if (options.masks) {
+        c.instance.Publish(MakeMono16Image(frame, frame.instance, c.optical_frame));
+        c.semantic.Publish(MakeMono16Image(frame, frame.semantic, c.optical_frame));
+      }
+      c.image.Publish(MakeRgbImage(frame, c.optical_frame));
+      ++stats.camera_frames;
+      if (options.mode == TimeMode::kRealtime && pacer.Behind(frame.time) > 1.0 / g.rate) {
+        ++stats.late_frames;
+        log.Warn("late frames " + c.name,
+                 c.name + ": rendering cannot keep up in real time (a frame went out " +
+                     std::to_string(pacer.Behind(frame.time)) + " s late)");
+      }
+    }
+  }
+}
+
+void HilSession::Impl::PublishOnChange() {
+  const scenes::Site& s = site.scene.site;
+  const bool all = first_outputs;
+  first_outputs = false;
+  if (all || paused != published_paused) {
+    paused_stream.Publish(Bool{paused});
+    published_paused = paused;
+  }
+  last_beam.resize(s.beam_breaks.size(), -1);
+  for (size_t i = 0; i < s.beam_breaks.size(); ++i) {
+    const int broken = sim::ReadBeamBreak(world, s.beam_breaks[i]).broken ? 1 : 0;
+    if (all || broken != last_beam[i]) beams[i].Publish(Bool{broken == 1});
+    last_beam[i] = broken;
+  }
+  last_speed.resize(s.conveyors.size(), NAN);
+  for (size_t i = 0; i < s.conveyors.size(); ++i) {
+    const double speed = site.conveyors ? site.conveyors->speed(s.conveyors[i].entity) : 0;
+    if (all || speed != last_speed[i]) conveyor_speeds[i].Publish(Float64{speed});
+    last_speed[i] = speed;
+  }
+  if (site.flows) {
+    last_spawned.resize(spawned.size(), -1);
+    for (size_t i = 0; i < spawned.size() && i < site.flows->spawners().size(); ++i) {
+      const int n = static_cast<int>(site.flows->spawners()[i].spawned);
+      if (all || n != last_spawned[i]) spawned[i].Publish(UInt32{static_cast<uint32_t>(n)});
+      last_spawned[i] = n;
+    }
+    last_received.resize(received.size(), -1);
+    for (size_t i = 0; i < received.size() && i < site.flows->sinks().size(); ++i) {
+      const int n = static_cast<int>(site.flows->sinks()[i].removed);
+      if (all || n != last_received[i]) received[i].Publish(UInt32{static_cast<uint32_t>(n)});
+      last_received[i] = n;
+    }
+  }
+  if (all)
+    for (auto& [robot, stream] : watchdog_streams) stream.Publish(Bool{watchdog.stopped(robot)});
+}
+
+void HilSession::Impl::CheckWatchdog() {
+  for (const WatchdogEvent& e : watchdog.Check(world.time())) {
+    const bool stopped = e.kind == WatchdogEvent::Kind::kStopped;
+    if (stopped) {
+      ++stats.watchdog_stops;
+      if (auto it = std::find_if(site.amrs.begin(), site.amrs.end(),
+                                 [&](const auto& a) { return a->name() == e.robot; });
+          it != site.amrs.end())
+        (*it)->Stop();
+      for (const auto& f : site.forklifts)
+        if (f->name() == e.robot) f->SetSpeed(0);
+      log.Warn("watchdog " + e.robot, e.robot + ": no command for " + std::to_string(e.silence) +
+                                          " s of sim time; braking to a stop (the watchdog)");
+    } else {
+      log.Warn("watchdog " + e.robot, e.robot + ": commands are back; the watchdog lets go");
+    }
+    watchdog_streams.at(e.robot).Publish(Bool{stopped});
+  }
+}
+
+void HilSession::Impl::BrakeAll() {
+  for (const auto& a : site.amrs) a->Stop();
+  for (const auto& f : site.forklifts) f->SetSpeed(0);
+  for (const auto& [name, arm] : site.arms) arm->Stop();
+}
+
+}  // namespace twin::bridge

@@ -1,0 +1,316 @@
+// HilSession over the in-process transport: what a controller sees and what its commands do.
+#include <twin/bridge/hil_session.h>
+#include <twin/bridge/in_process_transport.h>
+#include <twin/sim/site_world.h>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+namespace {
+using namespace twin::bridge;
+
+twin::sim::SiteWorld Warehouse() {
+  twin::sim::WorldOptions options;
+  options.log = [](const std::string&) {};
+  return twin::sim::LoadSiteWorld(TWIN_TWINS_DIR "/warehouse.yaml", options);
+}
+
+HilOptions Fast(std::vector<std::string>* log = nullptr, std::mutex* log_mutex = nullptr) {
+  HilOptions o;
+  o.mode = TimeMode::kFast;
+  o.render = false;
+  if (log)
+    o.log = [log, log_mutex](const std::string& line) {
+      std::lock_guard lock(*log_mutex);
+      log->push_back(line);
+    };
+  return o;
+}
+
+template <class M>
+std::vector<M> Published(const InProcessTransport& t, const std::string& topic) {
+  std::vector<M> out;
+  const auto stream = t.FindStream(topic);
+  REQUIRE(stream);
+  for (const Message& m : stream->published) out.push_back(std::get<M>(m));
+  return out;
+}
+
+Twist Drive(double v, double w) {
+  Twist t;
+  t.linear.x = v;
+  t.angular.z = w;
+  return t;
+}
+
+// Runs `session` on its own thread (as `twin hil` does) while the test acts as a network peer.
+struct Running {
+  HilSession& session;
+  std::atomic<bool> stop{false};
+  std::thread thread;
+  explicit Running(HilSession& s) : session(s), thread([this] { session.Run(stop); }) {}
+  ~Running() {
+    stop = true;
+    thread.join();
+  }
+};
+}  // namespace
+
+TEST_CASE(
+    "hil: cmd_vel drives an AMR, odometry and /clock follow in sim time, and the topics "
+    "have the table's types",
+    "[bridge][hil]") {
+  auto site = Warehouse();
+  InProcessTransport transport;
+  HilSession session(site, transport, Fast());
+  for (const Topic& t : session.topics()) {
+    if (t.pattern->direction != Direction::kOut) continue;
+    if (t.pattern->kind >= TopicKind::kCameraImage && t.pattern->kind <= TopicKind::kLidarScan)
+      continue;  // render off
+    INFO(t.name);
+    const auto stream = transport.FindStream(t.name);
+    REQUIRE(stream);
+    CHECK(RosTypeName(stream->kind) == t.pattern->type);
+  }
+  const twin::sim::Pose2d start = site.amrs[0]->odometry();
+  for (int i = 0; i < 1000; ++i) {  // 2 s, a command every 0.1 s
+    if (i % 50 == 0) CHECK(transport.InjectCommand("/amr1/cmd_vel", Drive(0.5, 0)) == 1);
+    session.Step();
+  }
+  const auto odom = Published<Odometry>(transport, "/amr1/odom");
+  REQUIRE(odom.size() == 201);  // samples of 0, 0.01, ... 2 s
+  CHECK(odom.back().header.frame_id == "amr1/odom");
+  CHECK(odom.back().child_frame_id == "amr1/base_link");
+  // From rest at 0.5 m/s^2 to 0.5 m/s: 0.25 m in the first second, then 0.5 m/s.
+  const auto& p = odom.back().pose.pose;
+  CHECK(std::hypot(p.position.x - start.x, p.position.y - start.y) == Approx(0.75).margin(0.08));
+  CHECK(odom.back().twist.twist.linear.x == Approx(0.5).margin(0.03));
+  CHECK(odom.back().header.stamp.Seconds() == Approx(2.0));
+  const auto clock = Published<Clock>(transport, "/clock");
+  CHECK(clock.size() == 1000);  // 500 steps per second, under the 1 kHz cap
+  CHECK(clock.back().clock.Seconds() == Approx(2.0));
+  const auto tf = Published<TFMessage>(transport, "/tf");
+  REQUIRE(!tf.empty());
+  bool base = false;
+  for (const TransformStamped& t : tf.back().transforms)
+    base = base || t.child_frame_id == "amr1/base_link";
+  CHECK(base);
+  CHECK(session.stats().commands == 20);
+}
+
+TEST_CASE(
+    "hil: the watchdog brakes an AMR whose commands stop, says so, and lets go when they "
+    "return",
+    "[bridge][hil]") {
+  auto site = Warehouse();
+  InProcessTransport transport;
+  std::vector<std::string> log;
+  std::mutex log_mutex;
+  HilSession session(site, transport, Fast(&log, &log_mutex));
+  transport.InjectCommand("/amr1/cmd_vel", Drive(0.5, 0));
+  for (int i = 0; i < 240; ++i) session.Step();  // 0.48 s: within its timeout, still driving
+  CHECK(Published<Bool>(transport, "/amr1/watchdog").back().data == false);
+  for (int i = 0; i < 1000; ++i) session.Step();
+  const auto states = Published<Bool>(transport, "/amr1/watchdog");
+  CHECK(states.back().data == true);
+  CHECK(site.amrs[0]->command().v == 0);
+  CHECK(std::abs(Published<Odometry>(transport, "/amr1/odom").back().twist.twist.linear.x) < 0.02);
+  CHECK(session.stats().watchdog_stops == 1);
+  {
+    std::lock_guard lock(log_mutex);
+    bool said = false;
+    for (const std::string& line : log)
+      said = said || line.find("amr1: no command") != std::string::npos;
+    CHECK(said);
+  }
+  transport.InjectCommand("/amr1/cmd_vel", Drive(0.3, 0));
+  session.Step();
+  session.Step();
+  CHECK(Published<Bool>(transport, "/amr1/watchdog").back().data == false);
+  CHECK(site.amrs[0]->command().v == Approx(0.3));
+  // amr2 was never commanded: the watchdog leaves it to whatever else drives it.
+  CHECK(Published<Bool>(transport, "/amr2/watchdog").back().data == false);
+}
+
+TEST_CASE(
+    "hil: bad commands from the network are refused with a warning naming topic and field, "
+    "and the simulation goes on",
+    "[bridge][hil]") {
+  auto site = Warehouse();
+  InProcessTransport transport;
+  std::vector<std::string> log;
+  std::mutex log_mutex;
+  HilSession session(site, transport, Fast(&log, &log_mutex));
+  transport.InjectCommand("/amr1/cmd_vel", Drive(0.4, 0));
+  session.Step();
+  for (double bad : {NAN, INFINITY, -INFINITY})
+    transport.InjectCommand("/amr1/cmd_vel", Drive(bad, 0));
+  transport.InjectCommand("/amr1/cmd_vel", Drive(0.4, NAN));
+  transport.InjectCommand("/fl1/lift", Float64{NAN});
+  for (int i = 0; i < 100; ++i) session.Step();
+  CHECK(site.amrs[0]->command().v == Approx(0.4));  // the last good command stands
+  CHECK(session.stats().rejected_commands == 5);
+  CHECK_FALSE(site.world.diverged());
+  std::lock_guard lock(log_mutex);
+  std::string all;
+  for (const std::string& line : log) all += line + "\n";
+  CHECK_THAT(all, Catch::Contains("/amr1/cmd_vel: linear.x is nan") &&
+                      Catch::Contains("/amr1/cmd_vel: angular.z is nan") &&
+                      Catch::Contains("/fl1/lift: data is nan"));
+  // Rate-limited: three bad linear.x in one second of wall time make one line.
+  size_t lines = 0;
+  for (const std::string& line : log) lines += line.find("linear.x is") != std::string::npos;
+  CHECK(lines == 1);
+}
+
+TEST_CASE("hil: pause, step N, resume and reset over the control services", "[bridge][hil]") {
+  auto site = Warehouse();
+  InProcessTransport transport;
+  HilSession session(site, transport, Fast());
+  const twin::sim::WorldSnapshot start = site.world.Snapshot();
+  Running running(session);
+  while (site.world.step_count() < 200) std::this_thread::yield();
+  REQUIRE(transport.CallService<Trigger>("/twin/pause", {})->success);
+  const int64_t paused_at = site.world.step_count();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(site.world.step_count() == paused_at);
+  CHECK(Published<Bool>(transport, "/twin/paused").back().data);
+  auto stepped = transport.CallService<StepSimulation>("/twin/step", {25});
+  REQUIRE(stepped);
+  CHECK(stepped->success);
+  CHECK(site.world.step_count() == paused_at + 25);
+  CHECK_FALSE(transport.CallService<StepSimulation>("/twin/step", {0})->success);
+  REQUIRE(transport.CallService<Trigger>("/twin/reset", {})->success);
+  CHECK(site.world.time() == 0);
+  const twin::sim::WorldSnapshot after = site.world.Snapshot();
+  CHECK(after.qpos == start.qpos);
+  CHECK(after.qvel == start.qvel);
+  REQUIRE(transport.CallService<Trigger>("/twin/resume", {})->success);
+  while (site.world.step_count() < 10) std::this_thread::yield();
+  CHECK_FALSE(Published<Bool>(transport, "/twin/paused").back().data);
+  auto running_step = transport.CallService<StepSimulation>("/twin/step", {5});
+  CHECK_FALSE(running_step->success);
+  CHECK_THAT(running_step->message, Catch::Contains("pause it first"));
+  // The layout's autopilot: off in hil unless asked for, switched by its service.
+  CHECK(transport.CallService<SetBool>("/twin/autopilot", {true})->success);
+  CHECK(site.autopilot->enabled());
+}
+
+TEST_CASE("hil: lockstep runs of the same controller give bit-identical trajectories",
+          "[bridge][hil]") {
+  auto run = [] {
+    auto site = Warehouse();
+    InProcessTransport transport;
+    HilOptions o = Fast();
+    o.mode = TimeMode::kLockstep;
+    o.control_period = 0.02;
+    HilSession session(site, transport, o);
+    std::atomic<bool> done{false};
+    // The controller: after each period's odometry, steer amr1 towards (2, 1) from it.
+    std::thread controller([&] {
+      size_t seen = 0;
+      transport.InjectCommand("/amr1/cmd_vel", Drive(0, 0));  // its first answer starts the run
+      while (!done) {
+        const auto stream = transport.FindStream("/amr1/odom");
+        if (!stream || stream->published.size() <= seen) {
+          std::this_thread::yield();
+          continue;
+        }
+        seen = stream->published.size();
+        const auto& odom = std::get<Odometry>(stream->published.back());
+        const auto& p = odom.pose.pose;
+        const double yaw = 2 * std::atan2(p.orientation.z, p.orientation.w);
+        const double bearing = std::atan2(1 - p.position.y, 2 - p.position.x) - yaw;
+        transport.InjectCommand("/amr1/cmd_vel",
+                                Drive(0.6, 1.5 * std::remainder(bearing, 2 * M_PI)));
+      }
+    });
+    std::atomic<bool> stop{false};
+    session.Run(stop, 3.0);
+    done = true;
+    controller.join();
+    CHECK(session.stats().lockstep_periods >= 140);
+    return site.world.Snapshot().qpos;
+  };
+  const auto first = run();
+  const auto second = run();
+  REQUIRE(first.size() == second.size());
+  CHECK(std::memcmp(first.data(), second.data(), first.size() * sizeof(first[0])) == 0);
+}
+
+TEST_CASE(
+    "hil: a camera's image, depth and camera_info are the renderer's model, and its depth "
+    "is MuJoCo's ray cast from the camera",
+    "[bridge][hil][render]") {
+  auto site = Warehouse();
+  InProcessTransport transport;
+  HilOptions o = Fast();
+  o.render = true;
+  HilSession session(site, transport, o);
+  transport.SetSubscriberCount("/cam_dock/image_raw", 1);
+  // Nobody reads the other cameras: they are not rendered.
+  for (int i = 0; i < 40 && Published<Image>(transport, "/cam_dock/image_raw").empty(); ++i)
+    session.Step();
+  const auto images = Published<Image>(transport, "/cam_dock/image_raw");
+  REQUIRE(images.size() == 1);
+  CHECK(Published<Image>(transport, "/cam_aisle_south/image_raw").empty());
+  CHECK(session.stats().skipped_frames >= 2);
+  const twin::scenes::CameraSpec* spec = nullptr;
+  for (const auto& c : site.scene.site.cameras)
+    if (c.name == "cam_dock") spec = &c;
+  REQUIRE(spec);
+  const Image& rgb = images[0];
+  CHECK(rgb.encoding == "rgb8");
+  CHECK(rgb.width == static_cast<uint32_t>(spec->width));
+  CHECK(rgb.height == static_cast<uint32_t>(spec->height));
+  CHECK(rgb.step == 3 * rgb.width);
+  CHECK(rgb.header.frame_id == "cam_dock_optical_frame");
+  const double stamp = rgb.header.stamp.Seconds();
+  CHECK(stamp == Approx(site.world.sensor_time()));
+  const CameraInfo info = Published<CameraInfo>(transport, "/cam_dock/camera_info").at(0);
+  CHECK(info.header.stamp == rgb.header.stamp);
+  CHECK(info.distortion_model == "plumb_bob");
+  CHECK(info.k[0] == Approx(spec->fx));
+  CHECK(info.k[2] == Approx(spec->cx));
+  CHECK(info.k[4] == Approx(spec->fy));
+  CHECK(info.k[5] == Approx(spec->cy));
+  CHECK(info.p[0] == info.k[0]);
+  CHECK(info.p[3] == 0);
+  CHECK(info.d == std::vector<double>{spec->k1, spec->k2, spec->p1, spec->p2, spec->k3});
+
+  const Image depth = Published<Image>(transport, "/cam_dock/depth/image_raw").at(0);
+  REQUIRE(depth.encoding == "32FC1");
+  REQUIRE(depth.data.size() == 4u * depth.width * depth.height);
+  // Independent truth: mj_ray from the camera through pixel centres (the state after the last
+  // step's start, which is what the frame depicts and what mjData's poses still hold).
+  const mjModel* m = site.world.model();
+  const mjData* d = site.world.data();
+  const int cam = mj_name2id(m, mjOBJ_CAMERA, "cam_dock");
+  const mjtNum* R = d->cam_xmat + 9 * cam;
+  int compared = 0;
+  for (int v = 20; v < static_cast<int>(depth.height); v += 97)
+    for (int u = 20; u < static_cast<int>(depth.width); u += 131) {
+      float z;
+      std::memcpy(&z, depth.data.data() + 4 * (v * depth.width + u), 4);
+      // Optical ray (x right, y down, z forward) in MuJoCo's camera axes (x right, y up, -z).
+      const double x = (u - info.k[2]) / info.k[0], y = (v - info.k[5]) / info.k[4];
+      const mjtNum local[3] = {x, -y, -1};
+      mjtNum dir[3];
+      mju_mulMatVec(dir, R, local, 3, 3);
+      int geom = -1;
+      const mjtNum dist = mj_ray(m, d, d->cam_xpos + 3 * cam, dir, nullptr, 1, -1, &geom);
+      if (dist < 0) {
+        CHECK(std::isnan(z));
+        continue;
+      }
+      INFO("pixel " << u << "," << v);
+      CHECK(z == Approx(dist).epsilon(2e-3));  // the ray's length along dir is depth (dir.z = 1)
+      ++compared;
+    }
+  CHECK(compared > 10);
+}
