@@ -197,6 +197,12 @@ void HilSession::Impl::WaitForAnswer(const std::atomic<bool>& stop) {
 void HilSession::Run(const std::atomic<bool>& stop, double duration) {
   Impl& s = *impl_;
   const double end = s.world.time() + duration;
+  // Lockstep: nothing moves until the controller is there (its first message), so that every
+  // period's messages, from the first, reach it and two runs line up step for step.
+  if (s.options.mode == TimeMode::kLockstep && s.stats.steps == 0) {
+    s.lockstep_since.clear();  // any message so far counts
+    s.WaitForAnswer(stop);
+  }
   s.pacer.Anchor(s.world.time());
   auto next_progress = std::chrono::steady_clock::now();
   while (!stop.load()) {

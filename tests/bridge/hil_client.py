@@ -227,8 +227,9 @@ def lockstep(timeout, robot, n):
         t.angular.z = 1.5 * math.remainder(bearing, 2 * math.pi)
         cmd.publish(t)
 
-    rospy.Subscriber("/%s/odom" % robot, Odometry, answer, tcp_nodelay=True)
-    wait_for(lambda: cmd.get_num_connections() > 0, timeout, "a connection")
+    odom = rospy.Subscriber("/%s/odom" % robot, Odometry, answer, tcp_nodelay=True)
+    wait_for(lambda: cmd.get_num_connections() > 0 and odom.get_num_connections() > 0, timeout,
+             "connections both ways")
     cmd.publish(Twist())  # the first answer starts the run
     wait_for(lambda: last["count"] >= n, timeout, "%d odometry messages" % n)
     p = last["msg"].pose.pose.position

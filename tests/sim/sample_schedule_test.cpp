@@ -128,7 +128,7 @@ TEST_CASE("A layout's rate must be > 0: the error names file, line and key", "[s
 }
 
 TEST_CASE(
-    "From a site: every camera, lidar and IMU with its rate; due at the step a World's "
+    "From a site: every camera, lidar and IMU with its rate, due at the step a World's "
     "sensor data depict, across snapshots",
     "[sim][schedule]") {
   const char* layout = R"(sensors:
