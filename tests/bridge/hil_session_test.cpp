@@ -1,6 +1,7 @@
 // HilSession over the in-process transport: what a controller sees and what its commands do.
 #include <twin/bridge/hil_session.h>
 #include <twin/bridge/in_process_transport.h>
+#include <twin/render/scene_cameras.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/beam_break.h>
 #include <twin/sim/imu.h>
@@ -438,4 +439,81 @@ TEST_CASE(
   INFO(close << " of " << compared << " sampled beams within 2 cm of mj_ray");
   CHECK(compared > 20);
   CHECK(close >= 0.95 * compared);  // silhouettes may read the surface beside them (lidar.h)
+}
+
+TEST_CASE(
+    "hil: with masks on, a camera's instance and semantic images name what MuJoCo's ray "
+    "cast hits",
+    "[bridge][hil][render]") {
+  auto site = Warehouse();
+  InProcessTransport transport;
+  HilOptions o = Fast();
+  o.render = true;
+  o.masks = true;
+  HilSession session(site, transport, o);
+  transport.SetSubscriberCount("/cam_dock/instance/image_raw", 1);
+  for (int i = 0; i < 40 && transport.FindStream("/cam_dock/instance/image_raw")->published.empty();
+       ++i)
+    session.Step();
+  const auto instances = Published<Image>(transport, "/cam_dock/instance/image_raw");
+  const auto classes = Published<Image>(transport, "/cam_dock/semantic/image_raw");
+  REQUIRE(instances.size() == 1);
+  REQUIRE(classes.size() == 1);
+  const Image& ids = instances[0];
+  CHECK(ids.encoding == "mono16");
+  CHECK(ids.step == 2 * ids.width);
+  const CameraInfo info = Published<CameraInfo>(transport, "/cam_dock/camera_info").at(0);
+  const mjModel* m = site.world.model();
+  const mjData* d = site.world.data();
+  const twin::render::SceneLabels labels = twin::render::SceneLabelsOf(site.scene, m);
+  const int cam = mj_name2id(m, mjOBJ_CAMERA, "cam_dock");
+  const mjtNum* R = d->cam_xmat + 9 * cam;
+  int compared = 0, same = 0;
+  for (uint32_t v = 15; v < ids.height; v += 53)
+    for (uint32_t u = 15; u < ids.width; u += 71) {
+      uint16_t instance, klass;
+      std::memcpy(&instance, ids.data.data() + 2 * (v * ids.width + u), 2);
+      std::memcpy(&klass, classes[0].data.data() + 2 * (v * ids.width + u), 2);
+      const double x = (u - info.k[2]) / info.k[0], y = (v - info.k[5]) / info.k[4];
+      const mjtNum local[3] = {x, -y, -1};
+      mjtNum dir[3];
+      mju_mulMatVec(dir, R, local, 3, 3);
+      int geom = -1;
+      if (mj_ray(m, d, d->cam_xpos + 3 * cam, dir, nullptr, 1, -1, &geom) < 0) {
+        CHECK(instance == 0);
+        continue;
+      }
+      ++compared;
+      same += instance == labels.geom_instance[geom] && klass == labels.geom_class[geom];
+    }
+  INFO(same << " of " << compared << " sampled pixels name the geom mj_ray hits");
+  CHECK(compared > 30);
+  CHECK(same >= 0.97 * compared);  // a pixel on an edge may see the geom beside the ray's
+}
+
+TEST_CASE(
+    "hil: in realtime, frames that rendering cannot deliver in time are counted late and "
+    "reported",
+    "[bridge][hil][render]") {
+  auto site = Warehouse();
+  InProcessTransport transport;
+  std::vector<std::string> log;
+  std::mutex log_mutex;
+  HilOptions o = Fast(&log, &log_mutex);
+  o.mode = TimeMode::kRealtime;
+  o.realtime_factor = 1000;  // a sim second per wall millisecond: no device renders 30 frames in it
+  o.render = true;
+  HilSession session(site, transport, o);
+  transport.SetSubscriberCount("/cam_dock/image_raw", 1);
+  std::atomic<bool> stop{false};
+  session.Run(stop, 0.5);
+  const HilStats stats = session.stats();
+  CHECK(stats.camera_frames == 15);  // samples of 0, 1/30, ... 14/30 s
+  CHECK(stats.late_frames >= 10);
+  std::lock_guard lock(log_mutex);
+  bool said = false;
+  for (const std::string& line : log)
+    said =
+        said || line.find("cam_dock: rendering cannot keep up in real time") != std::string::npos;
+  CHECK(said);
 }
