@@ -10,8 +10,13 @@
 namespace twin::bridge {
 
 void HilSession::Impl::Warn(const std::vector<CommandProblem>& problems) {
-  std::lock_guard lock(log_mutex);
+  std::lock_guard lock(log_mutex);  // from transport threads and the simulation thread
   for (const CommandProblem& p : problems) log.Warn(p.key, p.text);
+}
+
+void HilSession::Impl::Tell(const std::string& line) {
+  std::lock_guard lock(log_mutex);
+  if (options.log) options.log(line);
 }
 
 template <class T>

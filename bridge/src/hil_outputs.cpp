@@ -236,9 +236,9 @@ void HilSession::Impl::PublishCameras(const std::vector<sim::DueSample>& due) {
       ++stats.camera_frames;
       if (options.mode == TimeMode::kRealtime && pacer.Behind(frame.time) > 1.0 / g.rate) {
         ++stats.late_frames;
-        log.Warn("late frames " + c.name,
-                 c.name + ": rendering cannot keep up in real time (a frame went out " +
-                     std::to_string(pacer.Behind(frame.time)) + " s late)");
+        Warn({{"late frames " + c.name,
+               c.name + ": rendering cannot keep up in real time (a frame went out " +
+                   std::to_string(pacer.Behind(frame.time)) + " s late)"}});
       }
     }
   }
@@ -293,10 +293,11 @@ void HilSession::Impl::CheckWatchdog() {
         (*it)->Stop();
       for (const auto& f : site.forklifts)
         if (f->name() == e.robot) f->SetSpeed(0);
-      log.Warn("watchdog " + e.robot, e.robot + ": no command for " + std::to_string(e.silence) +
-                                          " s of sim time; braking to a stop (the watchdog)");
+      // State changes, each said once (not rate-limited: a resume must not hide behind a stop).
+      Tell(e.robot + ": no command for " + std::to_string(e.silence) +
+           " s of sim time; braking to a stop (the watchdog)");
     } else {
-      log.Warn("watchdog " + e.robot, e.robot + ": commands are back; the watchdog lets go");
+      Tell(e.robot + ": commands are back; the watchdog lets go");
     }
     watchdog_streams.at(e.robot).Publish(Bool{stopped});
   }

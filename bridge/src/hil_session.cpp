@@ -184,11 +184,10 @@ void HilSession::Impl::WaitForAnswer(const std::atomic<bool>& stop) {
     RunControlRequests();  // a reset or pause must get through while the controller is silent
     waited += 0.05;
     if (std::abs(waited - 2.0) < 0.025)
-      log.Warn("lockstep",
-               "lockstep: waiting for the controller's answer on " +
-                   (wanted.empty() ? std::string("any command topic")
-                                   : *wanted.begin() + (wanted.size() > 1 ? " and others" : "")) +
-                   " (sim time " + std::to_string(world.time()) + " s)");
+      Tell("lockstep: waiting for the controller's answer on " +
+           (wanted.empty() ? std::string("any command topic")
+                           : *wanted.begin() + (wanted.size() > 1 ? " and others" : "")) +
+           " (sim time " + std::to_string(world.time()) + " s)");
     if (paused || stop.load()) return;
   }
   ++stats.lockstep_periods;

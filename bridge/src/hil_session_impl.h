@@ -107,7 +107,10 @@ struct HilSession::Impl {
   template <class T>
   void Accept(const std::string& topic, const std::string& robot, Checked<T> checked,
               std::function<void(const T&)> apply);
+  /// Rate-limited warnings (one line per key per second), from any thread.
   void Warn(const std::vector<CommandProblem>& problems);
+  /// One line for a person, from any thread.
+  void Tell(const std::string& line);
   /// Hands each arm the trajectories whose start has come (before the step that starts them).
   void StartDueTrajectories();
   void BrakeAll();
