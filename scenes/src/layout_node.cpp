@@ -383,6 +383,7 @@ const Block& PoseSchema() {
            .excludes = {"yaw", "quaternion"}},
           {.key = "quaternion",
            .type = Type::kVector,
+           .unit = "1",
            .description = "w, x, y, z (normalized on reading; not zero)",
            .numbers = {1, 0, 0, 0},
            .size = 4,

@@ -84,7 +84,7 @@ const Block& LightsRandomSchema() {
       "light ranges like {count: [1, 3], intensity: [0.6, 1.4]}",
       {
           Count("lights switched on, of the layout's"),
-          RangeParam("intensity", schema::kNonNegative, "", "intensity scale",
+          RangeParam("intensity", schema::kNonNegative, "1", "intensity scale",
                    "intensity scales must be >= 0"),
           RangeParam("temperature", {1000, 40000}, "K", "colour temperature",
                    "colour temperatures are kelvin within [1000, 40000]"),
@@ -100,11 +100,11 @@ const Block& MaterialsRandomSchema() {
       "material ranges like {class: carton, brightness: [0.7, 1.2]}",
       {
           ClassParam("the semantic class whose instances change"),
-          RangeParam("brightness", schema::kNonNegative, "", "brightness scale",
+          RangeParam("brightness", schema::kNonNegative, "1", "brightness scale",
                    "brightness scales must be >= 0"),
           RangeParam("hue", {-180, 180}, "deg", "hue shift",
                    "the hue shift is degrees within [-180, 180]"),
-          RangeParam("saturation", schema::kNonNegative, "", "saturation scale",
+          RangeParam("saturation", schema::kNonNegative, "1", "saturation scale",
                    "saturation scales must be >= 0"),
           {.key = "materials",
            .type = Type::kNames,
@@ -123,7 +123,7 @@ const Block& CamerasRandomSchema() {
           RangeParam("position", schema::kAny, "m", "offset of each coordinate"),
           RangeParam("rotation", {-45, 45}, "deg", "turn about each axis",
                    "rotations are degrees within [-45, 45]"),
-          RangeParam("focal", {1e-3, 1e3}, "", "focal length scale", "focal scales must be > 0"),
+          RangeParam("focal", {1e-3, 1e3}, "1", "focal length scale", "focal scales must be > 0"),
           RangeParam("principal", schema::kAny, "px", "principal point offset"),
       }};
   return block;
@@ -171,9 +171,9 @@ const Block& PhysicsRandomSchema() {
       "randomize_physics",
       "physics ranges like {friction: [0.7, 1.3], mass: [0.8, 1.2]}",
       {
-          RangeParam("friction", {1e-6, 1e3}, "", "scale of every geom's friction",
+          RangeParam("friction", {1e-6, 1e3}, "1", "scale of every geom's friction",
                    "friction scales must be > 0"),
-          RangeParam("mass", {1e-3, 1e3}, "", "scale of every moving body's mass",
+          RangeParam("mass", {1e-3, 1e3}, "1", "scale of every moving body's mass",
                    "mass scales must be > 0"),
       }};
   return block;

@@ -224,7 +224,7 @@ const std::vector<EquipmentSchema>& EquipmentSchemas() {
   static const std::vector<EquipmentSchema> schemas = [] {
     std::vector<EquipmentSchema> out;
     for (const internal::EquipmentType& t : internal::EquipmentTypes()) {
-      out.push_back({t.name, t.default_class, t.offers, &t.schema(), t.fixable});
+      out.push_back({t.name, t.default_class, t.offers, &t.schema(), t.loose, t.fixable});
     }
     return out;
   }();

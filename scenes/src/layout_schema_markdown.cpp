@@ -127,9 +127,8 @@ std::string MarkdownReference() {
   out << "| type | class | loose | places it offers | description |\n";
   out << "| --- | --- | --- | --- | --- |\n";
   for (const EquipmentSchema& s : EquipmentSchemas()) {
-    const bool loose = ItemBlock(s.type)->Find("fixed") != nullptr;
     out << "| `" << s.type << "` | " << s.default_class << " | "
-        << (loose ? "yes (or `fixed: true`)" : "") << " | " << s.offers << " | "
+        << (s.fixable ? "yes (or `fixed: true`)" : s.loose ? "yes" : "") << " | " << s.offers << " | "
         << s.params->description << " |\n";
   }
   out << "\n";

@@ -79,9 +79,9 @@ const Block& CameraNoiseSchema() {
   static const Block block{"camera_noise",
                            "noise like {rgb: 2, depth: 0.001, dropout: 0.01}",
                            {
-                               Number("rgb", 0, {0, 255}, "", "standard deviation of 8-bit RGB"),
+                               Number("rgb", 0, {0, 255}, "8-bit level", "standard deviation of 8-bit RGB"),
                                Number("depth", 0, {0, 1}, "m", "standard deviation of depth"),
-                               Number("dropout", 0, {0, 1}, "", "share of depth pixels lost"),
+                               Number("dropout", 0, {0, 1}, "1", "share of depth pixels lost"),
                            }};
   return block;
 }
@@ -116,7 +116,7 @@ const Block& CameraSchema() {
            .numbers = {0, 0, 0},
            .size = 3,
            .excludes = {"pose"}},
-          Vector("up", {0, 0, 1}, schema::kAny, "", "with look_at: the image's up direction"),
+          Vector("up", {0, 0, 1}, schema::kAny, "1", "with look_at: the image's up direction"),
           PoseParam(),
           MountParam(),
           {.key = "resolution",
@@ -135,7 +135,7 @@ const Block& CameraSchema() {
            .size = 4,
            .excludes = {"fovy"}},
           Number("fovy", 60, {0, 179, true}, "deg", "vertical field of view"),
-          Vector("distortion", {0, 0, 0, 0, 0}, schema::kAny, "",
+          Vector("distortion", {0, 0, 0, 0, 0}, schema::kAny, "1",
                  "Brown-Conrady k1, k2, p1, p2, k3"),
           Nested("noise", Type::kBlock, CameraNoiseSchema(), "image noise"),
           RateParam(30, 1000),

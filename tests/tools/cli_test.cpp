@@ -96,7 +96,8 @@ TEST_CASE("twin names unknown verbs and flags and suggests the right one", "[too
   RequireCleanExit(verb, 2);
   CHECK_THAT(verb.err,
              Contains("unknown verb 'rn' (did you mean 'run'?)") &&
-                 Contains("The verbs are: run, check, export, render, datagen, dataset, hil, bench"));
+                 Contains("The verbs are: run, check, export, render, datagen, dataset, hil, layout, "
+                          "bench"));
 
   const ProcessResult flag = Twin({"run", kData + "/cell.xml", "--durration", "3"});
   RequireCleanExit(flag, 2);

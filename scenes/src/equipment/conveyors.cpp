@@ -92,7 +92,7 @@ const Block& BeltConveyorSchema() {
   static const Block block{
       "conveyor", "a belt conveyor",
       Concat({Frame(),
-              {Speed(), Number("friction", 1.0, {0, 5}, "", "belt friction coefficient")},
+              {Speed(), Number("friction", 1.0, {0, 5}, "1", "belt friction coefficient")},
               Rails()})};
   return block;
 }

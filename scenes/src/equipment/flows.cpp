@@ -55,7 +55,7 @@ const Block& SpawnerSchema() {
                  "each side of size_max must be >= the one of size_min"),
           Vector("mass", {1.0, 8.0}, schema::kPositive, "kg", "[min, max] of the cartons' masses",
                  kMassMessage),
-          Number("friction", 0.5, {0, 5}, "", "the cartons' friction coefficient"),
+          Number("friction", 0.5, {0, 5}, "1", "the cartons' friction coefficient"),
           Enum("texture", "plain", {"plain", "printed", "taped"}, "the cartons' look"),
       }};
   return block;

@@ -29,7 +29,7 @@ const Block& CartonSchema() {
           Vector("size", {0.4, 0.3, 0.25}, schema::kPositive, "m", "length, width, height",
                  kEverySide),
           Number("mass", 2.0, schema::kPositive, "kg", "its mass"),
-          Number("friction", 0.5, {0, 5}, "", "sliding friction coefficient"),
+          Number("friction", 0.5, {0, 5}, "1", "sliding friction coefficient"),
           Enum("texture", "plain", {"plain", "printed", "taped"}, "the cardboard's look"),
       }};
   return block;

@@ -56,7 +56,7 @@ struct Block;
 struct Param {
   std::string key;
   Type type = Type::kNumber;
-  std::string unit;         ///< "m", "kg", "deg", "m/s", ...; "" when not a quantity
+  std::string unit;  ///< "m", "kg", "deg", "m/s", ...; "1" for ratios; "" when not a quantity
   std::string description;  ///< one line
   bool required = false;
   bool has_default = true;  ///< false: absent means "not given" (see default_note)
@@ -99,7 +99,8 @@ struct SourcePos {
   int column = 0;  ///< 1-based, 0 when unknown
 };
 struct Value {
-  std::variant<std::monostate, bool, double, std::string, std::vector<double>> data;
+  using Data = std::variant<std::monostate, bool, double, std::string, std::vector<double>>;
+  Data data;
   SourcePos at;
 };
 
@@ -125,7 +126,8 @@ struct EquipmentSchema {
   std::string default_class;
   std::string offers;  ///< the mount points it offers, in words
   const Block* params;
-  bool fixable;
+  bool loose;    ///< a free body, simulated
+  bool fixable;  ///< loose, but an item may say `fixed: true`
 };
 const std::vector<EquipmentSchema>& EquipmentSchemas();
 /// The keys every equipment item has (type, name, class, pose, parent, randomize; fixed for
