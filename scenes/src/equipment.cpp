@@ -73,8 +73,7 @@ const std::vector<EquipmentType>& EquipmentTypes() {
        "`NAME/forks` (moves with the carriage), `NAME/roof`"},
       {"arm", "robot_arm", false, BuildArm, ArmSchema, "`NAME/flange` (the tool flange)"},
       {"suction_gripper", "gripper", false, BuildSuctionGripper, SuctionGripperSchema, ""},
-      {"parallel_gripper", "gripper", false, BuildParallelGripper, ParallelGripperSchema,
-       ""},
+      {"parallel_gripper", "gripper", false, BuildParallelGripper, ParallelGripperSchema, ""},
   };
   return types;
 }

@@ -56,8 +56,9 @@ namespace {
 Param FileParam() {
   return {.key = "file",
           .type = Type::kString,
-          .description = "a layout (.yaml), MJCF model (.xml) or URDF robot (.urdf), relative to "
-                         "this file",
+          .description =
+              "a layout (.yaml), MJCF model (.xml) or URDF robot (.urdf), relative to "
+              "this file",
           .required = true,
           .has_default = false};
 }
@@ -256,8 +257,8 @@ class Loader {
       const bool layout = ext == ".yaml" || ext == ".yml";
       if (!layout && ext != ".xml" && ext != ".urdf") {
         any.Required("file").Fail("cannot include '" + file +
-                                   "': include layouts (.yaml), MJCF models (.xml) or URDF "
-                                   "robots (.urdf)");
+                                  "': include layouts (.yaml), MJCF models (.xml) or URDF "
+                                  "robots (.urdf)");
       }
       std::error_code ec;
       if (!fs::is_regular_file(path, ec)) {

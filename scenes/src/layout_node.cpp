@@ -178,17 +178,11 @@ schema::Value LayoutNode::ReadValue(const schema::Param& p) const {
   value.at = {*file_, mark.line >= 0 ? mark.line + 1 : 0, mark.column >= 0 ? mark.column + 1 : 0};
   switch (p.type) {
     case Type::kNumber:
-    case Type::kInteger:
-      value.data = AsNumber();
-      break;
-    case Type::kBool:
-      value.data = AsBool();
-      break;
+    case Type::kInteger: value.data = AsNumber(); break;
+    case Type::kBool: value.data = AsBool(); break;
     case Type::kEnum:
     case Type::kString:
-    case Type::kName:
-      value.data = AsString();
-      break;
+    case Type::kName: value.data = AsString(); break;
     case Type::kVector:
     case Type::kInterval: {
       const std::vector<double> numbers = AsNumbers();
@@ -206,17 +200,14 @@ schema::Value LayoutNode::ReadValue(const schema::Param& p) const {
       else
         value.data = AsNumbers();
       break;
-    case Type::kNumbers:
-      value.data = AsNumbers();
-      break;
+    case Type::kNumbers: value.data = AsNumbers(); break;
     case Type::kNames:
       for (const LayoutNode& item : Items("names")) item.AsString();
       break;
     case Type::kBlock:
     case Type::kBlockList:
     case Type::kTextMap:
-    case Type::kIntervalMap:
-      break;
+    case Type::kIntervalMap: break;
   }
   if (const auto message = schema::Check(p, value)) Fail(*message);
   return value;
@@ -307,8 +298,7 @@ void LayoutNode::Validate(const schema::Param& p) const {
     case Type::kIntervalMap:
       for (const auto& entry : Entries(p.description)) entry.second.AsVector<2>();
       break;
-    default:
-      ReadValue(p);
+    default: ReadValue(p);
   }
 }
 
@@ -359,36 +349,35 @@ LayoutNode ParseLayoutFile(const std::string& path) {
 }
 
 const Block& PoseSchema() {
-  static const Block block{
-      "pose",
-      "a pose like {position: [x, y, z], yaw: degrees}",
-      {
-          {.key = "position",
-           .type = Type::kVector,
-           .unit = "m",
-           .description = "x, y, z in the parent's (or the layout's) frame",
-           .numbers = {0, 0, 0},
-           .size = 3},
-          {.key = "yaw",
-           .type = Type::kNumber,
-           .unit = "deg",
-           .description = "turn about z",
-           .excludes = {"rpy", "quaternion"}},
-          {.key = "rpy",
-           .type = Type::kVector,
-           .unit = "deg",
-           .description = "roll, pitch, yaw (extrinsic x, y, z)",
-           .numbers = {0, 0, 0},
-           .size = 3,
-           .excludes = {"yaw", "quaternion"}},
-          {.key = "quaternion",
-           .type = Type::kVector,
-           .unit = "1",
-           .description = "w, x, y, z (normalized on reading; not zero)",
-           .numbers = {1, 0, 0, 0},
-           .size = 4,
-           .excludes = {"yaw", "rpy"}},
-      }};
+  static const Block block{"pose",
+                           "a pose like {position: [x, y, z], yaw: degrees}",
+                           {
+                               {.key = "position",
+                                .type = Type::kVector,
+                                .unit = "m",
+                                .description = "x, y, z in the parent's (or the layout's) frame",
+                                .numbers = {0, 0, 0},
+                                .size = 3},
+                               {.key = "yaw",
+                                .type = Type::kNumber,
+                                .unit = "deg",
+                                .description = "turn about z",
+                                .excludes = {"rpy", "quaternion"}},
+                               {.key = "rpy",
+                                .type = Type::kVector,
+                                .unit = "deg",
+                                .description = "roll, pitch, yaw (extrinsic x, y, z)",
+                                .numbers = {0, 0, 0},
+                                .size = 3,
+                                .excludes = {"yaw", "quaternion"}},
+                               {.key = "quaternion",
+                                .type = Type::kVector,
+                                .unit = "1",
+                                .description = "w, x, y, z (normalized on reading; not zero)",
+                                .numbers = {1, 0, 0, 0},
+                                .size = 4,
+                                .excludes = {"yaw", "rpy"}},
+                           }};
   return block;
 }
 

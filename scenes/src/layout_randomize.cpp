@@ -75,7 +75,7 @@ const Block& RegionSchema() {
 
 Param DropParam() {
   return RangeParam("drop", {0, 10}, "m", "start this far above what is under the footprint",
-                  "drop heights are metres within [0, 10]");
+                    "drop heights are metres within [0, 10]");
 }
 
 const Block& LightsRandomSchema() {
@@ -85,11 +85,11 @@ const Block& LightsRandomSchema() {
       {
           Count("lights switched on, of the layout's"),
           RangeParam("intensity", schema::kNonNegative, "1", "intensity scale",
-                   "intensity scales must be >= 0"),
+                     "intensity scales must be >= 0"),
           RangeParam("temperature", {1000, 40000}, "K", "colour temperature",
-                   "colour temperatures are kelvin within [1000, 40000]"),
+                     "colour temperatures are kelvin within [1000, 40000]"),
           RangeParam("direction", {0, 90}, "deg", "tilt from the light's direction",
-                   "the tilt is degrees within [0, 90]"),
+                     "the tilt is degrees within [0, 90]"),
       }};
   return block;
 }
@@ -101,11 +101,11 @@ const Block& MaterialsRandomSchema() {
       {
           ClassParam("the semantic class whose instances change"),
           RangeParam("brightness", schema::kNonNegative, "1", "brightness scale",
-                   "brightness scales must be >= 0"),
+                     "brightness scales must be >= 0"),
           RangeParam("hue", {-180, 180}, "deg", "hue shift",
-                   "the hue shift is degrees within [-180, 180]"),
+                     "the hue shift is degrees within [-180, 180]"),
           RangeParam("saturation", schema::kNonNegative, "1", "saturation scale",
-                   "saturation scales must be >= 0"),
+                     "saturation scales must be >= 0"),
           {.key = "materials",
            .type = Type::kNames,
            .description = "pick one of these materials of the layout per instance",
@@ -122,7 +122,7 @@ const Block& CamerasRandomSchema() {
       {
           RangeParam("position", schema::kAny, "m", "offset of each coordinate"),
           RangeParam("rotation", {-45, 45}, "deg", "turn about each axis",
-                   "rotations are degrees within [-45, 45]"),
+                     "rotations are degrees within [-45, 45]"),
           RangeParam("focal", {1e-3, 1e3}, "1", "focal length scale", "focal scales must be > 0"),
           RangeParam("principal", schema::kAny, "px", "principal point offset"),
       }};
@@ -172,9 +172,9 @@ const Block& PhysicsRandomSchema() {
       "physics ranges like {friction: [0.7, 1.3], mass: [0.8, 1.2]}",
       {
           RangeParam("friction", {1e-6, 1e3}, "1", "scale of every geom's friction",
-                   "friction scales must be > 0"),
+                     "friction scales must be > 0"),
           RangeParam("mass", {1e-3, 1e3}, "1", "scale of every moving body's mass",
-                   "mass scales must be > 0"),
+                     "mass scales must be > 0"),
       }};
   return block;
 }
@@ -309,9 +309,10 @@ std::vector<ObjectsRandomization> ReadObjectsSection(const LayoutNode& node, con
     if (item.Has("count")) {
       o.count = ReadCount(item, "count");
       if (o.count->max > static_cast<int>(o.pool.size())) {
-        item.Required("count").Fail("at most " + std::to_string(o.count->max) + " placed but the layout has " +
-                    std::to_string(o.pool.size()) + " loose '" + o.class_name +
-                    "' entities; declare more or lower the count");
+        item.Required("count").Fail("at most " + std::to_string(o.count->max) +
+                                    " placed but the layout has " + std::to_string(o.pool.size()) +
+                                    " loose '" + o.class_name +
+                                    "' entities; declare more or lower the count");
       }
     }
     if (const auto region = item.Optional("region")) o.region = ReadRegion(*region);

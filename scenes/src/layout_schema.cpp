@@ -164,8 +164,7 @@ std::optional<std::string> Check(const Param& p, const Value& value) {
     case Type::kBlock:
     case Type::kBlockList:
     case Type::kTextMap:
-    case Type::kIntervalMap:
-      return std::nullopt;  // structure: checked key by key where it is read
+    case Type::kIntervalMap: return std::nullopt;  // structure: checked key by key where it is read
   }
   return std::nullopt;
 }

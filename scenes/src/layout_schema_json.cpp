@@ -42,54 +42,36 @@ std::string Description(const Param& p) {
 Json ParamSchema(const Param& p) {
   Json out;
   switch (p.type) {
-    case Type::kNumber:
-      out = NumberSchema(p.range, false);
-      break;
-    case Type::kInteger:
-      out = NumberSchema(p.range, true);
-      break;
-    case Type::kBool:
-      out = {{"type", "boolean"}};
-      break;
-    case Type::kEnum:
-      out = {{"enum", p.choices}};
-      break;
+    case Type::kNumber: out = NumberSchema(p.range, false); break;
+    case Type::kInteger: out = NumberSchema(p.range, true); break;
+    case Type::kBool: out = {{"type", "boolean"}}; break;
+    case Type::kEnum: out = {{"enum", p.choices}}; break;
     case Type::kString:
-    case Type::kName:
-      out = {{"type", "string"}};
-      break;
-    case Type::kVector:
-      out = ArrayOf(NumberSchema(p.range, false), p.size);
-      break;
+    case Type::kName: out = {{"type", "string"}}; break;
+    case Type::kVector: out = ArrayOf(NumberSchema(p.range, false), p.size); break;
     case Type::kNumbers:
       out = ArrayOf(NumberSchema(p.range, false), 0);
       out["minItems"] = 1;
       break;
     case Type::kPerJoint:
-      out = {{"anyOf", {NumberSchema(p.range, false), ArrayOf(NumberSchema(p.range, false),
-                                                              p.size)}}};
+      out = {
+          {"anyOf", {NumberSchema(p.range, false), ArrayOf(NumberSchema(p.range, false), p.size)}}};
       break;
     case Type::kInterval:
-      out = ArrayOf(NumberSchema(p.refers_to == "count" ? kNonNegative : p.range,
-                                 p.refers_to == "count"),
-                    2);
+      out = ArrayOf(
+          NumberSchema(p.refers_to == "count" ? kNonNegative : p.range, p.refers_to == "count"), 2);
       break;
     case Type::kNames:
       out = ArrayOf(Json{{"type", "string"}}, 0);
       out["minItems"] = 1;
       break;
-    case Type::kBlock:
-      out = {{"$ref", Ref(*p.block)}};
-      break;
-    case Type::kBlockList:
-      out = ArrayOf(Json{{"$ref", Ref(*p.block)}}, 0);
-      break;
+    case Type::kBlock: out = {{"$ref", Ref(*p.block)}}; break;
+    case Type::kBlockList: out = ArrayOf(Json{{"$ref", Ref(*p.block)}}, 0); break;
     case Type::kTextMap:
       out = {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};
       break;
     case Type::kIntervalMap:
-      out = {{"type", "object"},
-             {"additionalProperties", ArrayOf(NumberSchema(kAny, false), 2)}};
+      out = {{"type", "object"}, {"additionalProperties", ArrayOf(NumberSchema(kAny, false), 2)}};
       break;
   }
   if (p.type == Type::kBlock) {
@@ -99,28 +81,19 @@ Json ParamSchema(const Param& p) {
   out["description"] = Description(p);
   if (p.has_default && !p.required) {
     switch (p.type) {
-      case Type::kNumber:
-        out["default"] = p.number;
-        break;
-      case Type::kInteger:
-        out["default"] = static_cast<long long>(p.number);
-        break;
-      case Type::kBool:
-        out["default"] = p.number != 0;
-        break;
+      case Type::kNumber: out["default"] = p.number; break;
+      case Type::kInteger: out["default"] = static_cast<long long>(p.number); break;
+      case Type::kBool: out["default"] = p.number != 0; break;
       case Type::kEnum:
       case Type::kString:
-      case Type::kName:
-        out["default"] = p.text;
-        break;
+      case Type::kName: out["default"] = p.text; break;
       case Type::kVector:
       case Type::kNumbers:
       case Type::kPerJoint:
       case Type::kInterval:
         if (!p.numbers.empty()) out["default"] = p.numbers;
         break;
-      default:
-        break;
+      default: break;
     }
   }
   return out;
@@ -147,8 +120,7 @@ Json BlockSchema(const Block& block) {
   Json out{{"type", "object"}, {"description", block.description}, {"properties", properties}};
   if (!required.empty()) out["required"] = required;
   if (block.open && !block.open_prefix.empty()) {
-    out["patternProperties"] = {
-        {"^" + block.open_prefix, ArrayOf(NumberSchema(kAny, false), 0)}};
+    out["patternProperties"] = {{"^" + block.open_prefix, ArrayOf(NumberSchema(kAny, false), 0)}};
     out["additionalProperties"] = false;
   } else {
     out["additionalProperties"] = block.open;

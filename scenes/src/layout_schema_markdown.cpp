@@ -23,36 +23,21 @@ std::string Numbers(const std::vector<double>& v) {
 
 std::string TypeName(const Param& p) {
   switch (p.type) {
-    case Type::kNumber:
-      return "number";
-    case Type::kInteger:
-      return "integer";
-    case Type::kBool:
-      return "bool";
-    case Type::kEnum:
-      return "enum";
-    case Type::kString:
-      return "text";
-    case Type::kName:
-      return "name of " + p.refers_to;
-    case Type::kVector:
-      return std::to_string(p.size) + " numbers";
-    case Type::kNumbers:
-      return "numbers";
-    case Type::kPerJoint:
-      return "number or " + std::to_string(p.size) + " numbers";
-    case Type::kInterval:
-      return p.refers_to == "count" ? "[min, max] whole" : "[min, max]";
-    case Type::kNames:
-      return "names of " + p.refers_to + "s";
-    case Type::kBlock:
-      return "`" + p.block->name + "`";
-    case Type::kBlockList:
-      return "list of `" + p.block->name + "`";
-    case Type::kTextMap:
-      return "map of text";
-    case Type::kIntervalMap:
-      return "map of [min, max]";
+    case Type::kNumber: return "number";
+    case Type::kInteger: return "integer";
+    case Type::kBool: return "bool";
+    case Type::kEnum: return "enum";
+    case Type::kString: return "text";
+    case Type::kName: return "name of " + p.refers_to;
+    case Type::kVector: return std::to_string(p.size) + " numbers";
+    case Type::kNumbers: return "numbers";
+    case Type::kPerJoint: return "number or " + std::to_string(p.size) + " numbers";
+    case Type::kInterval: return p.refers_to == "count" ? "[min, max] whole" : "[min, max]";
+    case Type::kNames: return "names of " + p.refers_to + "s";
+    case Type::kBlock: return "`" + p.block->name + "`";
+    case Type::kBlockList: return "list of `" + p.block->name + "`";
+    case Type::kTextMap: return "map of text";
+    case Type::kIntervalMap: return "map of [min, max]";
   }
   return "";
 }
@@ -63,21 +48,16 @@ std::string DefaultText(const Param& p) {
   if (!p.has_default) return "";
   switch (p.type) {
     case Type::kNumber:
-    case Type::kInteger:
-      return FormatNumber(p.number);
-    case Type::kBool:
-      return p.number != 0 ? "true" : "false";
+    case Type::kInteger: return FormatNumber(p.number);
+    case Type::kBool: return p.number != 0 ? "true" : "false";
     case Type::kEnum:
     case Type::kString:
-    case Type::kName:
-      return p.text.empty() ? "\"\"" : p.text;
+    case Type::kName: return p.text.empty() ? "\"\"" : p.text;
     case Type::kVector:
     case Type::kNumbers:
     case Type::kPerJoint:
-    case Type::kInterval:
-      return p.numbers.empty() ? "" : Numbers(p.numbers);
-    default:
-      return "";
+    case Type::kInterval: return p.numbers.empty() ? "" : Numbers(p.numbers);
+    default: return "";
   }
 }
 
@@ -128,8 +108,10 @@ std::string MarkdownReference() {
   out << "| --- | --- | --- | --- | --- |\n";
   for (const EquipmentSchema& s : EquipmentSchemas()) {
     out << "| `" << s.type << "` | " << s.default_class << " | "
-        << (s.fixable ? "yes (or `fixed: true`)" : s.loose ? "yes" : "") << " | " << s.offers << " | "
-        << s.params->description << " |\n";
+        << (s.fixable ? "yes (or `fixed: true`)"
+            : s.loose ? "yes"
+                      : "")
+        << " | " << s.offers << " | " << s.params->description << " |\n";
   }
   out << "\n";
   Table(out, "Every item", ItemCommonSchema());

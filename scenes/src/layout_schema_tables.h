@@ -66,7 +66,7 @@ inline Param Vector(std::string key, std::vector<double> fallback, Range range, 
 }
 /// A [min, max] range of a randomized quantity; `message` when it leaves `range`.
 inline Param RangeParam(std::string key, Range range, std::string unit, std::string description,
-                      std::string message = "") {
+                        std::string message = "") {
   return {.key = std::move(key),
           .type = Type::kInterval,
           .unit = std::move(unit),
@@ -86,16 +86,16 @@ inline Param Nested(std::string key, Type type, const Block& block, std::string 
           .block = &block};
 }
 
-const Block& PoseSchema();            // layout_node.cpp
-const Block& SiteSchema();            // layout_site.cpp (with floor, walls, columns)
-const Block& LightSchema();           // layout_site.cpp
-const Block& BridgeSchema();          // layout_site.cpp
-const Block& AutopilotSchema();       // layout_site.cpp
-const Block& SensorsSchema();         // layout_sensors.cpp (cameras, lidars, IMUs, beam breaks)
-const Block& RandomizeSchema();       // layout_randomize.cpp
+const Block& PoseSchema();              // layout_node.cpp
+const Block& SiteSchema();              // layout_site.cpp (with floor, walls, columns)
+const Block& LightSchema();             // layout_site.cpp
+const Block& BridgeSchema();            // layout_site.cpp
+const Block& AutopilotSchema();         // layout_site.cpp
+const Block& SensorsSchema();           // layout_sensors.cpp (cameras, lidars, IMUs, beam breaks)
+const Block& RandomizeSchema();         // layout_randomize.cpp
 const Block& RandomizeOverlaySchema();  // layout_randomize.cpp: a --randomize FILE
-const Block& IncludeSchema();         // layout_loader.cpp: what every include has
-const Block& IncludeLayoutSchema();   // layout_loader.cpp: an included layout
-const Block& IncludeModelSchema();    // model_include.cpp: an included MJCF or URDF model
+const Block& IncludeSchema();           // layout_loader.cpp: what every include has
+const Block& IncludeLayoutSchema();     // layout_loader.cpp: an included layout
+const Block& IncludeModelSchema();      // model_include.cpp: an included MJCF or URDF model
 
 }  // namespace twin::scenes::internal

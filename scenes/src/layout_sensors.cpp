@@ -76,13 +76,14 @@ Param RateParam(double fallback, double max) {
 }
 
 const Block& CameraNoiseSchema() {
-  static const Block block{"camera_noise",
-                           "noise like {rgb: 2, depth: 0.001, dropout: 0.01}",
-                           {
-                               Number("rgb", 0, {0, 255}, "8-bit level", "standard deviation of 8-bit RGB"),
-                               Number("depth", 0, {0, 1}, "m", "standard deviation of depth"),
-                               Number("dropout", 0, {0, 1}, "1", "share of depth pixels lost"),
-                           }};
+  static const Block block{
+      "camera_noise",
+      "noise like {rgb: 2, depth: 0.001, dropout: 0.01}",
+      {
+          Number("rgb", 0, {0, 255}, "8-bit level", "standard deviation of 8-bit RGB"),
+          Number("depth", 0, {0, 1}, "m", "standard deviation of depth"),
+          Number("dropout", 0, {0, 1}, "1", "share of depth pixels lost"),
+      }};
   return block;
 }
 
@@ -181,27 +182,26 @@ const Block& ImuSchema() {
 }
 
 const Block& BeamBreakSchema() {
-  static const Block block{
-      "beam_break",
-      "a beam-break sensor",
-      {
-          NameParam(),
-          {.key = "from",
-           .type = Type::kVector,
-           .unit = "m",
-           .description = "where the beam starts (in the mount's frame)",
-           .required = true,
-           .has_default = false,
-           .size = 3},
-          {.key = "to",
-           .type = Type::kVector,
-           .unit = "m",
-           .description = "where it ends (at least 1 mm away)",
-           .required = true,
-           .has_default = false,
-           .size = 3},
-          MountParam(),
-      }};
+  static const Block block{"beam_break",
+                           "a beam-break sensor",
+                           {
+                               NameParam(),
+                               {.key = "from",
+                                .type = Type::kVector,
+                                .unit = "m",
+                                .description = "where the beam starts (in the mount's frame)",
+                                .required = true,
+                                .has_default = false,
+                                .size = 3},
+                               {.key = "to",
+                                .type = Type::kVector,
+                                .unit = "m",
+                                .description = "where it ends (at least 1 mm away)",
+                                .required = true,
+                                .has_default = false,
+                                .size = 3},
+                               MountParam(),
+                           }};
   return block;
 }
 
@@ -264,8 +264,8 @@ void ReadCamera(const LayoutNode& item, const Placement& at, LayoutBuild& build)
     if (!(cam.fx > 0 && cam.fy > 0))
       k.Fail("fx and fy are focal lengths in pixels and must be > 0");
     if (cam.cx < 0 || cam.cx > cam.width - 1 || cam.cy < 0 || cam.cy > cam.height - 1) {
-      k.Fail("the principal point (cx, cy) must lie inside the " + std::to_string(cam.width) +
-              "x" + std::to_string(cam.height) + " image");
+      k.Fail("the principal point (cx, cy) must lie inside the " + std::to_string(cam.width) + "x" +
+             std::to_string(cam.height) + " image");
     }
   } else {
     const double fovy = item.Number("fovy");

@@ -10,9 +10,9 @@
 
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <utility>
 #include <vector>
-#include <sstream>
 
 namespace schema = twin::scenes::schema;
 using schema::Type;
@@ -24,12 +24,9 @@ bool IsQuantity(const schema::Param& p) {
     case Type::kNumber:
     case Type::kVector:
     case Type::kNumbers:
-    case Type::kPerJoint:
-      return true;
-    case Type::kInterval:
-      return p.refers_to != "count";
-    default:
-      return false;
+    case Type::kPerJoint: return true;
+    case Type::kInterval: return p.refers_to != "count";
+    default: return false;
   }
 }
 
@@ -38,19 +35,12 @@ schema::Value DefaultValue(const schema::Param& p) {
   schema::Value v;
   switch (p.type) {
     case Type::kNumber:
-    case Type::kInteger:
-      v.data = p.number;
-      break;
-    case Type::kBool:
-      v.data = p.number != 0;
-      break;
+    case Type::kInteger: v.data = p.number; break;
+    case Type::kBool: v.data = p.number != 0; break;
     case Type::kEnum:
     case Type::kString:
-    case Type::kName:
-      v.data = p.text;
-      break;
-    default:
-      v.data = p.numbers;
+    case Type::kName: v.data = p.text; break;
+    default: v.data = p.numbers;
   }
   return v;
 }
@@ -60,17 +50,11 @@ std::string DefaultYaml(const schema::Param& p) {
   std::ostringstream out;
   switch (p.type) {
     case Type::kNumber:
-    case Type::kInteger:
-      out << p.number;
-      break;
-    case Type::kBool:
-      out << (p.number != 0 ? "true" : "false");
-      break;
+    case Type::kInteger: out << p.number; break;
+    case Type::kBool: out << (p.number != 0 ? "true" : "false"); break;
     case Type::kEnum:
     case Type::kString:
-    case Type::kName:
-      out << p.text;
-      break;
+    case Type::kName: out << p.text; break;
     default:
       out << "[";
       for (size_t i = 0; i < p.numbers.size(); ++i) out << (i ? ", " : "") << p.numbers[i];
@@ -120,8 +104,7 @@ TEST_CASE("schema: every default is within its range and allowed values", "[scen
   for (const schema::Block* block : schema::AllBlocks()) {
     for (const schema::Param& p : block->params) {
       if (!p.has_default || p.required || p.type == Type::kNames || p.type == Type::kBlock ||
-          p.type == Type::kBlockList || p.type == Type::kTextMap ||
-          p.type == Type::kIntervalMap) {
+          p.type == Type::kBlockList || p.type == Type::kTextMap || p.type == Type::kIntervalMap) {
         continue;
       }
       if (p.type == Type::kString || p.type == Type::kName) continue;  // free text
@@ -146,8 +129,7 @@ TEST_CASE("schema: Check gives the loader's messages for one value", "[scenes][s
   const schema::Param& size = schema::Declared(*schema::ItemBlock("carton"), "size");
   CHECK(*schema::Check(size, V(std::vector<double>{1, 2})) ==
         "expected a list of 3 numbers, got 2");
-  CHECK(*schema::Check(size, V(std::vector<double>{1, 0, 2})) ==
-        "every side must be > 0 metres");
+  CHECK(*schema::Check(size, V(std::vector<double>{1, 0, 2})) == "every side must be > 0 metres");
 }
 
 TEST_CASE("schema: reading a key the schema does not declare is refused", "[scenes][schema]") {

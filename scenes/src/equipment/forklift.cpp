@@ -93,8 +93,8 @@ void BuildForklift(EquipmentContext& ctx) {
   const double rear_wheel_radius = ctx.Number("rear_wheel_radius");
   const double max_speed = ctx.Number("max_speed");
   const double max_acceleration = ctx.Number("max_acceleration");
-  const double max_steer = ctx.Number("max_steer");  // degrees
-  const double steer_rate = ctx.Number("steer_rate");        // deg/s
+  const double max_steer = ctx.Number("max_steer");    // degrees
+  const double steer_rate = ctx.Number("steer_rate");  // deg/s
   // Mast and forks.
   const double mast_height = ctx.Number("mast_height");  // lowered
   const double lift_height = ctx.Number("lift_height");

@@ -155,8 +155,8 @@ void BuildSuctionGripper(EquipmentContext& ctx) {
 
 void BuildParallelGripper(EquipmentContext& ctx) {
   const ArmSpec& arm = FlangeArm(ctx);
-  const double stroke = ctx.Number("stroke");  // Robotiq 2F-85: 85 mm
-  const double max_force = ctx.Number("max_force");        // gentle on cartons
+  const double stroke = ctx.Number("stroke");        // Robotiq 2F-85: 85 mm
+  const double max_force = ctx.Number("max_force");  // gentle on cartons
   const double finger_length = ctx.Number("finger_length");
   const std::string metal = ctx.build.Material("tool_aluminium", "0.7 0.72 0.75 1", 0.6);
   const std::string rubber = ctx.build.Material("suction_rubber", "0.1 0.1 0.1 1", 0.1);

@@ -9,8 +9,8 @@ const Block& ObstacleSchema() {
       "a fixed box or cylinder (bollards, machines, posts)",
       {
           Enum("shape", "box", {"box", "cylinder"}, "box (size) or cylinder (radius, height)"),
-          Vector("size", {0.5, 0.5, 1.0}, schema::kPositive, "m",
-                 "a box's length, width, height", "every side must be > 0 metres"),
+          Vector("size", {0.5, 0.5, 1.0}, schema::kPositive, "m", "a box's length, width, height",
+                 "every side must be > 0 metres"),
           Number("radius", 0.1, schema::kPositive, "m", "a cylinder's radius"),
           Number("height", 1.0, schema::kPositive, "m", "a cylinder's height"),
       }};

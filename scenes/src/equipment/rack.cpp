@@ -53,7 +53,7 @@ void BuildRack(EquipmentContext& ctx) {
     for (double h : heights) {
       if (h <= previous + beam) {
         list.Fail("beam heights must rise by more than the beam height (" + std::to_string(beam) +
-                   " m) from the floor and from each other");
+                  " m) from the floor and from each other");
       }
       previous = h;
     }

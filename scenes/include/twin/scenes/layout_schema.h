@@ -20,20 +20,20 @@
 namespace twin::scenes::schema {
 
 enum class Type {
-  kNumber,     ///< a real number (`range`)
-  kInteger,    ///< a whole number (`range`)
-  kBool,       ///< true or false
-  kEnum,       ///< one of `choices`
-  kString,     ///< free text
-  kName,       ///< the name of another thing of the layout (`refers_to` says what)
-  kVector,     ///< a list of exactly `size` numbers, each within `range`
-  kNumbers,    ///< a list of any length of numbers, each within `range`
-  kPerJoint,   ///< one number for every joint, or a list of `size` (one per joint)
-  kInterval,   ///< [min, max] with min <= max, both within `range`
-  kNames,      ///< a list of names (`refers_to` says what)
-  kBlock,      ///< a mapping described by `block`
-  kBlockList,  ///< a list of mappings, each described by `block`
-  kTextMap,    ///< a mapping of free keys to text (e.g. topic overrides)
+  kNumber,       ///< a real number (`range`)
+  kInteger,      ///< a whole number (`range`)
+  kBool,         ///< true or false
+  kEnum,         ///< one of `choices`
+  kString,       ///< free text
+  kName,         ///< the name of another thing of the layout (`refers_to` says what)
+  kVector,       ///< a list of exactly `size` numbers, each within `range`
+  kNumbers,      ///< a list of any length of numbers, each within `range`
+  kPerJoint,     ///< one number for every joint, or a list of `size` (one per joint)
+  kInterval,     ///< [min, max] with min <= max, both within `range`
+  kNames,        ///< a list of names (`refers_to` says what)
+  kBlock,        ///< a mapping described by `block`
+  kBlockList,    ///< a list of mappings, each described by `block`
+  kTextMap,      ///< a mapping of free keys to text (e.g. topic overrides)
   kIntervalMap,  ///< a mapping of free keys to [min, max] ranges (an item's randomize)
 };
 
@@ -59,8 +59,8 @@ struct Param {
   std::string unit;  ///< "m", "kg", "deg", "m/s", ...; "1" for ratios; "" when not a quantity
   std::string description;  ///< one line
   bool required = false;
-  bool has_default = true;  ///< false: absent means "not given" (see default_note)
-  double number = 0;        ///< default of numbers, integers and bools (0/1)
+  bool has_default = true;      ///< false: absent means "not given" (see default_note)
+  double number = 0;            ///< default of numbers, integers and bools (0/1)
   std::vector<double> numbers;  ///< default of vectors, lists and intervals
   std::string text;             ///< default of enums, strings and names
   std::string default_note;     ///< a default computed from other keys, in words
