@@ -7,6 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <set>
+#include <utility>
+
 namespace twin::scenes::schema {
 namespace {
 
@@ -103,13 +107,14 @@ Json BlockSchema(const Block& block) {
   Json properties = Json::object();
   Json required = Json::array();
   Json rules = Json::array();
+  std::set<std::pair<std::string, std::string>> excluded;
   for (const Param& p : block.params) {
     properties[p.key] = ParamSchema(p);
     if (p.required) required.push_back(p.key);
     for (const std::string& other : p.excludes) {
-      if (p.key < other) {
-        rules.push_back({{"not", {{"required", Json::array({p.key, other})}}}});
-      }
+      const auto pair = std::minmax(p.key, other);
+      if (!excluded.insert(pair).second) continue;  // declared on both sides
+      rules.push_back({{"not", {{"required", Json::array({pair.first, pair.second})}}}});
     }
     if (!p.needs.empty()) {
       Json then{{"required", Json::array({p.needs})},

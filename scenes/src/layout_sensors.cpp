@@ -208,6 +208,7 @@ const Block& BeamBreakSchema() {
 // The sensor's frame in its mount's frame: `pose:` or, for cameras, `position:` + `look_at:`.
 Pose ReadSensorPose(const LayoutNode& item, bool camera) {
   if (camera && item.Has("look_at")) {
+    if (item.Has("pose")) item.Required("pose").Fail("give pose or look_at, not both");
     const Vec3 position = item.Vector3("position");
     const Vec3 target = item.Vector3("look_at");
     const Vec3 up = item.Vector3("up");

@@ -1,6 +1,8 @@
 // Static obstacles: a box or a cylinder fixed where it is placed (bollards, machines, posts).
 #include "../equipment.h"
 
+#include <vector>
+
 namespace twin::scenes::internal {
 
 const Block& ObstacleSchema() {
@@ -9,8 +11,12 @@ const Block& ObstacleSchema() {
       "a fixed box or cylinder (bollards, machines, posts)",
       {
           Enum("shape", "box", {"box", "cylinder"}, "box (size) or cylinder (radius, height)"),
-          Vector("size", {0.5, 0.5, 1.0}, schema::kPositive, "m", "a box's length, width, height",
-                 "every side must be > 0 metres"),
+          [] {
+            Param size = Vector("size", {0.5, 0.5, 1.0}, schema::kPositive, "m",
+                                "a box's length, width, height", "every side must be > 0 metres");
+            size.excludes = {"radius", "height"};  // a box's or a cylinder's
+            return size;
+          }(),
           Number("radius", 0.1, schema::kPositive, "m", "a cylinder's radius"),
           Number("height", 1.0, schema::kPositive, "m", "a cylinder's height"),
       }};
@@ -19,6 +25,15 @@ const Block& ObstacleSchema() {
 
 void BuildObstacle(EquipmentContext& ctx) {
   const std::string shape = ctx.item.Text("shape");
+  // The other shape's keys would be ignored: say so rather than build something else.
+  for (const char* key : shape == "box" ? std::vector<const char*>{"radius", "height"}
+                                        : std::vector<const char*>{"size"}) {
+    if (ctx.item.Has(key)) {
+      ctx.item.Required(key).Fail(std::string(key) + " is a setting of a " +
+                                  (shape == "box" ? "cylinder" : "box") + "; this obstacle is a " +
+                                  shape);
+    }
+  }
   const std::string material = ctx.build.Material("obstacle_grey", "0.45 0.47 0.5 1");
   if (shape == "box") {
     const Vec3 size = ctx.Size("size");
