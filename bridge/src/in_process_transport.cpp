@@ -52,6 +52,20 @@ std::optional<InProcessTransport::Stream> InProcessTransport::FindStream(
   return *it;
 }
 
+size_t InProcessTransport::PublishedCount(const std::string& topic) const {
+  std::lock_guard lock(mutex_);
+  for (const Stream& s : streams_)
+    if (s.topic == topic) return s.published.size();
+  return 0;
+}
+
+std::optional<Message> InProcessTransport::LastPublished(const std::string& topic) const {
+  std::lock_guard lock(mutex_);
+  for (const Stream& s : streams_)
+    if (s.topic == topic && !s.published.empty()) return s.published.back();
+  return std::nullopt;
+}
+
 void InProcessTransport::SetSubscriberCount(const std::string& topic, int count) {
   std::lock_guard lock(mutex_);
   for (std::size_t i = 0; i < streams_.size(); ++i) {
