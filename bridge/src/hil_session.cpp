@@ -148,6 +148,11 @@ const std::vector<Topic>& HilSession::topics() const {
   return impl_->topics;
 }
 
+int64_t HilSession::RealtimeDeadlineNs(double sim_time) const {
+  if (impl_->options.mode != TimeMode::kRealtime || !impl_->pacer.anchored()) return -1;
+  return impl_->pacer.DeadlineNs(sim_time);
+}
+
 HilStats HilSession::stats() const {
   HilStats s = impl_->stats;
   s.sim_time = impl_->world.time();
