@@ -3,8 +3,11 @@
 #include <twin/scenes/error.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+
+#include <thread>
 
 #include <cerrno>
 #include <chrono>
@@ -60,6 +63,43 @@ ChildResult RunChild(const ChildSpec& spec) {
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  return result;
+}
+
+namespace {
+ChildResult FromStatus(int status) {
+  ChildResult result;
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  return result;
+}
+}  // namespace
+
+bool WaitChild(pid_t pid, double timeout_s, ChildResult& result) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + std::chrono::duration<double>(timeout_s);
+  while (true) {
+    int status = 0;
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      result = FromStatus(status);
+      return true;
+    }
+    if (done < 0 && errno != EINTR) {  // not ours, or already reaped
+      result = ChildResult{};
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+ChildResult StopChild(pid_t pid, double grace_s) {
+  ChildResult result;
+  kill(pid, SIGTERM);
+  if (WaitChild(pid, grace_s, result)) return result;
+  kill(pid, SIGKILL);
+  WaitChild(pid, 10, result);
   return result;
 }
 

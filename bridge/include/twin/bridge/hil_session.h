@@ -91,6 +91,11 @@ class HilSession {
   /// One step without pacing or waiting: commands, physics, outputs (for tests and benches).
   void Step();
 
+  /// Realtime mode, from the simulation thread: the CLOCK_MONOTONIC time (ns) at which sim time
+  /// `sim_time` is due as the pacer reckons it now (it moves when the pacer re-anchors); -1 in
+  /// the other modes and before Run (for `twin bench bridge`'s sensor latency).
+  int64_t RealtimeDeadlineNs(double sim_time) const;
+
   const std::vector<Topic>& topics() const;
   HilStats stats() const;
 
