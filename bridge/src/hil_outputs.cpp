@@ -1,6 +1,6 @@
 // What `twin hil` publishes, and when.
+#include <twin/base/error.h>
 #include <twin/render/scene_cameras.h>
-#include <twin/scenes/error.h>
 #include <twin/sim/beam_break.h>
 #include <twin/sim/imu.h>
 

@@ -1,7 +1,7 @@
 #include <twin/bridge/hil_session.h>
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 
 #include "hil_session_impl.h"
 
@@ -25,7 +25,8 @@ std::vector<std::string> JointRobots(const sim::SiteWorld& site) {
 
 void CheckPositive(double value, const char* what) {
   if (!(value > 0) || !std::isfinite(value))
-    throw Error(std::string(what) + " must be a positive number, not " + std::to_string(value));
+    throw base::Error(std::string(what) + " must be a positive number, not " +
+                      std::to_string(value));
 }
 }  // namespace
 
@@ -33,9 +34,9 @@ TimeMode ParseTimeMode(const std::string& text) {
   if (text == "realtime") return TimeMode::kRealtime;
   if (text == "lockstep") return TimeMode::kLockstep;
   if (text == "fast") return TimeMode::kFast;
-  throw Error("unknown time mode '" + text + "'" +
-              DidYouMean(text, {"realtime", "lockstep", "fast"}) +
-              "; the modes are realtime, lockstep and fast");
+  throw base::Error("unknown time mode '" + text + "'" +
+                    base::DidYouMean(text, {"realtime", "lockstep", "fast"}) +
+                    "; the modes are realtime, lockstep and fast");
 }
 
 // ---- AnswerBoard ----------------------------------------------------------------------------
@@ -107,8 +108,8 @@ HilSession::Impl::Impl(sim::SiteWorld& s, Transport& t, HilOptions o)
         known = known || tp.name == topic;
       }
     if (!known)
-      throw Error("--answer '" + topic + "' is not a command topic of this site" +
-                  DidYouMean(topic, inputs));
+      throw base::Error("--answer '" + topic + "' is not a command topic of this site" +
+                        base::DidYouMean(topic, inputs));
   }
   const mjModel* m = world.model();
   for (const auto& amr : site.amrs)
@@ -123,8 +124,8 @@ HilSession::Impl::Impl(sim::SiteWorld& s, Transport& t, HilOptions o)
 const Topic& HilSession::Impl::Find(TopicKind kind, const std::string& owner) const {
   for (const Topic& t : topics)
     if (t.pattern->kind == kind && t.owner_name == owner) return t;
-  throw Error("internal: no topic of kind " + std::to_string(static_cast<int>(kind)) + " for '" +
-              owner + "'");
+  throw base::Error("internal: no topic of kind " + std::to_string(static_cast<int>(kind)) +
+                    " for '" + owner + "'");
 }
 
 bool HilSession::Impl::Has(TopicKind kind, const std::string& owner) const {
@@ -168,8 +169,8 @@ void HilSession::Impl::StepOnce() {
   world.RunCommands();  // so that a trajectory that arrived starts at this step
   StartDueTrajectories();
   if (world.Step(1) != 1)
-    throw Error(world.name() + ": the simulation diverged at t = " + std::to_string(world.time()) +
-                " s (twin check shows why)");
+    throw base::Error(world.name() + ": the simulation diverged at t = " +
+                      std::to_string(world.time()) + " s (twin check shows why)");
   ++stats.steps;
   CheckWatchdog();
   // Lockstep: an answer counts from the moment the period's messages go out, not after.

@@ -1,7 +1,7 @@
 #include "layout_node.h"
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 
 #include <cmath>
 #include <fstream>
@@ -12,12 +12,6 @@ namespace {
 
 std::string Quoted(const std::string& s) {
   return "'" + s + "'";
-}
-
-std::string ListOf(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 std::string Describe(const YAML::Node& node) {
@@ -56,7 +50,7 @@ std::string LayoutNode::Where() const {
 }
 
 void LayoutNode::Fail(const std::string& message) const {
-  throw Error(Where() + ": " + (path_.empty() ? "" : path_ + ": ") + message);
+  throw base::Error(Where() + ": " + (path_.empty() ? "" : path_ + ": ") + message);
 }
 
 void LayoutNode::ExpectMap(const std::string& what) const {
@@ -213,8 +207,8 @@ std::string LayoutNode::Choice(const std::string& key, const std::string& fallba
   for (const std::string& choice : choices) {
     if (choice == value) return value;
   }
-  child->Fail("unknown value '" + value + "'" + DidYouMean(value, choices) +
-              "; allowed: " + ListOf(choices));
+  child->Fail("unknown value '" + value + "'" +
+              base::UnknownNameHint(value, choices, "; allowed: "));
 }
 
 bool LayoutNode::Bool(const std::string& key, bool fallback) const {
@@ -234,8 +228,8 @@ void LayoutNode::CheckNoUnknownKeys() const {
     const std::string key = kv.first.as<std::string>();
     if (known_keys_->count(key)) continue;
     LayoutNode(kv.first, file_, path_)
-        .Fail("unknown key '" + key + "'" + DidYouMean(key, allowed) +
-              "; allowed here: " + ListOf(allowed));
+        .Fail("unknown key '" + key + "'" +
+              base::UnknownNameHint(key, allowed, "; allowed here: "));
   }
 }
 
@@ -243,16 +237,17 @@ LayoutNode ParseLayoutText(const std::string& text, const std::string& shown) {
   try {
     return LayoutNode(YAML::Load(text), shown);
   } catch (const YAML::ParserException& e) {
-    throw Error(shown + ":" + std::to_string(e.mark.line + 1) + ":" +
-                std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg +
-                " (check the indentation and the brackets/quotes on or just before that line)");
+    throw base::Error(
+        shown + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+        ": YAML syntax error: " + e.msg +
+        " (check the indentation and the brackets/quotes on or just before that line)");
   }
 }
 
 LayoutNode ParseLayoutFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw Error(path + ": cannot open the file for reading (check the path and permissions)");
+    throw base::Error(path + ": cannot open the file for reading (check the path and permissions)");
   std::ostringstream text;
   text << in.rdbuf();
   return ParseLayoutText(text.str(), path);

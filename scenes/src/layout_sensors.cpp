@@ -2,7 +2,7 @@
 // to a mount point or to any body by name.
 #include "layout_parts.h"
 
-#include <twin/scenes/suggest.h>
+#include <twin/base/suggest.h>
 
 #include <cmath>
 

@@ -1,6 +1,6 @@
 #include "child_process.h"
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -20,7 +20,7 @@ extern char** environ;
 namespace twin::tools {
 
 pid_t StartChild(const ChildSpec& spec) {
-  if (spec.argv.empty()) throw Error("a child process needs a program");
+  if (spec.argv.empty()) throw base::Error("a child process needs a program");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -49,7 +49,8 @@ pid_t StartChild(const ChildSpec& spec) {
   pid_t pid = 0;
   const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) throw Error("cannot start " + spec.argv[0] + ": " + std::strerror(spawned));
+  if (spawned != 0)
+    throw base::Error("cannot start " + spec.argv[0] + ": " + std::strerror(spawned));
   return pid;
 }
 

@@ -22,7 +22,8 @@ struct ChildResult {
   double seconds = 0;  ///< wall time from spawn to exit
 };
 
-/// Starts `spec` with stdin from /dev/null; throws twin::Error naming the program when it cannot.
+/// Starts `spec` with stdin from /dev/null; throws twin::base::Error naming the program when it
+/// cannot.
 pid_t StartChild(const ChildSpec& spec);
 /// Runs `spec` to its end.
 ChildResult RunChild(const ChildSpec& spec);

@@ -77,7 +77,7 @@ struct HilOptions {
 class HilSession {
  public:
   /// Advertises every topic of the site, subscribes to its commands and serves its control
-  /// services on `transport`. Throws twin::Error on a bad topic override or option. The
+  /// services on `transport`. Throws twin::base::Error on a bad topic override or option. The
   /// transport's threads call into the session until the transport is destroyed: destroy the
   /// transport (or stop its threads) first.
   HilSession(sim::SiteWorld& site, Transport& transport, HilOptions options = {});
@@ -105,7 +105,7 @@ class HilSession {
   std::unique_ptr<Impl> impl_;
 };
 
-/// "realtime", "lockstep" or "fast"; throws twin::Error naming the allowed ones.
+/// "realtime", "lockstep" or "fast"; throws twin::base::Error naming the allowed ones.
 TimeMode ParseTimeMode(const std::string& text);
 
 }  // namespace twin::bridge
