@@ -2,7 +2,7 @@
 // publisher timed in the same run. Every process is started here (a roscore on a free loopback
 // port, twin's side as `twin bench bridge-hil`, the roscpp peers as twin-bench-ros-peer) and
 // stopped here; what each measured comes back in record files (bridge_stats.h).
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/site_world.h>
 
 #include "../twin/verbs.h"
@@ -61,11 +61,11 @@ class Run {
       ChildResult result;
       if (WaitChild(pid, 0, result)) {
         Forget(pid);
-        throw Error(name + " ended before it was ready (" + DescribeExit(result) + ")" +
+        throw base::Error(name + " ended before it was ready (" + DescribeExit(result) + ")" +
                     Tail(name));
       }
       if (std::chrono::steady_clock::now() > deadline)
-        throw Error(name + " was not ready within 30 s" + Tail(name));
+        throw base::Error(name + " was not ready within 30 s" + Tail(name));
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return pid;
@@ -77,12 +77,12 @@ class Run {
     if (!WaitChild(pid, timeout_s, result)) {
       Forget(pid);
       StopChild(pid, 2);
-      throw Error(name + " did not finish within " + std::to_string(static_cast<int>(timeout_s)) +
+      throw base::Error(name + " did not finish within " + std::to_string(static_cast<int>(timeout_s)) +
                   " s" + Tail(name));
     }
     Forget(pid);
     if (result.exit_code != 0)
-      throw Error(name + " failed (" + DescribeExit(result) + ")" + Tail(name));
+      throw base::Error(name + " failed (" + DescribeExit(result) + ")" + Tail(name));
   }
 
   // Asks a program that runs until told (a subscriber, the controller) to stop; it must exit 0.
@@ -90,7 +90,7 @@ class Run {
     Forget(pid);
     const ChildResult result = StopChild(pid, 10);
     if (result.exit_code != 0)
-      throw Error(name + " failed (" + DescribeExit(result) + ")" + Tail(name));
+      throw base::Error(name + " failed (" + DescribeExit(result) + ")" + Tail(name));
   }
 
   std::string File(const std::string& name) const { return (dir_ / name).string(); }
@@ -164,10 +164,10 @@ ImageLatencies ImageRun(const BenchRoscore& core, const Setup& s, bool twin, boo
   run.Stop(subscriber, "subscriber");
   const BridgeRecords out = ReadBridgeRecords(sent), in = ReadBridgeRecords(received);
   if (static_cast<int>(out.image.size()) < total)
-    throw Error("only " + std::to_string(out.image.size()) + " of " + std::to_string(total) +
+    throw base::Error("only " + std::to_string(out.image.size()) + " of " + std::to_string(total) +
                 " images were sent");
   ImageLatencies l = MatchImages(out.image, in.image, kWarmupImages, s.options.frames);
-  if (l.transport_ms.empty()) throw Error("no image reached the subscriber");
+  if (l.transport_ms.empty()) throw base::Error("no image reached the subscriber");
   if (account) *account = {MeasureDrift(out), out.frames, out.late_frames};
   return l;
 }
@@ -190,7 +190,7 @@ RoundTrips LockstepRun(const BenchRoscore& core, const Setup& s, double period, 
   run.Stop(controller, "controller");
   const RoundTrips r =
       LockstepRoundTrips(ReadBridgeRecords(sent), kWarmupPeriods, s.options.periods);
-  if (r.answer_ms.empty()) throw Error("no state was answered");
+  if (r.answer_ms.empty()) throw base::Error("no state was answered");
   return r;
 }
 
@@ -238,7 +238,7 @@ Drift DriftRun(const BenchRoscore& core, const Setup& s) {
              s.options.drift_seconds * 3 + 60);
   const BridgeRecords twin = ReadBridgeRecords(sent);
   if (twin.reanchors > 0)
-    throw Error("the pacer re-anchored " + std::to_string(twin.reanchors) +
+    throw base::Error("the pacer re-anchored " + std::to_string(twin.reanchors) +
                 " times (the machine could not keep up even without rendering)");
   return MeasureDrift(twin);
 }
@@ -265,7 +265,7 @@ bool Try(const std::string& row, F&& measure) {
   try {
     measure();
     return true;
-  } catch (const Error& e) {
+  } catch (const base::Error& e) {
     std::printf("  %-46s failed: %s\n", row.c_str(), e.what());
     return false;
   }
@@ -295,7 +295,7 @@ int BenchBridge(const BenchBridgeOptions& options) {
   s.twin = SelfDir() + "/twin";
   s.peer = SelfDir() + "/twin-bench-ros-peer";
   if (access(s.peer.c_str(), X_OK) != 0)
-    throw Error(s.peer + " is missing: build the target twin_bench_ros_peer (TWIN_WITH_ROS on)");
+    throw base::Error(s.peer + " is missing: build the target twin_bench_ros_peer (TWIN_WITH_ROS on)");
   {
     sim::SiteWorld site =
         sim::LoadSiteWorld(options.scene, sim::WorldOptions{}, std::nullopt, false);
@@ -305,7 +305,7 @@ int BenchBridge(const BenchBridgeOptions& options) {
     for (const auto& c : site_spec.cameras)
       if (options.camera.empty() ? camera == nullptr : c.name == options.camera) camera = &c;
     if (!camera)
-      throw Error(options.scene + ": " +
+      throw base::Error(options.scene + ": " +
                   (options.camera.empty() ? "no camera to stream; the bench needs one"
                                           : "no camera named '" + options.camera + "'"));
     s.camera = camera->name;
@@ -315,7 +315,7 @@ int BenchBridge(const BenchBridgeOptions& options) {
     for (const auto& a : site_spec.amrs)
       if (options.robot.empty() ? s.robot.empty() : a.entity == options.robot) s.robot = a.entity;
     if (s.robot.empty())
-      throw Error(options.scene + ": " +
+      throw base::Error(options.scene + ": " +
                   (options.robot.empty() ? "no AMR to control; the bench needs one"
                                          : "no AMR named '" + options.robot + "'"));
   }

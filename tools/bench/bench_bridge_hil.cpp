@@ -3,7 +3,7 @@
 // TimingTransport between them that notes when the chosen streams are handed over.
 #include <twin/bridge/hil_session.h>
 #include <twin/bridge/ros1_transport.h>
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/site_world.h>
 
 #include "../twin/verbs.h"
@@ -51,11 +51,11 @@ int BenchBridgeHil(const BenchBridgeHilOptions& options) {
   timing = std::make_unique<TimingTransport>(ros, topics, g_stop);
   session = std::make_unique<bridge::HilSession>(site, *timing, hil);
   if (const std::string missing = timing->Missing(); !missing.empty())
-    throw Error(options.scene + " has no topic " + missing + " (twin hil --list-topics " +
+    throw base::Error(options.scene + " has no topic " + missing + " (twin hil --list-topics " +
                 options.scene + " lists them)");
   timing->due = [s = session.get()](double sim_time) { return s->RealtimeDeadlineNs(sim_time); };
   if (!ros.WaitForRegistration(std::chrono::seconds(20)))
-    throw Error("the ROS master did not register twin's topics within 20 s");
+    throw base::Error("the ROS master did not register twin's topics within 20 s");
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
   session->Run(g_stop, options.duration);

@@ -1,6 +1,6 @@
 #include "bench_roscore.h"
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -44,7 +44,7 @@ int FreeLoopbackPort() {
   const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
                   getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
   close(fd);
-  if (!ok) throw Error("no free TCP port on 127.0.0.1 for roscore");
+  if (!ok) throw base::Error("no free TCP port on 127.0.0.1 for roscore");
   return ntohs(address.sin_port);
 }
 
@@ -75,7 +75,7 @@ std::vector<pid_t> ChildrenOf(pid_t parent) {
 
 BenchRoscore::BenchRoscore() : port_(FreeLoopbackPort()) {
   if (access(kRoscore, X_OK) != 0)
-    throw Error(
+    throw base::Error(
         std::string(kRoscore) +
         " not found: twin bench bridge needs a ROS 1 master (tools/setup installs ros-core)");
   home_ = std::filesystem::temp_directory_path() /
@@ -113,18 +113,18 @@ BenchRoscore::BenchRoscore() : port_(FreeLoopbackPort()) {
   posix_spawnattr_destroy(&attributes);
   if (spawned != 0) {
     pid_ = -1;
-    throw Error(std::string("cannot start roscore: ") + std::strerror(spawned));
+    throw base::Error(std::string("cannot start roscore: ") + std::strerror(spawned));
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!Accepts(port_)) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      throw Error("roscore -p " + port + " exited at start; see " + log);
+      throw base::Error("roscore -p " + port + " exited at start; see " + log);
     }
     if (std::chrono::steady_clock::now() > deadline) {
       Stop();
-      throw Error("roscore -p " + port + " did not answer within 30 s; see " + log);
+      throw base::Error("roscore -p " + port + " did not answer within 30 s; see " + log);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

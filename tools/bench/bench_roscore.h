@@ -12,7 +12,7 @@ namespace twin::tools {
 
 class BenchRoscore {
  public:
-  /// Starts it and waits until the master answers; throws twin::Error (naming roscore's log)
+  /// Starts it and waits until the master answers; throws twin::base::Error (naming roscore's log)
   /// when roscore is missing or does not answer within 30 s.
   BenchRoscore();
   ~BenchRoscore();

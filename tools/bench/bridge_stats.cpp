@@ -1,6 +1,6 @@
 #include "bridge_stats.h"
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +14,7 @@ namespace twin::tools {
 
 BridgeRecords ReadBridgeRecords(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw Error("no records in " + path + " (the process did not write them)");
+  if (!in) throw base::Error("no records in " + path + " (the process did not write them)");
   BridgeRecords r;
   int number = 0;
   for (std::string line; std::getline(in, line);) {
@@ -23,7 +23,7 @@ BridgeRecords ReadBridgeRecords(const std::string& path) {
     std::string kind;
     TimedMessage m;
     if (!(fields >> kind >> m.stamp_ns >> m.time_ns))
-      throw Error(path + ":" + std::to_string(number) + ": not a record: '" + line + "'");
+      throw base::Error(path + ":" + std::to_string(number) + ": not a record: '" + line + "'");
     fields >> m.due_ns;
     if (kind == "image")
       r.image.push_back(m);
@@ -38,7 +38,7 @@ BridgeRecords ReadBridgeRecords(const std::string& path) {
     else if (kind == "frames")
       r.frames = m.stamp_ns, r.late_frames = m.time_ns;
     else
-      throw Error(path + ":" + std::to_string(number) + ": unknown record '" + kind + "'");
+      throw base::Error(path + ":" + std::to_string(number) + ": unknown record '" + kind + "'");
   }
   return r;
 }

@@ -17,7 +17,7 @@ struct BridgeRecords {
   int64_t reanchors = 0, lost_ns = 0;  ///< the pacer's, from twin's side
   int64_t frames = 0, late_frames = 0;
 };
-/// Reads a record file; throws twin::Error naming it when it is missing or malformed.
+/// Reads a record file; throws twin::base::Error naming it when it is missing or malformed.
 BridgeRecords ReadBridgeRecords(const std::string& path);
 
 /// The q-quantile (0..1) by nearest rank; NaN for no values.

@@ -1,6 +1,6 @@
 #include "timing_transport.h"
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <time.h>
 
@@ -92,7 +92,7 @@ std::string TimingTransport::Missing() const {
 
 void TimingTransport::Write(const std::string& path) const {
   FILE* out = std::fopen(path.c_str(), "w");
-  if (!out) throw Error("cannot write " + path + ": " + std::strerror(errno));
+  if (!out) throw base::Error("cannot write " + path + ": " + std::strerror(errno));
   auto lines = [&](const char* kind, const std::vector<TimedMessage>& records) {
     for (const TimedMessage& r : records)
       std::fprintf(out, "%s %lld %lld %lld\n", kind, static_cast<long long>(r.stamp_ns),
@@ -103,7 +103,7 @@ void TimingTransport::Write(const std::string& path) const {
   lines("clock", clocks_);
   std::lock_guard lock(commands_mutex_);
   lines("command", commands_);
-  if (std::fclose(out) != 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
+  if (std::fclose(out) != 0) throw base::Error("cannot write " + path + ": " + std::strerror(errno));
 }
 
 }  // namespace twin::tools

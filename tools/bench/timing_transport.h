@@ -51,7 +51,7 @@ class TimingTransport final : public bridge::Transport {
   /// Whether the image, state and command topics were all declared (empty ones need not be).
   std::string Missing() const;
   /// Writes every record as lines "image|state|clock STAMP_NS TIME_NS DUE_NS" and
-  /// "command 0 TIME_NS -1"; throws twin::Error when it cannot.
+  /// "command 0 TIME_NS -1"; throws twin::base::Error when it cannot.
   void Write(const std::string& path) const;
 
  private:

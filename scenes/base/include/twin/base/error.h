@@ -1,9 +1,8 @@
 // Errors shared by every twin module (twin_base, below every module).
 //
 // Three kinds of failure (after Drake):
-//  - bad user input (files, flags, network): throw twin::base::Error with a message that names the
-//  thing
-//    (file:line, key, flag) and says what to do;
+//  - bad user input (files, flags, network): throw twin::base::Error with a message that names
+//    the thing (file:line, key, flag) and says what to do;
 //  - a broken internal invariant: TWIN_DEMAND aborts, always, in every build;
 //  - hot-path checks: TWIN_ASSERT, debug builds only.
 #pragma once
