@@ -1,6 +1,6 @@
 #include <twin/bridge/in_process_transport.h>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <algorithm>
 
@@ -50,6 +50,20 @@ std::optional<InProcessTransport::Stream> InProcessTransport::FindStream(
                          [&](const Stream& s) { return s.topic == topic; });
   if (it == streams_.end()) return std::nullopt;
   return *it;
+}
+
+size_t InProcessTransport::PublishedCount(const std::string& topic) const {
+  std::lock_guard lock(mutex_);
+  for (const Stream& s : streams_)
+    if (s.topic == topic) return s.published.size();
+  return 0;
+}
+
+std::optional<Message> InProcessTransport::LastPublished(const std::string& topic) const {
+  std::lock_guard lock(mutex_);
+  for (const Stream& s : streams_)
+    if (s.topic == topic && !s.published.empty()) return s.published.back();
+  return std::nullopt;
 }
 
 void InProcessTransport::SetSubscriberCount(const std::string& topic, int count) {

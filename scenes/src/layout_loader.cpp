@@ -1,8 +1,8 @@
 // Expanding a layout file into MJCF + Site: the top-level sections, equipment items with their
 // parents and classes, and included layouts.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 #include <twin/scenes/scene.h>
-#include <twin/scenes/suggest.h>
 
 #include "layout_parts.h"
 #include "layout_schema_tables.h"
@@ -40,7 +40,7 @@ std::pair<Xml*, Pose> ResolveMount(const LayoutNode& where, const std::string& m
   std::vector<std::string> names{"world"};
   for (const auto& [name, m] : build.mounts) names.push_back(name);
   for (const auto& [name, b] : build.bodies) names.push_back(name);
-  where.Fail("unknown mount '" + mount + "'" + DidYouMean(mount, names) +
+  where.Fail("unknown mount '" + mount + "'" + base::DidYouMean(mount, names) +
              "; mount on 'world', on equipment declared above, or on one of its parts");
 }
 
@@ -101,12 +101,6 @@ std::vector<std::string> TypeNames() {
   std::vector<std::string> names;
   for (const EquipmentType& type : EquipmentTypes()) names.push_back(type.name);
   return names;
-}
-
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 class Loader {
@@ -173,9 +167,9 @@ class Loader {
     const std::string type_name = unbound.Required("type").AsString();
     const EquipmentType* type = FindEquipmentType(type_name);
     if (!type) {
-      unbound.Required("type").Fail("unknown equipment type '" + type_name + "'" +
-                                    DidYouMean(type_name, TypeNames()) +
-                                    "; the types are: " + Joined(TypeNames()));
+      unbound.Required("type").Fail(
+          "unknown equipment type '" + type_name + "'" +
+          base::UnknownNameHint(type_name, TypeNames(), "; the types are: "));
     }
     const LayoutNode item = unbound.Bound(*schema::ItemBlock(type->name));
     Entity entity;
@@ -203,7 +197,8 @@ class Loader {
         }
         std::vector<std::string> names;
         for (const auto& [name, m] : build_.mounts) names.push_back(name);
-        parent->Fail("unknown parent '" + entity.parent + "'" + DidYouMean(entity.parent, names) +
+        parent->Fail("unknown parent '" + entity.parent + "'" +
+                     base::DidYouMean(entity.parent, names) +
                      (names.empty() ? "; no equipment offers a place to stand on yet"
                                     : "; it must name equipment declared above or one of its "
                                       "levels/slots"));
@@ -237,7 +232,7 @@ class Loader {
     for (const auto& [key, range] : node.Entries("randomize ranges like {speed: [0.2, 0.4]}")) {
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         range.Fail("'" + key + "' cannot be randomized for a " + entity.type +
-                   DidYouMean(key, allowed) + "; allowed: " + Joined(allowed));
+                   base::UnknownNameHint(key, allowed, "; allowed: "));
       }
       const auto r = range.AsVector<2>();
       if (r[0] > r[1]) {
@@ -340,14 +335,14 @@ Scene LoadSceneFile(const std::string& path, std::vector<std::filesystem::path>*
   const std::string ext = fs::path(path).extension().string();
   if (ext == ".yaml" || ext == ".yml") {
     std::error_code ec;
-    if (!fs::exists(path, ec)) throw Error(path + ": no such file (check the path)");
-    if (fs::is_directory(path, ec)) throw Error(path + ": is a directory, not a layout file");
+    if (!fs::exists(path, ec)) throw base::Error(path + ": no such file (check the path)");
+    if (fs::is_directory(path, ec)) throw base::Error(path + ": is a directory, not a layout file");
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open the file for reading (check its permissions)");
+    if (!in) throw base::Error(path + ": cannot open the file for reading (check its permissions)");
     std::ostringstream text;
     text << in.rdbuf();
     if (text.str().find_first_not_of(" \t\r\n") == std::string::npos) {
-      throw Error(path + ": the layout is empty; start from the example in scenes/README.md");
+      throw base::Error(path + ": the layout is empty; start from the example in scenes/README.md");
     }
     if (sources) sources->push_back(fs::absolute(path).lexically_normal());
     return LoadLayout(text.str(), path, fs::absolute(path).parent_path().string(), sources);

@@ -2,8 +2,8 @@
 
 #include "layout_schema_tables.h"
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 
 #include <cmath>
 #include <fstream>
@@ -14,12 +14,6 @@ namespace {
 
 std::string Quoted(const std::string& s) {
   return "'" + s + "'";
-}
-
-std::string ListOf(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 std::string Describe(const YAML::Node& node) {
@@ -52,7 +46,7 @@ std::string LayoutNode::Where() const {
 }
 
 void LayoutNode::Fail(const std::string& message) const {
-  throw Error(Where() + ": " + (path_.empty() ? "" : path_ + ": ") + message);
+  throw base::Error(Where() + ": " + (path_.empty() ? "" : path_ + ": ") + message);
 }
 
 void LayoutNode::ExpectMap(const std::string& what) const {
@@ -314,8 +308,8 @@ void LayoutNode::CheckNoUnknownKeys() const {
       if (block_->open && key.rfind(block_->open_prefix, 0) == 0) continue;
       const std::vector<std::string> allowed = block_->Keys();
       LayoutNode(kv.first, file_, path_)
-          .Fail("unknown key '" + key + "'" + DidYouMean(key, allowed) +
-                "; allowed here: " + ListOf(allowed));
+          .Fail("unknown key '" + key + "'" +
+                base::UnknownNameHint(key, allowed, "; allowed here: "));
     }
     return;
   }
@@ -324,8 +318,8 @@ void LayoutNode::CheckNoUnknownKeys() const {
     const std::string key = kv.first.as<std::string>();
     if (known_keys_->count(key)) continue;
     LayoutNode(kv.first, file_, path_)
-        .Fail("unknown key '" + key + "'" + DidYouMean(key, allowed) +
-              "; allowed here: " + ListOf(allowed));
+        .Fail("unknown key '" + key + "'" +
+              base::UnknownNameHint(key, allowed, "; allowed here: "));
   }
 }
 
@@ -333,16 +327,17 @@ LayoutNode ParseLayoutText(const std::string& text, const std::string& shown) {
   try {
     return LayoutNode(YAML::Load(text), shown);
   } catch (const YAML::ParserException& e) {
-    throw Error(shown + ":" + std::to_string(e.mark.line + 1) + ":" +
-                std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg +
-                " (check the indentation and the brackets/quotes on or just before that line)");
+    throw base::Error(
+        shown + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+        ": YAML syntax error: " + e.msg +
+        " (check the indentation and the brackets/quotes on or just before that line)");
   }
 }
 
 LayoutNode ParseLayoutFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw Error(path + ": cannot open the file for reading (check the path and permissions)");
+    throw base::Error(path + ": cannot open the file for reading (check the path and permissions)");
   std::ostringstream text;
   text << in.rdbuf();
   return ParseLayoutText(text.str(), path);

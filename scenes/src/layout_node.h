@@ -31,7 +31,7 @@ class LayoutNode {
   const std::string& path() const { return path_; }
   const std::string& file() const { return *file_; }
   int line() const;  ///< 1-based, 0 when unknown
-  /// Throws twin::Error "Where(): path: message".
+  /// Throws twin::base::Error "Where(): path: message".
   [[noreturn]] void Fail(const std::string& message) const;
 
   bool IsMap() const { return node_.IsMap(); }

@@ -1,10 +1,10 @@
 // The `randomize:` section of a layout and `--randomize FILE` overlays (randomize.h), and the
 // distractor bodies a layout gets when it asks for them.
-#include <twin/scenes/error.h>
-#include <twin/scenes/random.h>
+#include <twin/base/error.h>
+#include <twin/base/random.h>
+#include <twin/base/suggest.h>
 #include <twin/scenes/randomize.h>
 #include <twin/scenes/site.h>
-#include <twin/scenes/suggest.h>
 
 #include "layout_parts.h"
 #include "layout_schema_tables.h"
@@ -16,12 +16,6 @@
 namespace twin::scenes {
 namespace internal {
 namespace {
-
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
 
 // An interval of a randomize table (checked against its param's range), when given.
 std::optional<Interval> OptionalInterval(const LayoutNode& map, const std::string& key) {
@@ -214,8 +208,8 @@ Region ReadRegion(const LayoutNode& node) {
 
 void CheckClass(const LayoutNode& node, const std::string& name, const Site& site) {
   if (std::find(site.classes.begin(), site.classes.end(), name) != site.classes.end()) return;
-  node.Fail("unknown class '" + name + "'" + DidYouMean(name, site.classes) +
-            "; the classes of this layout are: " + Joined(site.classes));
+  node.Fail("unknown class '" + name + "'" +
+            base::UnknownNameHint(name, site.classes, "; the classes of this layout are: "));
 }
 
 LightsRandomization ReadLightsSection(const LayoutNode& node) {
@@ -248,8 +242,9 @@ std::vector<MaterialRandomization> ReadMaterialsSection(const LayoutNode& node, 
           std::vector<std::string> short_names;
           for (const std::string& s : site.materials)
             short_names.push_back(s.rfind("twin/", 0) == 0 ? s.substr(5) : s);
-          name_node.Fail("unknown material '" + name + "'" + DidYouMean(name, short_names) +
-                         "; the materials of this layout are: " + Joined(short_names));
+          name_node.Fail(
+              "unknown material '" + name + "'" +
+              base::UnknownNameHint(name, short_names, "; the materials of this layout are: "));
         }
         m.materials.push_back(full);
       }
@@ -397,8 +392,8 @@ void ReadInto(const LayoutNode& node, const Site& site, bool overlay, RandomizeS
 // the layout gets the same ones; parked in a row far outside the site, resting on the floor.
 void AddDistractors(DistractorsRandomization& d, LayoutBuild& build) {
   Site& site = build.site;
-  const uint64_t seed = site.has_seed ? site.seed : kDefaultSeed;
-  const CounterRng rng(seed, StreamId("layout/distractors"));
+  const uint64_t seed = site.has_seed ? site.seed : base::kDefaultSeed;
+  const base::CounterRng rng(seed, base::StreamId("layout/distractors"));
   const int class_id = ClassId(site, "distractor");
   static const char* const kColours[] = {"0.8 0.2 0.2 1", "0.2 0.6 0.3 1", "0.2 0.3 0.8 1",
                                          "0.9 0.8 0.2 1", "0.6 0.3 0.7 1", "0.1 0.1 0.1 1"};
@@ -419,8 +414,8 @@ void AddDistractors(DistractorsRandomization& d, LayoutBuild& build) {
     Entity e;
     e.name = "distractor" + std::to_string(k);
     if (build.declared_at.count(e.name)) {
-      throw Error(site.source + ": the name '" + e.name + "' is taken (at " +
-                  build.declared_at[e.name] + ") but distractors need it; rename that item");
+      throw base::Error(site.source + ": the name '" + e.name + "' is taken (at " +
+                        build.declared_at[e.name] + ") but distractors need it; rename that item");
     }
     e.type = "distractor";
     e.class_name = "distractor";

@@ -1,7 +1,7 @@
 // The schema's own logic: lookups, checking one typed value, and the blocks that tie the tables
 // of the sections and equipment types together (the layout's top level, an equipment item).
+#include <twin/base/suggest.h>
 #include <twin/scenes/layout_schema.h>
-#include <twin/scenes/suggest.h>
 
 #include "equipment.h"
 #include "layout_schema_tables.h"
@@ -19,12 +19,6 @@ std::string FormatNumber(double x) {
   std::ostringstream out;
   out << x;
   return out.str();
-}
-
-std::string ListOf(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 // "> 0", ">= 1", "<= 5", "in (0, 0.1]": the range as the messages have always said it.
@@ -132,8 +126,8 @@ std::optional<std::string> Check(const Param& p, const Value& value) {
       if (std::find(p.choices.begin(), p.choices.end(), *text) != p.choices.end()) {
         return std::nullopt;
       }
-      return "unknown value '" + *text + "'" + DidYouMean(*text, p.choices) +
-             "; allowed: " + ListOf(p.choices);
+      return "unknown value '" + *text + "'" +
+             base::UnknownNameHint(*text, p.choices, "; allowed: ");
     case Type::kString:
     case Type::kName:
       if (!text) return "expected a text value";

@@ -3,7 +3,7 @@
 #include "layout_parts.h"
 #include "layout_schema_tables.h"
 
-#include <twin/scenes/suggest.h>
+#include <twin/base/suggest.h>
 
 #include <cmath>
 

@@ -4,8 +4,8 @@
 
 #include "urdf_prepare.h"
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/mujoco_messages.h>
+#include <twin/base/error.h>
+#include <twin/base/mujoco_messages.h>
 
 #include <mujoco/mujoco.h>
 
@@ -40,13 +40,13 @@ std::string CompileAndSave(const LayoutNode& item, const fs::path& path,
                            const std::map<std::string, fs::path>& packages,
                            std::map<std::string, fs::path>* staged_meshes,
                            std::vector<fs::path>* sources) {
-  InstallMujocoHandlers();
+  base::InstallMujocoHandlers();
   const bool urdf = path.extension() == ".urdf";
   std::unique_ptr<PreparedUrdf> prepared;
   if (urdf) {
     try {
       prepared = std::make_unique<PreparedUrdf>(path, packages);
-    } catch (const Error& e) {
+    } catch (const base::Error& e) {
       item.Required("file").Fail(e.what());
     }
     sources->push_back(fs::absolute(path).lexically_normal());
@@ -59,7 +59,7 @@ std::string CompileAndSave(const LayoutNode& item, const fs::path& path,
   std::string warnings;
   mjModel* model = nullptr;
   {
-    MujocoWarningCapture capture(&warnings);
+    base::MujocoWarningCapture capture(&warnings);
     model = mj_loadXML(load.c_str(), nullptr, error, sizeof(error));
   }
   if (!model)

@@ -1,9 +1,11 @@
 // HilSession over the in-process transport: what a controller sees and what its commands do.
 #include <twin/bridge/hil_session.h>
 #include <twin/bridge/in_process_transport.h>
+#include <twin/render/camera_pose.h>
 #include <twin/render/scene_cameras.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/beam_break.h>
+#include <twin/sim/gripper_control.h>
 #include <twin/sim/imu.h>
 #include <twin/sim/site_world.h>
 
@@ -14,6 +16,8 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+
+#include "../render/render_support.h"
 
 namespace {
 using namespace twin::bridge;
@@ -43,6 +47,18 @@ std::vector<M> Published(const InProcessTransport& t, const std::string& topic) 
   REQUIRE(stream);
   for (const Message& m : stream->published) out.push_back(std::get<M>(m));
   return out;
+}
+
+// The renderer's pinhole model as camera_info states it (K; D is checked separately).
+twin::render::CameraIntrinsics IntrinsicsOf(const CameraInfo& info) {
+  twin::render::CameraIntrinsics k;
+  k.width = static_cast<int>(info.width);
+  k.height = static_cast<int>(info.height);
+  k.fx = info.k[0];
+  k.cx = info.k[2];
+  k.fy = info.k[4];
+  k.cy = info.k[5];
+  return k;
 }
 
 Twist Drive(double v, double w) {
@@ -220,13 +236,13 @@ TEST_CASE("hil: lockstep runs of the same controller give bit-identical trajecto
       size_t seen = 0;
       transport.InjectCommand("/amr1/cmd_vel", Drive(0, 0));  // its first answer starts the run
       while (!done) {
-        const auto stream = transport.FindStream("/amr1/odom");
-        if (!stream || stream->published.size() <= seen) {
+        const size_t published = transport.PublishedCount("/amr1/odom");
+        if (published <= seen) {
           std::this_thread::yield();
           continue;
         }
-        seen = stream->published.size();
-        const auto& odom = std::get<Odometry>(stream->published.back());
+        seen = published;
+        const auto odom = std::get<Odometry>(*transport.LastPublished("/amr1/odom"));
         const auto& p = odom.pose.pose;
         const double yaw = 2 * std::atan2(p.orientation.z, p.orientation.w);
         const double bearing = std::atan2(1 - p.position.y, 2 - p.position.x) - yaw;
@@ -294,26 +310,20 @@ TEST_CASE(
   // step's start, which is what the frame depicts and what mjData's poses still hold).
   const mjModel* m = site.world.model();
   const mjData* d = site.world.data();
-  const int cam = mj_name2id(m, mjOBJ_CAMERA, "cam_dock");
-  const mjtNum* R = d->cam_xmat + 9 * cam;
+  const auto pose = twin::render::OpenCvCameraPose(d, mj_name2id(m, mjOBJ_CAMERA, "cam_dock"));
+  const twin::render::CameraIntrinsics k = IntrinsicsOf(info);
   int compared = 0;
   for (int v = 20; v < static_cast<int>(depth.height); v += 97)
     for (int u = 20; u < static_cast<int>(depth.width); u += 131) {
       float z;
       std::memcpy(&z, depth.data.data() + 4 * (v * depth.width + u), 4);
-      // Optical ray (x right, y down, z forward) in MuJoCo's camera axes (x right, y up, -z).
-      const double x = (u - info.k[2]) / info.k[0], y = (v - info.k[5]) / info.k[4];
-      const mjtNum local[3] = {x, -y, -1};
-      mjtNum dir[3];
-      mju_mulMatVec(dir, R, local, 3, 3);
-      int geom = -1;
-      const mjtNum dist = mj_ray(m, d, d->cam_xpos + 3 * cam, dir, nullptr, 1, -1, &geom);
-      if (dist < 0) {
+      const double ray = twin::testing::RayDepth(m, d, k, pose.position, pose.rotation, u, v);
+      if (ray == 0) {
         CHECK(std::isnan(z));
         continue;
       }
       INFO("pixel " << u << "," << v);
-      CHECK(z == Approx(dist).epsilon(2e-3));  // the ray's length along dir is depth (dir.z = 1)
+      CHECK(z == Approx(ray).epsilon(2e-3));
       ++compared;
     }
   CHECK(compared > 10);
@@ -395,6 +405,54 @@ TEST_CASE(
   CHECK_FALSE(site.grippers.at("cup")->vacuum());
 }
 
+TEST_CASE("hil: a sink's received count and a parallel gripper's grip service over the bridge",
+          "[bridge][hil]") {
+  twin::sim::WorldOptions options;
+  options.log = [](const std::string&) {};
+  auto site = twin::sim::MakeSiteWorld(twin::scenes::LoadLayoutText(R"(site: {seed: 3}
+equipment:
+  - {type: conveyor, name: belt, length: 4, speed: 0.5}
+  - {type: spawner, name: feed, parent: belt/start, pose: {position: [0.3, 0, 0.01]},
+     interval: 1.5, pool: 6, size_min: [0.2, 0.2, 0.1], size_max: [0.3, 0.25, 0.2], mass: [1, 4]}
+  - {type: sink, name: out, parent: belt/end, pose: {position: [-0.2, 0, 0]}, size: [0.4, 0.8, 0.5]}
+  - {type: arm, name: robot, pose: {position: [2, 3, 0]}}
+  - {type: parallel_gripper, name: hand, parent: robot/flange}
+)",
+                                                                    "line.yaml", "."),
+                                       options, std::nullopt, /*autopilot=*/false);
+  InProcessTransport transport;
+  HilSession session(site, transport, Fast());
+  const auto& sink = site.flows->sinks().at(0);
+  for (int i = 0; i < 10000 && sink.removed < 1; ++i) session.Step();  // up to 20 s
+  REQUIRE(sink.removed >= 1);
+  session.Step();
+  CHECK(Published<UInt32>(transport, "/out/received").back().data == sink.removed);
+  CHECK(Published<UInt32>(transport, "/out/received").front().data == 0);
+
+  twin::sim::GripperControl& hand = *site.grippers.at("hand");
+  const double stroke = hand.spec().stroke;
+  REQUIRE(stroke > 0);
+  {
+    Running running(session);
+    const auto grip = transport.CallService<SetBool>("/hand/grip", {true});
+    REQUIRE(grip);
+    CHECK(grip->success);
+    CHECK(grip->message == "gripping");
+  }
+  CHECK(hand.SaveState().command == 0);          // closed
+  for (int i = 0; i < 500; ++i) session.Step();  // 1 s for the jaws to close
+  CHECK(hand.Opening(site.world) < 0.1 * stroke);
+  {
+    Running running(session);
+    const auto release = transport.CallService<SetBool>("/hand/grip", {false});
+    REQUIRE(release);
+    CHECK(release->message == "released");
+  }
+  CHECK(hand.SaveState().command == Approx(stroke));  // open
+  for (int i = 0; i < 500; ++i) session.Step();
+  CHECK(hand.Opening(site.world) > 0.9 * stroke);
+}
+
 TEST_CASE(
     "hil: a lidar's organised cloud is in its own frame and its points are where MuJoCo's "
     "ray casts hit",
@@ -405,7 +463,7 @@ TEST_CASE(
   o.render = true;
   HilSession session(site, transport, o);
   transport.SetSubscriberCount("/amr1_lidar/points", 1);
-  for (int i = 0; i < 60 && transport.FindStream("/amr1_lidar/points")->published.empty(); ++i)
+  for (int i = 0; i < 60 && transport.PublishedCount("/amr1_lidar/points") == 0; ++i)
     session.Step();
   const auto clouds = Published<PointCloud2>(transport, "/amr1_lidar/points");
   REQUIRE(clouds.size() == 1);
@@ -452,8 +510,7 @@ TEST_CASE(
   o.masks = true;
   HilSession session(site, transport, o);
   transport.SetSubscriberCount("/cam_dock/instance/image_raw", 1);
-  for (int i = 0; i < 40 && transport.FindStream("/cam_dock/instance/image_raw")->published.empty();
-       ++i)
+  for (int i = 0; i < 40 && transport.PublishedCount("/cam_dock/instance/image_raw") == 0; ++i)
     session.Step();
   const auto instances = Published<Image>(transport, "/cam_dock/instance/image_raw");
   const auto classes = Published<Image>(transport, "/cam_dock/semantic/image_raw");
@@ -466,20 +523,17 @@ TEST_CASE(
   const mjModel* m = site.world.model();
   const mjData* d = site.world.data();
   const twin::render::SceneLabels labels = twin::render::SceneLabelsOf(site.scene, m);
-  const int cam = mj_name2id(m, mjOBJ_CAMERA, "cam_dock");
-  const mjtNum* R = d->cam_xmat + 9 * cam;
+  const auto pose = twin::render::OpenCvCameraPose(d, mj_name2id(m, mjOBJ_CAMERA, "cam_dock"));
+  const twin::render::CameraIntrinsics k = IntrinsicsOf(info);
   int compared = 0, same = 0;
   for (uint32_t v = 15; v < ids.height; v += 53)
     for (uint32_t u = 15; u < ids.width; u += 71) {
       uint16_t instance, klass;
       std::memcpy(&instance, ids.data.data() + 2 * (v * ids.width + u), 2);
       std::memcpy(&klass, classes[0].data.data() + 2 * (v * ids.width + u), 2);
-      const double x = (u - info.k[2]) / info.k[0], y = (v - info.k[5]) / info.k[4];
-      const mjtNum local[3] = {x, -y, -1};
-      mjtNum dir[3];
-      mju_mulMatVec(dir, R, local, 3, 3);
       int geom = -1;
-      if (mj_ray(m, d, d->cam_xpos + 3 * cam, dir, nullptr, 1, -1, &geom) < 0) {
+      twin::testing::RayDepth(m, d, k, pose.position, pose.rotation, u, v, &geom);
+      if (geom < 0) {
         CHECK(instance == 0);
         continue;
       }

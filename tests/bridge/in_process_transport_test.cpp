@@ -40,6 +40,12 @@ TEST_CASE("In-process transport: a typed publisher's messages are recorded in or
   REQUIRE(streams.size() == 2);
   REQUIRE(streams[1].published.size() == 2);
   CHECK(std::get<Clock>(streams[1].published[1]).clock.nanoseconds == 500'000'000);
+
+  CHECK(transport.PublishedCount("/clock") == 2);
+  CHECK(transport.PublishedCount("/not_advertised") == 0);
+  REQUIRE(transport.LastPublished("/clock"));
+  CHECK(std::get<Clock>(*transport.LastPublished("/clock")).clock.nanoseconds == 500'000'000);
+  CHECK_FALSE(transport.LastPublished("/not_advertised"));
 }
 
 TEST_CASE("In-process transport: subscriber counts are what the test says peers read") {

@@ -1,6 +1,6 @@
 // The layout schema's tables themselves: complete, consistent, and the only place builders read
 // keys from; `twin layout schema --markdown` is what scenes/README.md shows.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/layout_schema.h>
 #include <twin/scenes/scene.h>
 

@@ -27,23 +27,18 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
   char pattern[] = "/tmp/twin-background-XXXXXX";
   if (!mkdtemp(pattern)) throw std::runtime_error("cannot make a temporary folder");
   dir_ = pattern;
-  const std::string out = (dir_ / "out").string(), err = (dir_ / "err").string();
-  pid_ = fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    const int null = open("/dev/null", O_RDONLY);
-    const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(null, 0);
-    dup2(o, 1);
-    dup2(e, 2);
-    for (const std::string& kv : extra_env) putenv(const_cast<char*>(kv.c_str()));
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
+  const int out = open((dir_ / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int err = open((dir_ / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0 || err < 0) throw std::runtime_error("cannot make files in " + dir_.string());
+  try {
+    pid_ = StartProcess(argv, extra_env, out, err);
+  } catch (...) {
+    close(out);
+    close(err);
+    throw;
   }
+  close(out);
+  close(err);
 }
 
 BackgroundProcess::~BackgroundProcess() {
@@ -79,8 +74,7 @@ ProcessResult BackgroundProcess::Stop(int signal, double timeout_s) {
     }
   }
   ProcessResult r;
-  r.exit_code = WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
-  r.signal = WIFSIGNALED(status_) ? WTERMSIG(status_) : 0;
+  SetStatus(status_, &r);
   r.out = ReadAll(dir_ / "out");
   r.err = ReadAll(dir_ / "err");
   return r;

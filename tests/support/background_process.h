@@ -3,12 +3,12 @@
 // (SIGKILL from the destructor if the test never stopped it).
 #pragma once
 
-#include <process.h>
-
 #include <sys/types.h>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "process.h"
 
 namespace twin::testing {
 

@@ -6,8 +6,6 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -17,6 +15,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "background_process.h"
 
 namespace twin::testing {
 
@@ -86,20 +86,14 @@ inline int FramesDone(const std::string& out) {
 /// `recorded` frames are recorded, while later ones are being made: the run is unfinished.
 inline void StartAndKill(const std::string& scene, const std::string& out, int frames,
                          int recorded = 3) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const std::string count = std::to_string(frames);
-    execl(TWIN_BINARY, TWIN_BINARY, "datagen", scene.c_str(), "--frames", count.c_str(), "--out",
-          out.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  BackgroundProcess datagen(
+      {TWIN_BINARY, "datagen", scene, "--frames", std::to_string(frames), "--out", out});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
   while (FramesDone(out) < recorded && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  REQUIRE(WIFSIGNALED(status));
+  const ProcessResult killed = datagen.Stop(SIGKILL);
+  INFO("twin datagen's stderr: " << killed.err);
+  REQUIRE(killed.signal == SIGKILL);
   const int done = FramesDone(out);
   INFO("frames recorded when killed: " << done);
   REQUIRE(done >= recorded);

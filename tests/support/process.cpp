@@ -14,24 +14,28 @@ extern char** environ;
 
 namespace twin::testing {
 
-ProcessResult RunProcess(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& extra_env) {
-  int out_pipe[2], err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
-
+pid_t StartProcess(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
+                   int out_fd, int err_fd, const std::vector<int>& close_in_child) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-  posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
+  posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+  for (int fd : close_in_child) posix_spawn_file_actions_addclose(&actions, fd);
 
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // The environment, with extra_env's names replacing the inherited ones.
   std::vector<std::string> env_storage;
-  for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
+  for (char** e = environ; *e; ++e) {
+    const std::string entry(*e);
+    const std::string name = entry.substr(0, entry.find('='));
+    bool replaced = false;
+    for (const std::string& extra : extra_env)
+      replaced = replaced || extra.substr(0, extra.find('=')) == name;
+    if (!replaced) env_storage.push_back(entry);
+  }
   for (const std::string& e : extra_env) env_storage.push_back(e);
   std::vector<char*> env;
   for (std::string& e : env_storage) env.push_back(e.data());
@@ -40,13 +44,29 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   pid_t pid = 0;
   const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0)
+    throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(spawned));
+  return pid;
+}
+
+void SetStatus(int wait_status, ProcessResult* result) {
+  result->exit_code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+  result->signal = WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : 0;
+}
+
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& extra_env) {
+  int out_pipe[2], err_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = -1;
+  try {
+    pid = StartProcess(argv, extra_env, out_pipe[1], err_pipe[1], {out_pipe[0], err_pipe[0]});
+  } catch (...) {
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
+    throw;
+  }
   close(out_pipe[1]);
   close(err_pipe[1]);
-  if (spawned != 0) {
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(spawned));
-  }
 
   ProcessResult result;
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
@@ -73,8 +93,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  SetStatus(status, &result);
   return result;
 }
 

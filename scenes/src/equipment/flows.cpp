@@ -3,7 +3,7 @@
 // outside the scene; the sim's LogisticsFlow brings them in one by one and sinks send them back.
 #include "../equipment.h"
 
-#include <twin/scenes/random.h>
+#include <twin/base/random.h>
 
 #include <cmath>
 
@@ -92,8 +92,8 @@ void BuildSpawner(EquipmentContext& ctx) {
   const std::string texture = ctx.item.Text("texture");
 
   // Item k's size is draw k of the spawner's own stream: the pool is the same on every load.
-  const uint64_t seed = ctx.build.site.has_seed ? ctx.build.site.seed : kDefaultSeed;
-  const CounterRng rng(seed, StreamId("spawner/" + ctx.entity.name));
+  const uint64_t seed = ctx.build.site.has_seed ? ctx.build.site.seed : base::kDefaultSeed;
+  const base::CounterRng rng(seed, base::StreamId("spawner/" + ctx.entity.name));
   const int spawner_index = static_cast<int>(ctx.build.site.spawners.size());
   for (int k = 0; k < pool; ++k) {
     Vec3 size;

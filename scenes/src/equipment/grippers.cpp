@@ -11,6 +11,8 @@
 // Parallel jaws: two fingers on slide joints kept symmetric by an equality, and one servo on the
 // opening between the pads (a fixed tendon, the sum of the two slides). Its force range is the
 // grip force: closing on an object squeezes it with `max_force`, as an electric gripper does.
+#include <twin/base/suggest.h>
+
 #include "../equipment.h"
 
 #include <cmath>
@@ -29,14 +31,14 @@ Pose Inverse(const Pose& p) {
 
 // The arm whose tool flange the gripper is placed on; fails naming `parent` otherwise.
 const ArmSpec& FlangeArm(EquipmentContext& ctx) {
-  std::string flanges;
+  std::vector<std::string> flanges;
   for (const ArmSpec& arm : ctx.build.site.arms) {
     if (ctx.entity.parent == arm.entity + "/flange") return arm;
-    flanges += (flanges.empty() ? "" : ", ") + arm.entity + "/flange";
+    flanges.push_back(arm.entity + "/flange");
   }
   const std::string what = "a " + ctx.entity.type + " goes on an arm's tool flange";
   const std::string fix = flanges.empty() ? "declare an arm above it and set parent: <arm>/flange"
-                                          : "set parent: to one of " + flanges;
+                                          : "set parent: to one of " + base::JoinNames(flanges);
   if (const auto parent = ctx.item.Optional("parent")) {
     parent->Fail(what + ", and '" + ctx.entity.parent + "' is not one; " + fix);
   }

@@ -3,7 +3,7 @@
 // deep frames, 80 mm uprights, 120 mm box beams).
 #include "../equipment.h"
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 namespace twin::scenes::internal {
 

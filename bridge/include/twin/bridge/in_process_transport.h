@@ -31,8 +31,12 @@ class InProcessTransport final : public Transport {
   // ---- the test's side ------------------------------------------------------------------------
   /// Every advertised stream, in advertising order (a copy, safe to keep).
   std::vector<Stream> Streams() const;
-  /// The stream advertised on `topic`, if any.
+  /// The stream advertised on `topic`, if any (a copy of its whole history).
   std::optional<Stream> FindStream(const std::string& topic) const;
+  /// How many messages went out on `topic` (0 when it is not advertised): cheap enough to poll.
+  size_t PublishedCount(const std::string& topic) const;
+  /// The latest message on `topic`, if any.
+  std::optional<Message> LastPublished(const std::string& topic) const;
   /// Pretends `count` peers read `topic` (SubscriberCount reports it).
   void SetSubscriberCount(const std::string& topic, int count);
   /// Delivers `message` to every handler subscribed to `topic`, on the calling thread. Returns how
