@@ -5,6 +5,7 @@
 #include <twin/scenes/scene.h>
 
 #include "layout_parts.h"
+#include "layout_schema_tables.h"
 #include "model_include.h"
 
 #include <algorithm>
@@ -52,6 +53,50 @@ int ClassId(Site& site, const std::string& name) {
 
 namespace {
 
+Param FileParam() {
+  return {.key = "file",
+          .type = Type::kString,
+          .description =
+              "a layout (.yaml), MJCF model (.xml) or URDF robot (.urdf), relative to "
+              "this file",
+          .required = true,
+          .has_default = false};
+}
+Param IncludePose() {
+  return Nested("pose", Type::kBlock, PoseSchema(), "where it goes in this layout");
+}
+
+}  // namespace
+
+const Block& IncludeLayoutSchema() {
+  static const Block block{"include_layout",
+                           "an included layout",
+                           {
+                               FileParam(),
+                               IncludePose(),
+                               {.key = "prefix",
+                                .type = Type::kString,
+                                .description = "put before every name it declares",
+                                .text = ""},
+                           }};
+  return block;
+}
+
+const Block& IncludeSchema() {
+  static const Block block = [] {
+    Block any{"include", "an include like {file: aisle.yaml, pose: {position: [0, 5, 0]}}", {}};
+    for (const Block* b : {&IncludeLayoutSchema(), &IncludeModelSchema()}) {
+      for (const Param& p : b->params) {
+        if (!any.Find(p.key)) any.params.push_back(p);
+      }
+    }
+    return any;
+  }();
+  return block;
+}
+
+namespace {
+
 std::vector<std::string> TypeNames() {
   std::vector<std::string> names;
   for (const EquipmentType& type : EquipmentTypes()) names.push_back(type.name);
@@ -63,8 +108,9 @@ class Loader {
   explicit Loader(LayoutBuild& build) : build_(build) {}
 
   // Reads one layout document placed at `at`; `file` is its absolute path ("" for text).
-  void Load(const LayoutNode& root, const Placement& at, const std::string& file,
+  void Load(const LayoutNode& unbound, const Placement& at, const std::string& file,
             const std::string& base_dir, bool top_level) {
+    const LayoutNode root = unbound.Bound(schema::LayoutRoot());
     if (!root.IsMap()) {
       root.Fail(
           "a layout is a mapping with the sections site:, equipment:, include:, sensors:, "
@@ -74,7 +120,7 @@ class Loader {
       if (const auto site = root.Optional("site"))
         ReadSiteSection(*site, build_);
       else
-        ReadSiteSection(ParseLayoutText("{}", root.file()), build_);
+        ReadSiteSection(ParseLayoutText("{}", root.file()).Bound(SiteSchema()), build_);
     } else if (root.Has("site")) {
       root.Required("site").Fail(
           "only the top-level layout has a site: section; an included "
@@ -114,26 +160,27 @@ class Loader {
     for (const LayoutNode& item : items) ReadItem(item, at, later);
   }
 
-  void ReadItem(const LayoutNode& item, const Placement& at,
+  void ReadItem(const LayoutNode& unbound, const Placement& at,
                 const std::map<std::string, std::string>& declared) {
-    item.ExpectMap("an equipment item like {type: carton, name: c1, pose: {position: [0, 0, 0]}}");
-    const std::string type_name = item.RequiredString("type");
+    unbound.ExpectMap(
+        "an equipment item like {type: carton, name: c1, pose: {position: [0, 0, 0]}}");
+    const std::string type_name = unbound.Required("type").AsString();
     const EquipmentType* type = FindEquipmentType(type_name);
     if (!type) {
-      item.Required("type").Fail(
+      unbound.Required("type").Fail(
           "unknown equipment type '" + type_name + "'" +
           base::UnknownNameHint(type_name, TypeNames(), "; the types are: "));
     }
+    const LayoutNode item = unbound.Bound(*schema::ItemBlock(type->name));
     Entity entity;
-    entity.name = at.prefix + item.RequiredString("name");
+    entity.name = at.prefix + item.Text("name");
     ClaimName(item.Required("name"), entity.name, build_);
     entity.type = type->name;
-    entity.class_name = item.String("class", type->default_class);
+    entity.class_name = item.Has("class") ? item.Text("class") : type->default_class;
     entity.class_id = ClassId(build_.site, entity.class_name);
     entity.source = item.Where();
-    const Pose local =
-        item.Has("pose") ? ReadPose(item.Required("pose")) : (item.Optional("pose"), Pose{});
-    const bool loose = type->loose && !(type->fixable && item.Bool("fixed", false));
+    const Pose local = item.Has("pose") ? ReadPose(item.Required("pose")) : Pose{};
+    const bool loose = type->loose && !(type->fixable && item.Bool("fixed"));
     entity.dynamic = loose;
 
     // Where it goes: on a parent's mount point, or in the (included) layout's frame.
@@ -197,31 +244,29 @@ class Loader {
   }
 
   void ReadIncludes(const LayoutNode& list, const Placement& at, const std::string& base_dir) {
-    for (const LayoutNode& item : list.Items("includes")) {
-      item.ExpectMap("an include like {file: aisle.yaml, pose: {position: [0, 5, 0]}}");
-      const std::string file = item.RequiredString("file");
+    for (const LayoutNode& any : list.Items("includes")) {
+      any.ExpectMap("an include like {file: aisle.yaml, pose: {position: [0, 5, 0]}}");
+      const std::string file = any.Text("file");
       const fs::path path = (fs::path(base_dir) / file).lexically_normal();
       const std::string ext = path.extension().string();
       const bool layout = ext == ".yaml" || ext == ".yml";
       if (!layout && ext != ".xml" && ext != ".urdf") {
-        item.Required("file").Fail("cannot include '" + file +
-                                   "': include layouts (.yaml), MJCF models (.xml) or URDF "
-                                   "robots (.urdf)");
+        any.Required("file").Fail("cannot include '" + file +
+                                  "': include layouts (.yaml), MJCF models (.xml) or URDF "
+                                  "robots (.urdf)");
       }
       std::error_code ec;
       if (!fs::is_regular_file(path, ec)) {
-        item.Required("file").Fail("included file '" + path.string() + "' does not exist");
+        any.Required("file").Fail("included file '" + path.string() + "' does not exist");
       }
       if (!layout) {
-        IncludeModel(item, path, at, build_);
+        IncludeModel(any.Bound(IncludeModelSchema()), path, at, build_);
         continue;
       }
+      const LayoutNode item = any.Bound(IncludeLayoutSchema());
       Placement inner = at;
-      if (item.Has("pose"))
-        inner.pose = Compose(at.pose, ReadPose(item.Required("pose")));
-      else
-        item.Optional("pose");
-      inner.prefix = at.prefix + item.String("prefix", "");
+      if (item.Has("pose")) inner.pose = Compose(at.pose, ReadPose(item.Required("pose")));
+      inner.prefix = at.prefix + item.Text("prefix");
       item.CheckNoUnknownKeys();
       const std::string absolute = fs::absolute(path).string();
       if (std::find(stack_.begin(), stack_.end(), absolute) != stack_.end()) {

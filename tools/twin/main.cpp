@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   AddDatagenVerb(app, &exit_code);
   AddDatasetVerb(app, &exit_code);
   AddHilVerb(app, &exit_code);
+  AddLayoutVerb(app, &exit_code);
   AddBenchVerb(app, &exit_code);
 
   // An unknown verb gets a suggestion instead of CLI11's "arguments were not expected".

@@ -22,5 +22,6 @@ void AddRenderVerb(CLI::App& app, int* exit_code);
 void AddDatagenVerb(CLI::App& app, int* exit_code);
 void AddDatasetVerb(CLI::App& app, int* exit_code);
 void AddHilVerb(CLI::App& app, int* exit_code);
+void AddLayoutVerb(CLI::App& app, int* exit_code);
 
 }  // namespace twin::tools
