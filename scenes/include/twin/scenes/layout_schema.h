@@ -133,6 +133,11 @@ const std::vector<EquipmentSchema>& EquipmentSchemas();
 /// The keys every equipment item has (type, name, class, pose, parent, randomize; fixed for
 /// fixable types) followed by the type's own: what an item of `type` may hold.
 const Block* ItemBlock(const std::string& type);
+/// The autopilot types (`autopilot: type:`), and the keys of each beside `type`: the autopilot
+/// reads their defaults and ranges from its block. AutopilotBlock is nullptr for another type.
+/// The `autopilot` block of LayoutRoot holds `type` and every type's keys.
+std::vector<std::string> AutopilotTypes();
+const Block* AutopilotBlock(const std::string& type);
 /// Every block of the schema, each once (for tests and generators).
 std::vector<const Block*> AllBlocks();
 
