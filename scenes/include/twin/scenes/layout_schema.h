@@ -73,7 +73,8 @@ struct Param {
   const Block* block = nullptr;  ///< kBlock / kBlockList
   /// Keys of the same mapping this one cannot be given with.
   std::vector<std::string> excludes;
-  /// Given only together with this key set to true (e.g. an AMR's lift_stroke needs lift).
+  /// Given only together with this key, set to true when it is a bool (e.g. an AMR's
+  /// lift_stroke needs lift; a camera's up needs look_at).
   std::string needs;
 };
 
