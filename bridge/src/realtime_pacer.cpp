@@ -1,31 +1,15 @@
 #include <twin/bridge/realtime_pacer.h>
 
+#include <twin/base/clock.h>
 #include <twin/base/error.h>
 
-#include <cerrno>
 #include <cmath>
-#include <ctime>
 #include <string>
 
 namespace twin::bridge {
 
 namespace {
 constexpr double kNsPerS = 1e9;
-
-int64_t MonotonicNowNs() {
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
-
-void SleepUntilMonotonicNs(int64_t deadline_ns) {
-  timespec deadline{};
-  deadline.tv_sec = static_cast<time_t>(deadline_ns / 1000000000);
-  deadline.tv_nsec = static_cast<long>(deadline_ns % 1000000000);
-  // Absolute: a signal that interrupts the sleep resumes it towards the same deadline.
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, nullptr) == EINTR) {
-  }
-}
 
 void CheckFactor(double factor) {
   if (!(factor > 0) || !std::isfinite(factor))
@@ -35,7 +19,7 @@ void CheckFactor(double factor) {
 }  // namespace
 
 PacerClock MonotonicClock() {
-  return {MonotonicNowNs, SleepUntilMonotonicNs};
+  return {base::MonotonicNs, base::SleepUntilNs};
 }
 
 RealtimePacer::RealtimePacer(PacerOptions options, PacerClock clock)

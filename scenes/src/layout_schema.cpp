@@ -293,6 +293,16 @@ const Block& LayoutRoot() {
   return block;
 }
 
+std::vector<std::string> AutopilotTypes() {
+  return {"palletize", "warehouse"};
+}
+
+const Block* AutopilotBlock(const std::string& type) {
+  if (type == "palletize") return &internal::PalletizeAutopilotSchema();
+  if (type == "warehouse") return &internal::WarehouseAutopilotSchema();
+  return nullptr;
+}
+
 std::vector<const Block*> AllBlocks() {
   std::vector<const Block*> out;
   const auto add = [&out](const Block* b, auto& self) -> void {

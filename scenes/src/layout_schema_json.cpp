@@ -117,8 +117,10 @@ Json BlockSchema(const Block& block) {
       rules.push_back({{"not", {{"required", Json::array({pair.first, pair.second})}}}});
     }
     if (!p.needs.empty()) {
-      Json then{{"required", Json::array({p.needs})},
-                {"properties", {{p.needs, {{"const", true}}}}}};
+      Json then{{"required", Json::array({p.needs})}};
+      const Param* needed = block.Find(p.needs);
+      if (needed && needed->type == Type::kBool)
+        then["properties"] = {{p.needs, {{"const", true}}}};
       rules.push_back({{"if", {{"required", Json::array({p.key})}}}, {"then", then}});
     }
   }

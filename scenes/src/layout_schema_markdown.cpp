@@ -76,11 +76,14 @@ std::string RangeText(const Param& p) {
          FormatNumber(r.max) + (r.exclusive_max ? ")" : "]");
 }
 
-std::string Notes(const Param& p) {
+std::string Notes(const Param& p, const Block& block) {
   std::string out;
   for (const std::string& other : p.excludes) out += (out.empty() ? "" : ", ") + other;
   if (!out.empty()) out = "; not with " + out;
-  if (!p.needs.empty()) out += "; needs " + p.needs + ": true";
+  if (!p.needs.empty()) {
+    const Param* needed = block.Find(p.needs);
+    out += "; needs " + p.needs + (needed && needed->type == Type::kBool ? ": true" : "");
+  }
   return out;
 }
 
@@ -90,7 +93,7 @@ void Table(std::ostringstream& out, const std::string& title, const Block& block
   out << "| --- | --- | --- | --- | --- | --- |\n";
   for (const Param& p : block.params) {
     out << "| `" << p.key << "` | " << TypeName(p) << " | " << DefaultText(p) << " | "
-        << RangeText(p) << " | " << p.unit << " | " << p.description << Notes(p) << " |\n";
+        << RangeText(p) << " | " << p.unit << " | " << p.description << Notes(p, block) << " |\n";
   }
   if (block.open && !block.open_prefix.empty()) {
     out << "| `" << block.open_prefix << "NAME` | numbers | | | m | warehouse: the AMR NAME's "

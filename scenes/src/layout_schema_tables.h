@@ -98,4 +98,8 @@ const Block& IncludeSchema();           // layout_loader.cpp: what every include
 const Block& IncludeLayoutSchema();     // layout_loader.cpp: an included layout
 const Block& IncludeModelSchema();      // model_include.cpp: an included MJCF or URDF model
 
+// layout_site.cpp: each autopilot type's keys (AutopilotSchema holds type and all of them).
+const Block& PalletizeAutopilotSchema();
+const Block& WarehouseAutopilotSchema();
+
 }  // namespace twin::scenes::internal

@@ -117,7 +117,11 @@ const Block& CameraSchema() {
            .numbers = {0, 0, 0},
            .size = 3,
            .excludes = {"pose"}},
-          Vector("up", {0, 0, 1}, schema::kAny, "1", "with look_at: the image's up direction"),
+          [] {
+            Param up = Vector("up", {0, 0, 1}, schema::kAny, "1", "the image's up direction");
+            up.needs = "look_at";
+            return up;
+          }(),
           PoseParam(),
           MountParam(),
           {.key = "resolution",
@@ -226,6 +230,10 @@ Pose ReadSensorPose(const LayoutNode& item, bool camera) {
     return {position, QuatFromAxes(r, u, {-f[0], -f[1], -f[2]})};
   }
   if (camera) item.Optional("position");
+  if (camera && item.Has("up"))
+    item.Required("up").Fail(
+        "up needs look_at: it is the image's up direction when the camera aims at look_at (a "
+        "pose sets its own)");
   const auto pose = item.Optional("pose");
   return pose ? ReadPose(*pose) : Pose{};
 }

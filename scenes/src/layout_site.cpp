@@ -231,79 +231,121 @@ const Block& BridgeSchema() {
   return block;
 }
 
-// The autopilot's own keys are read and checked by the autopilot (sim/src/autopilot_*.cpp), with
-// the messages it has always given; this table describes them for editors and the reference.
-const Block& AutopilotSchema() {
+// Each autopilot type's own keys: the autopilot (sim/src/autopilot_*.cpp) reads their defaults
+// and ranges from here and checks them with the messages it has always given.
+const Block& PalletizeAutopilotSchema() {
   static const Block block{
-      "autopilot",
-      "the autopilot, like {type: palletize, arm: robot}",
+      "autopilot palletize",
+      "the palletizing cell: an arm stacks the conveyor's cartons on a pallet",
       {
-          {.key = "type",
-           .type = Type::kEnum,
-           .description = "the scripted logic",
-           .required = true,
-           .has_default = false,
-           .choices = {"palletize", "warehouse"}},
           {.key = "arm",
            .type = Type::kName,
-           .description = "palletize: the arm",
+           .description = "the arm",
            .has_default = false,
            .refers_to = "equipment"},
           {.key = "gripper",
            .type = Type::kName,
-           .description = "palletize: the suction gripper on its flange",
+           .description = "the suction gripper on its flange",
            .has_default = false,
            .refers_to = "equipment"},
           {.key = "conveyor",
            .type = Type::kName,
-           .description = "palletize: the infeed conveyor (stopped while a carton is picked)",
+           .description = "the infeed conveyor (stopped while a carton is picked)",
            .has_default = false,
            .refers_to = "equipment"},
           {.key = "beam_break",
            .type = Type::kName,
-           .description = "palletize: the beam break at the pick point",
+           .description = "the beam break at the pick point",
            .has_default = false,
            .refers_to = "sensor"},
           {.key = "pallet",
            .type = Type::kName,
-           .description = "palletize: the pallet to fill; warehouse: the pallet the forklift moves",
+           .description = "the pallet to fill",
            .has_default = false,
            .refers_to = "equipment"},
           {.key = "pattern",
            .type = Type::kVector,
            .unit = "1",
-           .description = "palletize: columns x rows x layers",
+           .description = "columns x rows x layers",
            .has_default = false,
-           .range = {1, 1000},
+           .range = {1, 100},
            .size = 3},
-          Number("gap", 0.03, schema::kNonNegative, "m", "palletize: between neighbouring cartons"),
-          Number("clearance", 0.05, schema::kNonNegative, "m",
-                 "palletize: a carried carton above the stack"),
-          Number("release_height", 0.005, schema::kNonNegative, "m",
-                 "palletize: above its slot a carton is let go"),
+          Number("gap", 0.03, {0, 0.5}, "m", "between neighbouring cartons"),
+          Number("clearance", 0.05, {0.01, 0.5}, "m", "a carried carton above the stack"),
+          Number("release_height", 0.005, {0, 0.1}, "m", "above its slot a carton is let go"),
+      }};
+  return block;
+}
+
+const Block& WarehouseAutopilotSchema() {
+  static const Block block{
+      "autopilot warehouse",
+      "AMRs patrol the aisles; a forklift moves a pallet",
+      {
           {.key = "forklift",
            .type = Type::kName,
-           .description = "warehouse: the forklift of the pallet task",
+           .description = "the forklift of the pallet task",
+           .has_default = false,
+           .refers_to = "equipment"},
+          {.key = "pallet",
+           .type = Type::kName,
+           .description = "the pallet the forklift moves",
            .has_default = false,
            .refers_to = "equipment"},
           {.key = "pick",
            .type = Type::kVector,
            .unit = "m, m, deg",
-           .description = "warehouse: where the pallet stands: x, y, heading of the forks",
+           .description = "where the pallet stands: x, y, heading of the forks",
            .has_default = false,
            .size = 3},
           {.key = "place",
            .type = Type::kVector,
            .unit = "m, m, deg",
-           .description = "warehouse: where it goes (at least 1.5 m from pick)",
+           .description = "where it goes (at least 1.5 m from pick)",
            .has_default = false,
            .size = 3},
-          Integer("cycles", 0, 0, 1e9, "warehouse: moves before the truck stops; 0: for ever"),
+          Integer("cycles", 0, 0, 1e9, "moves before the truck stops; 0: for ever"),
           Number("carry_height", 0.12, {0.02, 1}, "m",
-                 "warehouse: the pallet is carried this far above the floor"),
+                 "the pallet is carried this far above the floor"),
       },
       /*open=*/true,
       /*open_prefix=*/"patrol_"};
+  return block;
+}
+
+namespace {
+// The `autopilot:` block: `type`, then every type's keys, each described as "<type>: ..." (a key
+// of several types once, its descriptions joined with "; ").
+Block AutopilotUnion() {
+  Block block{"autopilot", "the autopilot, like {type: palletize, arm: robot}", {}, false, ""};
+  block.params.push_back({.key = "type",
+                          .type = Type::kEnum,
+                          .description = "the scripted logic",
+                          .required = true,
+                          .has_default = false});
+  for (const std::string& type : schema::AutopilotTypes()) {
+    const Block& of_type = *schema::AutopilotBlock(type);
+    block.params[0].choices.push_back(type);
+    for (const Param& param : of_type.params) {
+      const std::string described = type + ": " + param.description;
+      Param* same = nullptr;
+      for (Param& p : block.params) same = p.key == param.key ? &p : same;
+      if (same) {
+        same->description += "; " + described;
+      } else {
+        block.params.push_back(param);
+        block.params.back().description = described;
+      }
+    }
+    block.open = block.open || of_type.open;
+    if (!of_type.open_prefix.empty()) block.open_prefix = of_type.open_prefix;
+  }
+  return block;
+}
+}  // namespace
+
+const Block& AutopilotSchema() {
+  static const Block block = AutopilotUnion();
   return block;
 }
 

@@ -9,13 +9,12 @@ namespace twin::sim::internal::palletize {
 Palletize::Palletize(SiteWorld& site, const scenes::AutopilotSpec& spec) : spec_(spec) {
   const scenes::Site& s = site.scene.site;
   const World& world = site.world;
-  static const std::vector<std::string> kKeys = {"arm",        "gripper",   "conveyor",
-                                                 "beam_break", "pallet",    "pattern",
-                                                 "gap",        "clearance", "release_height"};
+  std::vector<std::string> keys;  // as the schema declares them
+  for (const scenes::schema::Param& param : Schema().params) keys.push_back(param.key);
   for (const auto& [key, value] : spec.params) {
-    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
       spec.Fail(key, "unknown key '" + key + "' for autopilot 'palletize'" +
-                         base::UnknownNameHint(key, kKeys, "; allowed here: "));
+                         base::UnknownNameHint(key, keys, "; allowed here: "));
     }
   }
   // Names of the site's items, each checked against what the site has.
@@ -118,9 +117,9 @@ Palletize::Palletize(SiteWorld& site, const scenes::AutopilotSpec& spec) : spec_
                       conveyor_ + "'");
   }
 
-  gap_ = Number("gap", 0.03, 0, 0.5);
-  clearance_ = Number("clearance", 0.05, 0.01, 0.5);
-  release_height_ = Number("release_height", 0.005, 0, 0.1);
+  gap_ = Number("gap");
+  clearance_ = Number("clearance");
+  release_height_ = Number("release_height");
   ReadPattern();
   tcp_site_ = mj_name2id(world.model(), mjOBJ_SITE, gripper_->spec().tcp_site.c_str());
   TWIN_DEMAND(tcp_site_ >= 0);
@@ -129,9 +128,15 @@ Palletize::Palletize(SiteWorld& site, const scenes::AutopilotSpec& spec) : spec_
   CalibrateWrist();
 }
 
-double Palletize::Number(const std::string& key, double fallback, double min, double max) const {
+const scenes::schema::Block& Palletize::Schema() {
+  return *scenes::schema::AutopilotBlock("palletize");
+}
+
+double Palletize::Number(const std::string& key) const {
+  const scenes::schema::Param& param = scenes::schema::Declared(Schema(), key);
+  const double min = param.range.min, max = param.range.max;
   const auto it = spec_.params.find(key);
-  if (it == spec_.params.end()) return fallback;
+  if (it == spec_.params.end()) return param.number;
   std::istringstream in(it->second.text);
   double value = 0;
   if (!(in >> value) || !(in >> std::ws).eof()) {
@@ -146,16 +151,16 @@ double Palletize::Number(const std::string& key, double fallback, double min, do
 
 void Palletize::ReadPattern() {
   const scenes::AutopilotSpec::Value& pattern = spec_.Require("pattern");
+  const scenes::schema::Range& range = scenes::schema::Declared(Schema(), "pattern").range;
   std::istringstream in(pattern.text);
   std::vector<int> counts;
   std::string word;
   while (in >> word) {
     char* end = nullptr;
     const long n = std::strtol(word.c_str(), &end, 10);
-    if (*end != '\0' || n < 1 || n > 100) {
-      spec_.Fail(
-          "pattern",
-          "pattern is [columns, rows, layers], whole numbers from 1 to 100; got '" + word + "'");
+    if (*end != '\0' || n < range.min || n > range.max) {
+      spec_.Fail("pattern", "pattern is [columns, rows, layers], whole numbers from " +
+                                Fmt(range.min) + " to " + Fmt(range.max) + "; got '" + word + "'");
     }
     counts.push_back(static_cast<int>(n));
   }

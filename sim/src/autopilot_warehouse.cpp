@@ -10,6 +10,7 @@
 // (what a localised truck with a pallet detector knows).
 #include <twin/base/error.h>
 #include <twin/base/suggest.h>
+#include <twin/scenes/layout_schema.h>
 #include <twin/sim/autopilot.h>
 #include <twin/sim/behaviour.h>
 #include <twin/sim/site_world.h>
@@ -18,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <sstream>
@@ -37,6 +39,13 @@ constexpr double kCreep = 0.05;     // m/s, the last centimetres
 constexpr double kStopTolerance = 0.005;  // m, along the leg, for legs that end at a spot
 constexpr double kPassTolerance = 0.3;    // m, for legs that only lead to the next one
 constexpr double kEmptySpeed = 1.2, kLoadedSpeed = 0.7, kForkSpeed = 0.4;  // m/s
+
+// A bound as a message gives it: 0.02, 1.
+std::string BoundText(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
 
 // Numbers from an autopilot parameter ("[1, 2, 3]" arrives as "1 2 3").
 std::vector<double> Numbers(const scenes::AutopilotSpec& spec, const std::string& key) {
@@ -124,7 +133,7 @@ class WarehouseAutopilot : public Autopilot {
   double heel_x_ = 0;         // fork heels ahead of the truck's origin, m
   double pallet_half_ = 0.6;  // half the pallet's length along its axis, m
   double lift_gap_ = 0;       // fork lift that brings the tines up to the deck's underside, m
-  double carry_ = 0.12;       // m the pallet is carried above the floor
+  double carry_ = 0;          // m the pallet is carried above the floor
   State state_;
 };
 
@@ -133,11 +142,15 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
   std::vector<std::string> amr_names;
   for (const auto& drive : site.amrs) amr_names.push_back(drive->name());
 
+  // The keys and ranges of the schema (scenes' layout_schema.h): the forklift task's keys, and
+  // patrol_<AMR name> for each AMR.
+  const scenes::schema::Block& schema = *scenes::schema::AutopilotBlock("warehouse");
+  const std::string& patrol_prefix = schema.open_prefix;
+  std::vector<std::string> keys;
+  for (const scenes::schema::Param& param : schema.params) keys.push_back(param.key);
   for (const auto& [key, value] : spec.params) {
-    static const std::vector<std::string> kKeys = {"forklift", "pallet", "pick",
-                                                   "place",    "cycles", "carry_height"};
-    if (key.rfind("patrol_", 0) == 0) {
-      const std::string amr = key.substr(7);
+    if (key.rfind(patrol_prefix, 0) == 0) {
+      const std::string amr = key.substr(patrol_prefix.size());
       auto it = std::find(amr_names.begin(), amr_names.end(), amr);
       if (it == amr_names.end()) {
         spec.Fail(key, "no AMR named '" + amr + "'" + base::DidYouMean(amr, amr_names) +
@@ -161,13 +174,12 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
       }
       patrols_.push_back(std::move(patrol));
       state_.patrols.emplace_back();
-    } else if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
-      std::vector<std::string> known = kKeys;
-      for (const std::string& amr : amr_names) known.push_back("patrol_" + amr);
+    } else if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      std::vector<std::string> known = keys;
+      for (const std::string& amr : amr_names) known.push_back(patrol_prefix + amr);
       spec.Fail(key, "unknown key '" + key + "' for the warehouse autopilot" +
-                         base::DidYouMean(key, known) +
-                         "; the keys are forklift, pallet, pick, place, "
-                         "cycles, carry_height and patrol_<AMR name>");
+                         base::DidYouMean(key, known) + "; the keys are " + base::JoinNames(keys) +
+                         " and " + patrol_prefix + "<AMR name>");
     }
   }
 
@@ -202,15 +214,19 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
     }
     if (spec.params.count("cycles")) {
       const std::vector<double> v = Numbers(spec, "cycles");
-      if (v.size() != 1 || v[0] < 0 || v[0] != std::floor(v[0])) {
+      const scenes::schema::Range& range = scenes::schema::Declared(schema, "cycles").range;
+      if (v.size() != 1 || !range.Contains(v[0]) || v[0] != std::floor(v[0])) {
         spec.Fail("cycles", "cycles is a whole number of moves (0: back and forth for ever)");
       }
       cycles_ = static_cast<long>(v[0]);
     }
+    const scenes::schema::Param& carry = scenes::schema::Declared(schema, "carry_height");
+    carry_ = carry.number;
     if (spec.params.count("carry_height")) {
       const std::vector<double> v = Numbers(spec, "carry_height");
-      if (v.size() != 1 || v[0] < 0.02 || v[0] > 1.0) {
-        spec.Fail("carry_height", "carry_height is between 0.02 and 1 m");
+      if (v.size() != 1 || !carry.range.Contains(v[0])) {
+        spec.Fail("carry_height", "carry_height is between " + BoundText(carry.range.min) +
+                                      " and " + BoundText(carry.range.max) + " m");
       }
       carry_ = v[0];
     }
@@ -245,9 +261,9 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
     if (lift_gap_ <= 0)
       throw base::Error(spec.where + ": the forks do not fit under the pallet's deck");
   } else {
-    for (const char* key : {"pallet", "pick", "place", "cycles", "carry_height"}) {
-      if (spec.params.count(key)) {
-        spec.Fail(key, std::string("'") + key + "' belongs to a forklift task: add forklift: NAME");
+    for (const std::string& key : keys) {  // the forklift task's keys
+      if (key != "forklift" && spec.params.count(key)) {
+        spec.Fail(key, "'" + key + "' belongs to a forklift task: add forklift: NAME");
       }
     }
   }

@@ -5,6 +5,7 @@
 
 #include <twin/base/error.h>
 #include <twin/base/suggest.h>
+#include <twin/scenes/layout_schema.h>
 #include <twin/sim/site_world.h>
 
 #include <mujoco/mujoco.h>
@@ -133,7 +134,10 @@ class Palletize : public Autopilot {
 
  private:
   // Parameters.
-  double Number(const std::string& key, double fallback, double min, double max) const;
+  /// The palletize autopilot's keys, their defaults and ranges (scenes' schema).
+  static const scenes::schema::Block& Schema();
+  /// A number key: its default when absent, else checked against the schema's range.
+  double Number(const std::string& key) const;
   void ReadPattern();
   void CheckReach() const;
 

@@ -2,11 +2,11 @@
 #include <twin/bridge/topic_table.h>
 #include <twin/scenes/scene.h>
 
+#include <readme_section.h>
+
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 namespace {
@@ -24,12 +24,6 @@ twin::scenes::Scene Warehouse() {
   return twin::scenes::LoadScene(TWIN_TWINS_DIR "/warehouse.yaml");
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 }  // namespace
 
 TEST_CASE("every built-in twin gets valid, unique topic names with their types and frames",
@@ -119,12 +113,8 @@ TEST_CASE("ROS names: tokens of letters, digits and '_' that start with a letter
 }
 
 TEST_CASE("bridge/README.md holds the topic table exactly as the code has it", "[bridge][topics]") {
-  const std::string readme = ReadFile(TWIN_SOURCE_DIR "/bridge/README.md");
-  const std::string begin = "<!-- topic table: generated, tests/bridge/topic_table_test.cpp -->\n";
-  const size_t at = readme.find(begin);
-  REQUIRE(at != std::string::npos);
-  const size_t end = readme.find("\n\n", at);
-  const std::string table = readme.substr(at + begin.size(), end - at - begin.size() + 1);
   INFO("regenerate with: twin hil --topic-table");
-  CHECK(table == twin::bridge::TopicTableMarkdown());
+  CHECK(
+      twin::testing::ReadmeSection(TWIN_SOURCE_DIR "/bridge/README.md", "twin hil --topic-table") ==
+      twin::bridge::TopicTableMarkdown());
 }

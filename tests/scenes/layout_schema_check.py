@@ -91,6 +91,10 @@ INVALID = [
     ("camera placed twice",
      "sensors:\n  cameras:\n    - {name: c, look_at: [1, 0, 0], pose: {yaw: 90}}\n",
      "3:43: sensors.cameras[0].pose: give pose or look_at, not both"),
+    ("camera up without look_at",
+     "sensors:\n  cameras:\n    - {name: c, up: [0, 1, 0]}\n",
+     "3:21: sensors.cameras[0].up: up needs look_at: it is the image's up direction when the "
+     "camera aims at look_at (a pose sets its own)"),
     ("pose with two orientations",
      "equipment:\n  - {type: carton, name: c, pose: {yaw: 90, rpy: [0, 0, 90]}}\n",
      "2:35: equipment[0].pose: give one of yaw, rpy or quaternion, not several"),

@@ -192,6 +192,16 @@ TEST_CASE("Layout errors name file, line, column, key and what is allowed", "[sc
           "test.yaml:3:29: sensors.cameras[0].intrinsics: fx and fy are focal lengths in pixels "
           "and must be > 0");
   }
+  SECTION("camera up without look_at") {
+    for (const char* placement : {"", "pose: {yaw: 90}, "}) {
+      CAPTURE(placement);
+      const std::string up_at = std::string("    - {name: c, ") + placement;
+      CHECK(ErrorOf("sensors:\n  cameras:\n" + up_at + "up: [0, 1, 0]}\n") ==
+            "test.yaml:3:" + std::to_string(up_at.size() + 5) +
+                ": sensors.cameras[0].up: up needs look_at: it is the image's up direction when "
+                "the camera aims at look_at (a pose sets its own)");
+    }
+  }
 }
 
 TEST_CASE("An empty or missing layout file is refused", "[scenes][layout]") {

@@ -1,6 +1,8 @@
 // The built-in factory cell twin and its palletize autopilot: what the tests check is where MuJoCo
 // put the cartons (body poses from mjData), never what the autopilot says it did.
 #include <twin/base/error.h>
+#include <twin/base/suggest.h>
+#include <twin/scenes/layout_schema.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/site_world.h>
 
@@ -187,6 +189,29 @@ TEST_CASE("palletize parameters are checked with the layout's file and line",
   SECTION("no pattern") {
     CHECK_THROWS_WITH(LoadText(CellWithAutopilot(base + "  arm: robot\n")),
                       Contains("cell.yaml:") && Contains("needs the key 'pattern'"));
+  }
+  // What `twin layout schema` declares for palletize is what the autopilot accepts.
+  const twin::scenes::schema::Block& schema = *twin::scenes::schema::AutopilotBlock("palletize");
+  SECTION("the keys allowed are the schema's") {
+    std::vector<std::string> keys;
+    for (const auto& param : schema.params) keys.push_back(param.key);
+    CHECK_THROWS_WITH(
+        LoadText(CellWithAutopilot(base + "  arm: robot\n  pattern: [3, 2, 4]\n  gaps: 0.02\n")),
+        Contains("allowed here: " + twin::base::JoinNames(keys)));
+  }
+  SECTION("numbers outside the schema's range") {
+    for (const auto& param : schema.params) {
+      if (param.type != twin::scenes::schema::Type::kNumber) continue;
+      for (const double value : {param.range.min - 0.01, param.range.max + 0.01}) {
+        std::ostringstream text, range;
+        text << "  " << param.key << ": " << value << "\n";
+        range << "[" << param.range.min << ", " << param.range.max << "]";
+        CAPTURE(text.str());
+        CHECK_THROWS_WITH(
+            LoadText(CellWithAutopilot(base + "  arm: robot\n  pattern: [3, 2, 4]\n" + text.str())),
+            Contains("autopilot." + param.key + ": " + param.key + " must be in " + range.str()));
+      }
+    }
   }
 }
 

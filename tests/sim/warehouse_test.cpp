@@ -188,7 +188,17 @@ TEST_CASE("Bad warehouse autopilot parameters name the file, line and key", "[si
   CHECK_THAT(LoadError("  {type: warehouse, forklift: fl1, pallet: p1, pick: [0, 0, 0]}\n"),
              Contains("bad.yaml:7:") && Contains("needs the key 'place'"));
   CHECK_THAT(LoadError("  {type: warehouse, patrol_amr1: [0, 0, 1, 0], speeed: 2}\n"),
-             Contains("bad.yaml:7:") && Contains("unknown key 'speeed'"));
+             Contains("bad.yaml:7:") && Contains("unknown key 'speeed'") &&
+                 Contains("; the keys are forklift, pallet, pick, place, cycles, carry_height and "
+                          "patrol_<AMR name>"));
+  CHECK_THAT(LoadError("  {type: warehouse, forklift: fl1, pallet: p1, pick: [0, 0, 0], "
+                       "place: [0, 3, 0], carry_height: 1.5}\n"),
+             Contains("bad.yaml:7:") && Contains("carry_height is between 0.02 and 1 m"));
+  CHECK_THAT(LoadError("  {type: warehouse, forklift: fl1, pallet: p1, pick: [0, 0, 0], "
+                       "place: [0, 3, 0], cycles: -1}\n"),
+             Contains("bad.yaml:7:") && Contains("cycles is a whole number of moves"));
+  CHECK_THAT(LoadError("  {type: warehouse, patrol_amr1: [0, 0, 1, 0], cycles: 2}\n"),
+             Contains("bad.yaml:7:") && Contains("'cycles' belongs to a forklift task"));
   CHECK_THAT(LoadError("  {type: warehouse}\n"),
              Contains("bad.yaml:7:") && Contains("nothing to do"));
 }

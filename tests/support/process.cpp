@@ -1,5 +1,7 @@
 #include "process.h"
 
+#include <twin/base/environment.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -9,8 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-
-extern char** environ;
 
 namespace twin::testing {
 
@@ -26,17 +26,7 @@ pid_t StartProcess(const std::vector<std::string>& argv, const std::vector<std::
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  // The environment, with extra_env's names replacing the inherited ones.
-  std::vector<std::string> env_storage;
-  for (char** e = environ; *e; ++e) {
-    const std::string entry(*e);
-    const std::string name = entry.substr(0, entry.find('='));
-    bool replaced = false;
-    for (const std::string& extra : extra_env)
-      replaced = replaced || extra.substr(0, extra.find('=')) == name;
-    if (!replaced) env_storage.push_back(entry);
-  }
-  for (const std::string& e : extra_env) env_storage.push_back(e);
+  std::vector<std::string> env_storage = base::EnvironmentWith(extra_env);
   std::vector<char*> env;
   for (std::string& e : env_storage) env.push_back(e.data());
   env.push_back(nullptr);

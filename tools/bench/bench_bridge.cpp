@@ -3,11 +3,11 @@
 // port, twin's side as `twin bench bridge-hil`, the roscpp peers as twin-bench-ros-peer) and
 // stopped here; what each measured comes back in record files (bridge_stats.h).
 #include <twin/base/error.h>
+#include <twin/bridge/roscore_process.h>
 #include <twin/sim/site_world.h>
 
 #include "../twin/verbs.h"
 #include "bench.h"
-#include "bench_roscore.h"
 #include "bridge_stats.h"
 #include "child_process.h"
 
@@ -42,7 +42,7 @@ std::string SelfDir() {
 // The processes of one measurement, stopped whatever happens.
 class Run {
  public:
-  Run(const BenchRoscore& core, fs::path dir) : core_(core), dir_(std::move(dir)) {}
+  Run(const bridge::RoscoreProcess& core, fs::path dir) : core_(core), dir_(std::move(dir)) {}
   ~Run() {
     for (auto& [pid, name] : children_) StopChild(pid, 2);
   }
@@ -62,7 +62,7 @@ class Run {
       if (WaitChild(pid, 0, result)) {
         Forget(pid);
         throw base::Error(name + " ended before it was ready (" + DescribeExit(result) + ")" +
-                    Tail(name));
+                          Tail(name));
       }
       if (std::chrono::steady_clock::now() > deadline)
         throw base::Error(name + " was not ready within 30 s" + Tail(name));
@@ -77,8 +77,8 @@ class Run {
     if (!WaitChild(pid, timeout_s, result)) {
       Forget(pid);
       StopChild(pid, 2);
-      throw base::Error(name + " did not finish within " + std::to_string(static_cast<int>(timeout_s)) +
-                  " s" + Tail(name));
+      throw base::Error(name + " did not finish within " +
+                        std::to_string(static_cast<int>(timeout_s)) + " s" + Tail(name));
     }
     Forget(pid);
     if (result.exit_code != 0)
@@ -105,7 +105,7 @@ class Run {
     std::erase_if(children_, [pid](const auto& c) { return c.first == pid; });
   }
 
-  const BenchRoscore& core_;
+  const bridge::RoscoreProcess& core_;
   fs::path dir_;
   std::vector<std::pair<pid_t, std::string>> children_;
 };
@@ -137,7 +137,7 @@ struct TwinAccount {
   int64_t frames = 0, late_frames = 0;
 };
 
-ImageLatencies ImageRun(const BenchRoscore& core, const Setup& s, bool twin, bool nodelay,
+ImageLatencies ImageRun(const bridge::RoscoreProcess& core, const Setup& s, bool twin, bool nodelay,
                         TwinAccount* account = nullptr) {
   Run run(core, fs::path(core.home()));
   const std::string received = run.File("received.txt"), sent = run.File("sent.txt");
@@ -165,7 +165,7 @@ ImageLatencies ImageRun(const BenchRoscore& core, const Setup& s, bool twin, boo
   const BridgeRecords out = ReadBridgeRecords(sent), in = ReadBridgeRecords(received);
   if (static_cast<int>(out.image.size()) < total)
     throw base::Error("only " + std::to_string(out.image.size()) + " of " + std::to_string(total) +
-                " images were sent");
+                      " images were sent");
   ImageLatencies l = MatchImages(out.image, in.image, kWarmupImages, s.options.frames);
   if (l.transport_ms.empty()) throw base::Error("no image reached the subscriber");
   if (account) *account = {MeasureDrift(out), out.frames, out.late_frames};
@@ -173,7 +173,8 @@ ImageLatencies ImageRun(const BenchRoscore& core, const Setup& s, bool twin, boo
 }
 
 // (c): lockstep round trips with the roscpp controller.
-RoundTrips LockstepRun(const BenchRoscore& core, const Setup& s, double period, bool nodelay) {
+RoundTrips LockstepRun(const bridge::RoscoreProcess& core, const Setup& s, double period,
+                       bool nodelay) {
   Run run(core, fs::path(core.home()));
   const std::string sent = run.File("lockstep.txt");
   fs::remove(sent);
@@ -200,7 +201,7 @@ struct RateRun {
 };
 
 // (c) and (d): realtime at one control rate with the camera streaming.
-RateRun RealtimeRateRun(const BenchRoscore& core, const Setup& s, double rate) {
+RateRun RealtimeRateRun(const bridge::RoscoreProcess& core, const Setup& s, double rate) {
   Run run(core, fs::path(core.home()));
   const std::string received = run.File("rate_images.txt"), sent = run.File("rate.txt");
   fs::remove(received);
@@ -227,7 +228,7 @@ RateRun RealtimeRateRun(const BenchRoscore& core, const Setup& s, double rate) {
 }
 
 // (d): realtime with nothing rendered, so that the simulation keeps up; twin's /clock hand-offs.
-Drift DriftRun(const BenchRoscore& core, const Setup& s) {
+Drift DriftRun(const bridge::RoscoreProcess& core, const Setup& s) {
   Run run(core, fs::path(core.home()));
   const std::string sent = run.File("drift.txt");
   fs::remove(sent);
@@ -239,7 +240,7 @@ Drift DriftRun(const BenchRoscore& core, const Setup& s) {
   const BridgeRecords twin = ReadBridgeRecords(sent);
   if (twin.reanchors > 0)
     throw base::Error("the pacer re-anchored " + std::to_string(twin.reanchors) +
-                " times (the machine could not keep up even without rendering)");
+                      " times (the machine could not keep up even without rendering)");
   return MeasureDrift(twin);
 }
 
@@ -295,7 +296,8 @@ int BenchBridge(const BenchBridgeOptions& options) {
   s.twin = SelfDir() + "/twin";
   s.peer = SelfDir() + "/twin-bench-ros-peer";
   if (access(s.peer.c_str(), X_OK) != 0)
-    throw base::Error(s.peer + " is missing: build the target twin_bench_ros_peer (TWIN_WITH_ROS on)");
+    throw base::Error(s.peer +
+                      " is missing: build the target twin_bench_ros_peer (TWIN_WITH_ROS on)");
   {
     sim::SiteWorld site =
         sim::LoadSiteWorld(options.scene, sim::WorldOptions{}, std::nullopt, false);
@@ -306,8 +308,8 @@ int BenchBridge(const BenchBridgeOptions& options) {
       if (options.camera.empty() ? camera == nullptr : c.name == options.camera) camera = &c;
     if (!camera)
       throw base::Error(options.scene + ": " +
-                  (options.camera.empty() ? "no camera to stream; the bench needs one"
-                                          : "no camera named '" + options.camera + "'"));
+                        (options.camera.empty() ? "no camera to stream; the bench needs one"
+                                                : "no camera named '" + options.camera + "'"));
     s.camera = camera->name;
     s.width = camera->width;
     s.height = camera->height;
@@ -316,8 +318,8 @@ int BenchBridge(const BenchBridgeOptions& options) {
       if (options.robot.empty() ? s.robot.empty() : a.entity == options.robot) s.robot = a.entity;
     if (s.robot.empty())
       throw base::Error(options.scene + ": " +
-                  (options.robot.empty() ? "no AMR to control; the bench needs one"
-                                         : "no AMR named '" + options.robot + "'"));
+                        (options.robot.empty() ? "no AMR to control; the bench needs one"
+                                               : "no AMR named '" + options.robot + "'"));
   }
   s.image_topic = "/" + s.camera + "/image_raw";
   s.state_topic = "/" + s.robot + "/odom";
@@ -327,7 +329,7 @@ int BenchBridge(const BenchBridgeOptions& options) {
   std::printf("camera      %s: %dx%d rgb8 at %g Hz (%s); robot %s (%s -> %s)\n", s.camera.c_str(),
               s.width, s.height, s.camera_rate, s.image_topic.c_str(), s.robot.c_str(),
               s.state_topic.c_str(), s.command_topic.c_str());
-  BenchRoscore core;
+  bridge::RoscoreProcess core;
   std::printf("roscore     127.0.0.1:%d, started for this run (stopped at its end)\n", core.port());
   std::fflush(stdout);
 

@@ -1,5 +1,6 @@
 #include "child_process.h"
 
+#include <twin/base/environment.h>
 #include <twin/base/error.h>
 
 #include <fcntl.h>
@@ -14,8 +15,6 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-extern char** environ;
 
 namespace twin::tools {
 
@@ -32,16 +31,7 @@ pid_t StartChild(const ChildSpec& spec) {
   std::vector<char*> args;
   for (const std::string& a : spec.argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  // This process's environment, with spec.env's entries replacing those of the same name.
-  std::vector<std::string> env_storage;
-  for (char** e = environ; *e; ++e) {
-    const std::string entry = *e;
-    const std::string name = entry.substr(0, entry.find('=') + 1);
-    bool replaced = false;
-    for (const std::string& extra : spec.env) replaced = replaced || extra.rfind(name, 0) == 0;
-    if (!replaced) env_storage.push_back(entry);
-  }
-  for (const std::string& extra : spec.env) env_storage.push_back(extra);
+  std::vector<std::string> env_storage = base::EnvironmentWith(spec.env);
   std::vector<char*> env;
   for (std::string& e : env_storage) env.push_back(e.data());
   env.push_back(nullptr);

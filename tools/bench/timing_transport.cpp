@@ -1,20 +1,13 @@
 #include "timing_transport.h"
 
+#include <twin/base/clock.h>
 #include <twin/base/error.h>
-
-#include <time.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
 namespace twin::tools {
-
-int64_t MonotonicNs() {
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
 
 TimingTransport::TimingTransport(bridge::Transport& inner, TimingTopics topics,
                                  std::atomic<bool>& stop)
@@ -35,7 +28,7 @@ bridge::StreamId TimingTransport::Advertise(const std::string& topic, bridge::Me
 }
 
 void TimingTransport::Note(std::vector<TimedMessage>& records, bridge::Time stamp) {
-  const int64_t now = MonotonicNs();
+  const int64_t now = base::MonotonicNs();
   records.push_back({stamp.nanoseconds, now, due ? due(stamp.Seconds()) : -1});
 }
 
@@ -69,7 +62,7 @@ void TimingTransport::Subscribe(const std::string& topic, bridge::MessageKind ki
   command_subscribed_ = true;
   inner_.Subscribe(topic, kind, qos,
                    [this, handler = std::move(handler)](const bridge::Message& m) {
-                     const int64_t now = MonotonicNs();
+                     const int64_t now = base::MonotonicNs();
                      {
                        std::lock_guard lock(commands_mutex_);
                        commands_.push_back({0, now, -1});
@@ -103,7 +96,8 @@ void TimingTransport::Write(const std::string& path) const {
   lines("clock", clocks_);
   std::lock_guard lock(commands_mutex_);
   lines("command", commands_);
-  if (std::fclose(out) != 0) throw base::Error("cannot write " + path + ": " + std::strerror(errno));
+  if (std::fclose(out) != 0)
+    throw base::Error("cannot write " + path + ": " + std::strerror(errno));
 }
 
 }  // namespace twin::tools

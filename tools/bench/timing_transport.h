@@ -16,8 +16,6 @@
 
 namespace twin::tools {
 
-int64_t MonotonicNs();
-
 struct TimingTopics {
   std::string image;              ///< sensor_msgs/Image stream timed on Publish
   std::string state;              ///< a state stream (odometry) timed on Publish

@@ -1,5 +1,6 @@
-// twin-bench-ros-peer: the other end of `twin bench bridge`, a plain roscpp node (no twin code,
-// so it costs what any roscpp node costs). One job per process, chosen by the first argument:
+// twin-bench-ros-peer: the other end of `twin bench bridge`, a plain roscpp node (no twin code
+// but twin/base/clock.h's two clock functions, so it costs what any roscpp node costs). One job per
+// process, chosen by the first argument:
 //
 //   subscribe TOPIC OUT [--no-nodelay]          sensor_msgs/Image on TOPIC: the receipt time of
 //                                               each message; writes "image STAMP_NS RECEIPT_NS"
@@ -23,8 +24,9 @@
 #include <ros/ros.h>
 #include <sensor_msgs/Image.h>
 
+#include <twin/base/clock.h>
+
 #include <malloc.h>
-#include <time.h>
 
 #include <atomic>
 #include <cerrno>
@@ -42,19 +44,8 @@ void OnSignal(int) {
   g_stop = true;
 }
 
-int64_t NowNs() {
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
-
-void SleepUntilNs(int64_t deadline_ns) {
-  timespec deadline{};
-  deadline.tv_sec = static_cast<time_t>(deadline_ns / 1000000000);
-  deadline.tv_nsec = static_cast<long>(deadline_ns % 1000000000);
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, nullptr) == EINTR) {
-  }
-}
+using twin::base::MonotonicNs;
+using twin::base::SleepUntilNs;
 
 int64_t StampNs(const ros::Time& t) {
   return static_cast<int64_t>(t.sec) * 1000000000 + t.nsec;
@@ -95,7 +86,7 @@ int Subscribe(const std::string& topic, const std::string& out, bool nodelay) {
   ros::Subscriber sub = node.subscribe<sensor_msgs::Image>(
       topic, 5,
       [&records](const sensor_msgs::Image::ConstPtr& image) {
-        records.push_back({StampNs(image->header.stamp), NowNs()});
+        records.push_back({StampNs(image->header.stamp), MonotonicNs()});
       },
       ros::VoidConstPtr(), Hints(nodelay));
   std::printf("ready\n");
@@ -112,15 +103,15 @@ int Publish(const std::string& topic, const std::string& out, int count, double 
   // The pixels, made once; each message copies them, as twin copies a rendered frame.
   std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 3);
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i * 31 + i / 640);
-  const int64_t give_up = NowNs() + 30000000000LL;
+  const int64_t give_up = MonotonicNs() + 30000000000LL;
   while (pub.getNumSubscribers() == 0) {
-    if (g_stop || NowNs() > give_up) Fail("no subscriber on " + topic + " within 30 s");
-    SleepUntilNs(NowNs() + 1000000);
+    if (g_stop || MonotonicNs() > give_up) Fail("no subscriber on " + topic + " within 30 s");
+    SleepUntilNs(MonotonicNs() + 1000000);
   }
   std::vector<Record> records;
   records.reserve(static_cast<size_t>(count));
   const int64_t period_ns = static_cast<int64_t>(1e9 / rate);
-  const int64_t start = NowNs() + period_ns;
+  const int64_t start = MonotonicNs() + period_ns;
   for (int k = 0; k < count && !g_stop; ++k) {
     SleepUntilNs(start + k * period_ns);
     sensor_msgs::Image image;
@@ -132,10 +123,10 @@ int Publish(const std::string& topic, const std::string& out, int count, double 
     image.encoding = "rgb8";
     image.step = static_cast<uint32_t>(3 * width);
     image.data = pixels;
-    records.push_back({StampNs(image.header.stamp), NowNs()});
+    records.push_back({StampNs(image.header.stamp), MonotonicNs()});
     pub.publish(image);
   }
-  SleepUntilNs(NowNs() + 500000000);  // let the last message arrive before the node goes
+  SleepUntilNs(MonotonicNs() + 500000000);  // let the last message arrive before the node goes
   Write(out, records);
   return 0;
 }

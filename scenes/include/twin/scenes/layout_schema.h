@@ -73,7 +73,8 @@ struct Param {
   const Block* block = nullptr;  ///< kBlock / kBlockList
   /// Keys of the same mapping this one cannot be given with.
   std::vector<std::string> excludes;
-  /// Given only together with this key set to true (e.g. an AMR's lift_stroke needs lift).
+  /// Given only together with this key, set to true when it is a bool (e.g. an AMR's
+  /// lift_stroke needs lift; a camera's up needs look_at).
   std::string needs;
 };
 
@@ -133,6 +134,11 @@ const std::vector<EquipmentSchema>& EquipmentSchemas();
 /// The keys every equipment item has (type, name, class, pose, parent, randomize; fixed for
 /// fixable types) followed by the type's own: what an item of `type` may hold.
 const Block* ItemBlock(const std::string& type);
+/// The autopilot types (`autopilot: type:`), and the keys of each beside `type`: the autopilot
+/// reads their defaults and ranges from its block. AutopilotBlock is nullptr for another type.
+/// The `autopilot` block of LayoutRoot holds `type` and every type's keys.
+std::vector<std::string> AutopilotTypes();
+const Block* AutopilotBlock(const std::string& type);
 /// Every block of the schema, each once (for tests and generators).
 std::vector<const Block*> AllBlocks();
 

@@ -1,4 +1,6 @@
-#include "roscore.h"
+#include <twin/base/environment.h>
+#include <twin/base/error.h>
+#include <twin/bridge/roscore_process.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -13,13 +15,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <stdexcept>
 #include <thread>
 
-extern char** environ;
-
-namespace twin::testing {
+namespace twin::bridge {
 namespace {
+
+constexpr const char* kRoscore = "/usr/bin/roscore";
 
 bool Accepts(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -33,7 +34,7 @@ bool Accepts(int port) {
 }
 
 // Processes whose parent is `parent` (roslaunch starts the master and rosout in sessions of
-// their own, so they are outside roscore's process group).
+// their own, outside roscore's process group).
 std::vector<pid_t> ChildrenOf(pid_t parent) {
   std::vector<pid_t> children;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
@@ -41,18 +42,16 @@ std::vector<pid_t> ChildrenOf(pid_t parent) {
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     FILE* stat = std::fopen((entry.path() / "stat").c_str(), "r");
     if (!stat) continue;
-    int pid = 0, ppid = 0;
-    char state = 0;
-    // pid (comm) state ppid: comm may hold spaces, so skip to the last ')'.
     char line[1024] = {0};
     const size_t n = std::fread(line, 1, sizeof(line) - 1, stat);
     std::fclose(stat);
     line[n] = 0;
+    // pid (comm) state ppid: comm may hold spaces, so read after the last ')'.
     const char* close_paren = std::strrchr(line, ')');
-    if (!close_paren || std::sscanf(line, "%d", &pid) != 1 ||
-        std::sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2)
-      continue;
-    if (ppid == parent) children.push_back(pid);
+    int ppid = 0;
+    char state = 0;
+    if (close_paren && std::sscanf(close_paren + 1, " %c %d", &state, &ppid) == 2 && ppid == parent)
+      children.push_back(std::stoi(name));
   }
   return children;
 }
@@ -65,42 +64,40 @@ int FreeLoopbackPort() {
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t size = sizeof(address);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    close(fd);
-    throw std::runtime_error("no free loopback port");
-  }
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
   close(fd);
+  if (!ok) throw base::Error("no free TCP port on 127.0.0.1 for roscore");
   return ntohs(address.sin_port);
 }
 
-Roscore::Roscore() : Roscore(FreeLoopbackPort()) {}
+RoscoreProcess::RoscoreProcess() : RoscoreProcess(FreeLoopbackPort()) {}
 
-Roscore::Roscore(int port) : port_(port) {
+RoscoreProcess::RoscoreProcess(int port) : port_(port) {
+  if (access(kRoscore, X_OK) != 0)
+    throw base::Error(std::string(kRoscore) +
+                      " not found: a ROS 1 master is needed (tools/setup installs ros-core)");
   home_ = std::filesystem::temp_directory_path() /
           ("twin_roscore_" + std::to_string(getpid()) + "_" + std::to_string(port_));
   std::filesystem::create_directories(home_);
   Start();
 }
 
-Roscore::~Roscore() {
+RoscoreProcess::~RoscoreProcess() {
   Kill();
   std::error_code ignored;
   std::filesystem::remove_all(home_, ignored);
 }
 
-std::vector<std::string> Roscore::Env() const {
-  return {"ROS_MASTER_URI=" + uri(), "ROS_HOME=" + home_.string(), "ROS_IP=127.0.0.1",
-          "PYTHONPATH=" TWIN_ROS1_PYTHON_DIR};
+std::vector<std::string> RoscoreProcess::Env() const {
+  return {"ROS_MASTER_URI=" + uri(), "ROS_HOME=" + home_.string(), "ROS_IP=127.0.0.1"};
 }
 
-void Roscore::Start() {
+void RoscoreProcess::Start() {
   const std::string port = std::to_string(port_);
   const std::string log = (home_ / "roscore.log").string();
-  std::vector<std::string> args = {"/usr/bin/roscore", "-p", port};
-  std::vector<std::string> env_storage;
-  for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
-  for (const std::string& e : Env()) env_storage.push_back(e);
+  std::vector<std::string> args = {kRoscore, "-p", port};
+  std::vector<std::string> env_storage = base::EnvironmentWith(Env());
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -111,7 +108,6 @@ void Roscore::Start() {
   posix_spawnattr_init(&attributes);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
   posix_spawnattr_setpgroup(&attributes, 0);  // its own group: Kill reaches roslaunch's children
-
   std::vector<char*> argv, envp;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -122,19 +118,24 @@ void Roscore::Start() {
   posix_spawnattr_destroy(&attributes);
   if (spawned != 0) {
     pid_ = -1;
-    throw std::runtime_error(std::string("cannot start roscore: ") + std::strerror(spawned));
+    throw base::Error(std::string("cannot start roscore: ") + std::strerror(spawned));
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!Accepts(port_)) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw base::Error("roscore -p " + port + " exited at start; see " + log);
+    }
     if (std::chrono::steady_clock::now() > deadline) {
       Kill();
-      throw std::runtime_error("roscore -p " + port + " did not answer within 30 s; see " + log);
+      throw base::Error("roscore -p " + port + " did not answer within 30 s; see " + log);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 
-void Roscore::Kill() {
+void RoscoreProcess::Kill() {
   if (pid_ <= 0) return;
   const std::vector<pid_t> children = ChildrenOf(pid_);  // the master and rosout
   kill(-pid_, SIGKILL);
@@ -149,4 +150,4 @@ void Roscore::Kill() {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
-}  // namespace twin::testing
+}  // namespace twin::bridge
