@@ -38,6 +38,8 @@
 #include <twin/sim/site_world.h>
 #include <twin/version/version.h>
 
+#include "dataset_device.h"
+
 #include "dataset_state.h"
 
 namespace twin::datagen {

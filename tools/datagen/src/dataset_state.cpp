@@ -7,7 +7,7 @@
 
 #include <twin/datagen/atomic_file.h>
 #include <twin/datagen/coco.h>
-#include <twin/datagen/frame_images.h>
+#include <twin/datagen/frame_name.h>
 #include <twin/datagen/sha256.h>
 #include <twin/scenes/error.h>
 
