@@ -6,8 +6,8 @@
 // The run's identity is fixed (kIdentity below; the seeds' run.json match it), its frames 0..2.
 // Each step runs as RunDatagen runs it (datagen.cpp): CheckOutput, RemoveStrayTemporaries, then
 // FrameProblem per frame (with and without hashing), and the records that pass become label files
-// (Aggregates, WriteAggregates) as at the end of a run. Each step runs even when an earlier one
-// refused the folder, so a damaged run.json does not hide the records from the fuzzer.
+// (RecordedFiles, Aggregates, WriteAggregates) as at the end of a run. Each step runs even when an
+// earlier one refused the folder, so a damaged run.json does not hide the records from the fuzzer.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -57,7 +57,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     datagen::Aggregates aggregates;
     for (int64_t k = range.first; k < range.last; ++k) {
       if (!datagen::FrameProblem(out, k, k % 2 == 0).empty()) continue;
-      aggregates.AddFrameRecord(*datagen::ReadJsonFile(datagen::FrameRecordPath(out, k)));
+      const nlohmann::json record = *datagen::ReadJsonFile(datagen::FrameRecordPath(out, k));
+      datagen::RecordedFiles(record);
+      aggregates.AddFrameRecord(record);
     }
     datagen::FileBatch files(/*sync=*/false);
     datagen::WriteAggregates(out, aggregates, {"box"}, files);

@@ -461,9 +461,11 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
     if (!read)
       throw Error(FrameRecordPath(opt.out, k) + " vanished or is damaged; rerun with --resume");
     const nlohmann::json& record = *read;
-    for (const auto& f : record.at("files")) {
-      paths.push_back(f.at("path"));
-      recorded[f.at("path")] = {k, {f.at("path"), f.at("sha256"), f.at("bytes")}};
+    if (!RecordIsWellFormed(record))
+      throw Error(FrameRecordPath(opt.out, k) + " is damaged; rerun with --resume");
+    for (const ManifestFile& f : RecordedFiles(record)) {
+      paths.push_back(f.path);
+      recorded[f.path] = {k, f};
     }
     aggregates.AddFrameRecord(record);
   }
