@@ -19,9 +19,24 @@ fs::path ScratchParent() {
   return fs::temp_directory_path();
 }
 
+// Folders of fuzzing processes that are gone: libFuzzer ends a run (and its -fork jobs) without
+// running atexit handlers, and a crash never does, so each process cleans up after the others.
+void RemoveOrphanedScratch(const fs::path& parent) {
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(parent, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("twin-fuzz-", 0) != 0) continue;
+    const std::string pid = name.substr(10, name.find('-', 10) - 10);
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (!fs::exists("/proc/" + pid, ec)) fs::remove_all(entry.path(), ec);
+  }
+}
+
 fs::path& Scratch() {
   static fs::path scratch = [] {
-    std::string pattern = (ScratchParent() / "twin-fuzz-XXXXXX").string();
+    const fs::path parent = ScratchParent();
+    RemoveOrphanedScratch(parent);
+    std::string pattern = (parent / ("twin-fuzz-" + std::to_string(getpid()) + "-XXXXXX")).string();
     TWIN_DEMAND(mkdtemp(pattern.data()) != nullptr);
     setenv("TWIN_CACHE_DIR", (fs::path(pattern) / "cache").c_str(), 1);
     std::atexit([] {

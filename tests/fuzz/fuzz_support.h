@@ -12,8 +12,9 @@
 
 namespace twin::fuzz {
 
-/// This process's own folder (made once under TWIN_FUZZ_TMP, else /dev/shm when writable, else
-/// the system's temporary folder; removed at exit), emptied on every call. twin's mesh cache
+/// This process's own folder twin-fuzz-<pid>-XXXXXX (made once under TWIN_FUZZ_TMP, else
+/// /dev/shm when writable, else the system's temporary folder; removed at a normal exit, and by
+/// the next fuzzing process when its process is gone), emptied on every call. twin's mesh cache
 /// (TWIN_CACHE_DIR) is inside it, so that no run depends on an earlier one.
 const std::filesystem::path& ResetScratch();
 
