@@ -1,6 +1,6 @@
 #include <twin/bridge/ros1_bag_recorder.h>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include "ros1_convert.h"
 
@@ -80,7 +80,7 @@ Ros1BagRecorder::Ros1BagRecorder(const std::string& path) : impl_(std::make_uniq
   try {
     impl_->bag.open(path, rosbag::bagmode::Write);
   } catch (const std::exception& e) {
-    throw Error("cannot write the bag " + path + ": " + e.what());
+    throw base::Error("cannot write the bag " + path + ": " + e.what());
   }
   impl_->writer = std::thread([this] { impl_->Run(); });
 }

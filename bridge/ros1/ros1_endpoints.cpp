@@ -11,7 +11,7 @@
 #include <exception>
 #include <utility>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include "ros1_convert.h"
 #include "ros1_wire_check.h"

@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include "ros1_endpoints.h"
 #include "ros1_network.h"
@@ -118,8 +118,9 @@ bool RegisterSubscriberInPlace(const ros::Subscriber& subscriber, MessageKind ki
 void CheckName(const std::string& what, const std::string& name) {
   std::string error;
   if (!ros::names::validate(name, error)) {
-    throw Error("ROS 1 transport: " + what + " name '" + name + "' is not a valid ROS name (" +
-                error + "); use letters, digits, '_' and '/'");
+    throw base::Error("ROS 1 transport: " + what + " name '" + name +
+                      "' is not a valid ROS name (" + error +
+                      "); use letters, digits, '_' and '/'");
   }
 }
 
@@ -184,7 +185,7 @@ struct Ros1Transport::Impl {
 
 Ros1Transport::Ros1Transport(const Ros1Options& options) : impl_(std::make_unique<Impl>()) {
   if (g_transport_created.exchange(true)) {
-    throw Error(
+    throw base::Error(
         "ROS 1 transport: roscpp allows one node per process and this process already made one; "
         "create a single Ros1Transport and share it");
   }

@@ -1,6 +1,7 @@
 #include <twin/bridge/command_checks.h>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 
 #include <algorithm>
 #include <cmath>
@@ -137,11 +138,10 @@ Checked<ArmTrajectory> CheckArmTrajectory(const std::string& topic, const JointT
     }
     const std::string field = "joint_names[" + std::to_string(i) + "]";
     if (k == n) {
-      std::string known;
-      for (const std::string& full : arm.joints)
-        known += (known.empty() ? "" : ", ") + full.substr(full.rfind('/') + 1);
-      return reject(field,
-                    field + " '" + name + "' is not a joint of " + arm.entity + " (" + known + ")");
+      std::vector<std::string> known;
+      for (const std::string& full : arm.joints) known.push_back(full.substr(full.rfind('/') + 1));
+      return reject(field, field + " '" + name + "' is not a joint of " + arm.entity + " (" +
+                               base::JoinNames(known) + ")");
     }
     if (seen[k]) return reject(field, field + " '" + name + "' appears twice");
     seen[k] = true;
@@ -206,7 +206,7 @@ Checked<ArmTrajectory> CheckArmTrajectory(const std::string& topic, const JointT
   // The points must be of one kind (sim::JointTrajectory joins them by what they give).
   try {
     sim::JointTrajectory check(out.value->points);
-  } catch (const Error& e) {
+  } catch (const base::Error& e) {
     return reject("points", e.what());
   }
   return out;

@@ -1,6 +1,6 @@
 #include <twin/bridge/command_watchdog.h>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <cmath>
 
@@ -8,8 +8,8 @@ namespace twin::bridge {
 
 void CommandWatchdog::Watch(const std::string& robot, double timeout) {
   if (!(timeout > 0) || !std::isfinite(timeout))
-    throw Error("the command timeout of '" + robot +
-                "' must be a positive number of seconds, not " + std::to_string(timeout));
+    throw base::Error("the command timeout of '" + robot +
+                      "' must be a positive number of seconds, not " + std::to_string(timeout));
   robots_[robot].timeout = timeout;
 }
 

@@ -1,7 +1,7 @@
 #include <twin/bridge/frame_tree.h>
 
+#include <twin/base/error.h>
 #include <twin/render/camera_pose.h>
-#include <twin/scenes/error.h>
 
 #include <cmath>
 
@@ -72,7 +72,7 @@ Pose Inverse(const Pose& p) {
 
 int Find(const mjModel& m, mjtObj type, const std::string& name, const std::string& what) {
   const int id = mj_name2id(&m, type, name.c_str());
-  if (id < 0) throw Error("the model has no " + what + " '" + name + "'");
+  if (id < 0) throw base::Error("the model has no " + what + " '" + name + "'");
   return id;
 }
 }  // namespace

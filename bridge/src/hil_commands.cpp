@@ -1,7 +1,7 @@
 // What `twin hil` takes in: each command is checked on the transport thread it arrives on
 // (command_checks.h), then handed to the simulation thread through the World's inbox, where it
 // is applied at the start of the next step and feeds its robot's watchdog.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include "hil_session_impl.h"
 
@@ -58,7 +58,7 @@ void HilSession::Impl::StartDueTrajectories() {
     }
     try {
       it->arm->Follow(sim::JointTrajectory(std::move(points)));
-    } catch (const Error& e) {  // e.g. a limit the check could not see: a broken invariant
+    } catch (const base::Error& e) {  // e.g. a limit the check could not see: a broken invariant
       ++rejected;
       Warn({{it->topic + " points", it->topic + ": " + e.what() + "; the trajectory is ignored"}});
     }

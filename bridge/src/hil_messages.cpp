@@ -63,45 +63,41 @@ Odometry MakeOdometry(const std::string& robot, const sim::Pose2d& pose,
   return odom;
 }
 
-Image MakeRgbImage(const render::CameraFrame& frame, const std::string& optical_frame) {
+namespace {
+// An image of the frame's size, stamped with the time it depicts, holding `data` (rows of
+// `bytes_per_pixel` * width bytes, little-endian: is_bigendian = 0).
+Image MakeImage(const render::CameraFrame& frame, const std::string& optical_frame,
+                const char* encoding, uint32_t bytes_per_pixel, std::vector<uint8_t> data) {
   Image image;
   image.header = MakeHeader(frame.time, optical_frame);
   image.height = frame.height;
   image.width = frame.width;
-  image.encoding = "rgb8";
-  image.step = 3 * frame.width;
-  image.data = frame.rgb;
+  image.encoding = encoding;
+  image.step = bytes_per_pixel * frame.width;
+  image.data = std::move(data);
   return image;
+}
+}  // namespace
+
+Image MakeRgbImage(const render::CameraFrame& frame, const std::string& optical_frame) {
+  return MakeImage(frame, optical_frame, "rgb8", 3, frame.rgb);
 }
 
 Image MakeDepthImage(const render::CameraFrame& frame, const std::string& optical_frame) {
-  Image image;
-  image.header = MakeHeader(frame.time, optical_frame);
-  image.height = frame.height;
-  image.width = frame.width;
-  image.encoding = "32FC1";
-  image.step = 4 * frame.width;
-  image.data.resize(frame.depth.size() * 4);
+  std::vector<uint8_t> data(frame.depth.size() * 4);
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  uint8_t* out = image.data.data();
   for (size_t i = 0; i < frame.depth.size(); ++i) {
     const float z = frame.depth[i] > 0 ? frame.depth[i] : nan;
-    std::memcpy(out + 4 * i, &z, 4);  // little-endian, is_bigendian = 0
+    std::memcpy(data.data() + 4 * i, &z, 4);
   }
-  return image;
+  return MakeImage(frame, optical_frame, "32FC1", 4, std::move(data));
 }
 
 Image MakeMono16Image(const render::CameraFrame& frame, const std::vector<uint16_t>& ids,
                       const std::string& optical_frame) {
-  Image image;
-  image.header = MakeHeader(frame.time, optical_frame);
-  image.height = frame.height;
-  image.width = frame.width;
-  image.encoding = "mono16";
-  image.step = 2 * frame.width;
-  image.data.resize(ids.size() * 2);
-  std::memcpy(image.data.data(), ids.data(), image.data.size());
-  return image;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(ids.data());
+  return MakeImage(frame, optical_frame, "mono16", 2,
+                   std::vector<uint8_t>(bytes, bytes + 2 * ids.size()));
 }
 
 CameraInfo MakeCameraInfo(const render::CameraFrame& frame, const std::string& optical_frame) {

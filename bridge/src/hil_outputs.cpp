@@ -1,6 +1,6 @@
 // What `twin hil` publishes, and when.
+#include <twin/base/error.h>
 #include <twin/render/scene_cameras.h>
-#include <twin/scenes/error.h>
 #include <twin/sim/beam_break.h>
 #include <twin/sim/imu.h>
 
@@ -118,16 +118,11 @@ void HilSession::Impl::MakeRenderers() {
   context = std::make_unique<render::Context>(render::ContextOptions{options.device, false});
   const mjModel* m = world.model();
   const std::vector<render::RenderCamera> all = render::SceneCameras(site.scene, m);
-  for (size_t i = 0; i < cameras.size(); ++i) {
-    // A renderer per camera, so that a camera nobody reads costs nothing.
-    camera_groups.push_back(
-        {cameras[i].rate,
-         std::make_unique<render::Renderer>(*context, m, render::SceneLabelsOf(site.scene, m)),
-         {}});
-    CameraGroup* group = &camera_groups.back();
+  for (CameraStreams& c : cameras) {
+    c.renderer =
+        std::make_unique<render::Renderer>(*context, m, render::SceneLabelsOf(site.scene, m));
     for (const render::RenderCamera& rc : all)
-      if (rc.name == cameras[i].name) group->renderer->AddCamera(rc);
-    group->cameras.push_back(static_cast<int>(i));
+      if (rc.name == c.name) c.renderer->AddCamera(rc);
   }
   for (LidarStreams& l : lidars)
     l.renderer = std::make_unique<render::LidarRenderer>(
@@ -187,14 +182,13 @@ void HilSession::Impl::PublishState(double time, double sensor_time) {
   tf.Publish(MakeTf(frames.Moving(d), sensor_time));
   for (size_t i = 0; i < site.amrs.size(); ++i) {
     const sim::DiffDrive& amr = *site.amrs[i];
-    const int body = mj_name2id(&m, mjOBJ_BODY, amr.name().c_str());
     odometry.at(amr.name())
-        .Publish(MakeOdometry(amr.name(), amr.odometry(), BodyVelocity(m, d, body), time));
+        .Publish(MakeOdometry(amr.name(), amr.odometry(), BodyVelocity(m, d, amr_bodies[i]), time));
   }
-  for (const auto& f : site.forklifts) {
-    const int body = mj_name2id(&m, mjOBJ_BODY, f->name().c_str());
-    odometry.at(f->name()).Publish(
-        MakeOdometry(f->name(), f->Pose(d), BodyVelocity(m, d, body), time));
+  for (size_t i = 0; i < site.forklifts.size(); ++i) {
+    const auto& f = *site.forklifts[i];
+    odometry.at(f.name()).Publish(
+        MakeOdometry(f.name(), f.Pose(d), BodyVelocity(m, d, forklift_bodies[i]), time));
   }
   for (const sim::RobotJoints& robot : robots)
     if (auto it = joint_states.find(robot.entity); it != joint_states.end())
@@ -202,45 +196,42 @@ void HilSession::Impl::PublishState(double time, double sensor_time) {
 }
 
 void HilSession::Impl::PublishCameras(const std::vector<sim::DueSample>& due) {
-  if (camera_groups.empty()) return;
   const auto& sensors = schedule.sensors();
-  for (CameraGroup& g : camera_groups) {
-    bool group_due = false;
-    for (const sim::DueSample& sample : due)
-      if (sensors[sample.sensor].kind == sim::SensorKind::kCamera)
-        for (int c : g.cameras)
-          group_due = group_due || cameras[c].name == sensors[sample.sensor].name;
-    if (!group_due) continue;
-    int subscribers = 0;
-    for (int c : g.cameras) subscribers += cameras[c].Subscribers();
-    if (subscribers == 0) {
-      stats.skipped_frames += static_cast<int64_t>(g.cameras.size());
-      continue;
-    }
-    uint32_t modalities = render::kRgb | render::kDepth;
-    if (options.masks) modalities |= render::kLabels;
-    std::vector<render::CameraFrame> frames_out = g.renderer->Render(world.data(), modalities);
-    for (size_t k = 0; k < frames_out.size(); ++k) {
-      render::CameraFrame& frame = frames_out[k];
-      frame.time = world.sensor_time();  // what the rendered poses depict
-      CameraStreams& c = cameras[g.cameras[k]];
-      CameraInfo info = MakeCameraInfo(frame, c.optical_frame);
-      c.info.Publish(info);
-      c.depth_info.Publish(std::move(info));
-      c.depth.Publish(MakeDepthImage(frame, c.optical_frame));
-      if (options.masks) {
-        c.instance.Publish(MakeMono16Image(frame, frame.instance, c.optical_frame));
-        c.semantic.Publish(MakeMono16Image(frame, frame.semantic, c.optical_frame));
-      }
-      c.image.Publish(MakeRgbImage(frame, c.optical_frame));
-      ++stats.camera_frames;
-      if (options.mode == TimeMode::kRealtime && pacer.Behind(frame.time) > 1.0 / g.rate) {
-        ++stats.late_frames;
-        Warn({{"late frames " + c.name,
-               c.name + ": rendering cannot keep up in real time (a frame went out " +
-                   std::to_string(pacer.Behind(frame.time)) + " s late)"}});
-      }
-    }
+  for (const sim::DueSample& sample : due) {
+    const sim::ScheduledSensor& sensor = sensors[sample.sensor];
+    if (sensor.kind != sim::SensorKind::kCamera) continue;
+    for (CameraStreams& c : cameras)
+      if (c.name == sensor.name && c.renderer) PublishCamera(c);
+  }
+}
+
+void HilSession::Impl::PublishCamera(CameraStreams& c) {
+  if (c.Subscribers() == 0) {
+    ++stats.skipped_frames;
+    return;
+  }
+  uint32_t modalities = render::kRgb | render::kDepth;
+  if (options.masks) modalities |= render::kLabels;
+  std::vector<render::CameraFrame> frames_out = c.renderer->Render(world.data(), modalities);
+  TWIN_DEMAND(frames_out.size() == 1);
+  render::CameraFrame& frame = frames_out.front();
+  frame.time = world.sensor_time();  // what the rendered poses depict
+  CameraInfo info = MakeCameraInfo(frame, c.optical_frame);
+  c.info.Publish(info);
+  c.depth_info.Publish(std::move(info));
+  c.depth.Publish(MakeDepthImage(frame, c.optical_frame));
+  if (options.masks) {
+    c.instance.Publish(MakeMono16Image(frame, frame.instance, c.optical_frame));
+    c.semantic.Publish(MakeMono16Image(frame, frame.semantic, c.optical_frame));
+  }
+  c.image.Publish(MakeRgbImage(frame, c.optical_frame));
+  ++stats.camera_frames;
+  if (options.mode == TimeMode::kRealtime && pacer.Behind(frame.time) > 1.0 / c.rate) {
+    ++stats.late_frames;
+    Warn({{"late frames " + c.name, c.name +
+                                        ": rendering cannot keep up in real time (a frame went "
+                                        "out " +
+                                        std::to_string(pacer.Behind(frame.time)) + " s late)"}});
   }
 }
 

@@ -1,7 +1,7 @@
 #include <twin/bridge/hil_session.h>
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 
 #include "hil_session_impl.h"
 
@@ -25,7 +25,8 @@ std::vector<std::string> JointRobots(const sim::SiteWorld& site) {
 
 void CheckPositive(double value, const char* what) {
   if (!(value > 0) || !std::isfinite(value))
-    throw Error(std::string(what) + " must be a positive number, not " + std::to_string(value));
+    throw base::Error(std::string(what) + " must be a positive number, not " +
+                      std::to_string(value));
 }
 }  // namespace
 
@@ -33,9 +34,9 @@ TimeMode ParseTimeMode(const std::string& text) {
   if (text == "realtime") return TimeMode::kRealtime;
   if (text == "lockstep") return TimeMode::kLockstep;
   if (text == "fast") return TimeMode::kFast;
-  throw Error("unknown time mode '" + text + "'" +
-              DidYouMean(text, {"realtime", "lockstep", "fast"}) +
-              "; the modes are realtime, lockstep and fast");
+  throw base::Error("unknown time mode '" + text + "'" +
+                    base::DidYouMean(text, {"realtime", "lockstep", "fast"}) +
+                    "; the modes are realtime, lockstep and fast");
 }
 
 // ---- AnswerBoard ----------------------------------------------------------------------------
@@ -107,9 +108,14 @@ HilSession::Impl::Impl(sim::SiteWorld& s, Transport& t, HilOptions o)
         known = known || tp.name == topic;
       }
     if (!known)
-      throw Error("--answer '" + topic + "' is not a command topic of this site" +
-                  DidYouMean(topic, inputs));
+      throw base::Error("--answer '" + topic + "' is not a command topic of this site" +
+                        base::DidYouMean(topic, inputs));
   }
+  const mjModel* m = world.model();
+  for (const auto& amr : site.amrs)
+    amr_bodies.push_back(mj_name2id(m, mjOBJ_BODY, amr->name().c_str()));
+  for (const auto& f : site.forklifts)
+    forklift_bodies.push_back(mj_name2id(m, mjOBJ_BODY, f->name().c_str()));
   if (site.autopilot) site.autopilot->set_enabled(options.autopilot);
   world.Forward();
   initial = world.Snapshot();
@@ -118,8 +124,8 @@ HilSession::Impl::Impl(sim::SiteWorld& s, Transport& t, HilOptions o)
 const Topic& HilSession::Impl::Find(TopicKind kind, const std::string& owner) const {
   for (const Topic& t : topics)
     if (t.pattern->kind == kind && t.owner_name == owner) return t;
-  throw Error("internal: no topic of kind " + std::to_string(static_cast<int>(kind)) + " for '" +
-              owner + "'");
+  throw base::Error("internal: no topic of kind " + std::to_string(static_cast<int>(kind)) +
+                    " for '" + owner + "'");
 }
 
 bool HilSession::Impl::Has(TopicKind kind, const std::string& owner) const {
@@ -143,6 +149,11 @@ const std::vector<Topic>& HilSession::topics() const {
   return impl_->topics;
 }
 
+int64_t HilSession::RealtimeDeadlineNs(double sim_time) const {
+  if (impl_->options.mode != TimeMode::kRealtime || !impl_->pacer.anchored()) return -1;
+  return impl_->pacer.DeadlineNs(sim_time);
+}
+
 HilStats HilSession::stats() const {
   HilStats s = impl_->stats;
   s.sim_time = impl_->world.time();
@@ -158,8 +169,8 @@ void HilSession::Impl::StepOnce() {
   world.RunCommands();  // so that a trajectory that arrived starts at this step
   StartDueTrajectories();
   if (world.Step(1) != 1)
-    throw Error(world.name() + ": the simulation diverged at t = " + std::to_string(world.time()) +
-                " s (twin check shows why)");
+    throw base::Error(world.name() + ": the simulation diverged at t = " +
+                      std::to_string(world.time()) + " s (twin check shows why)");
   ++stats.steps;
   CheckWatchdog();
   // Lockstep: an answer counts from the moment the period's messages go out, not after.
@@ -202,6 +213,10 @@ void HilSession::Run(const std::atomic<bool>& stop, double duration) {
     s.lockstep_since.clear();  // any message so far counts
     s.WaitForAnswer(stop);
   }
+  {
+    std::lock_guard lock(s.step_mutex);
+    s.run_returned = false;
+  }
   s.pacer.Anchor(s.world.time());
   auto next_progress = std::chrono::steady_clock::now();
   while (!stop.load()) {
@@ -218,7 +233,7 @@ void HilSession::Run(const std::atomic<bool>& stop, double duration) {
     }
     if (duration > 0 && s.world.time() >= end - 0.5 * s.world.timestep()) break;
     s.StepOnce();
-    if (s.steps_requested > 0) --s.steps_requested;
+    if (s.steps_requested > 0 && --s.steps_requested == 0) s.FinishStepRequest();
     switch (s.options.mode) {
       case TimeMode::kRealtime: s.pacer.WaitUntil(s.world.time()); break;
       case TimeMode::kLockstep:
@@ -227,6 +242,19 @@ void HilSession::Run(const std::atomic<bool>& stop, double duration) {
       case TimeMode::kFast: break;
     }
   }
+  {
+    std::lock_guard lock(s.step_mutex);
+    s.run_returned = true;
+  }
+  s.steps_done.notify_all();
+}
+
+void HilSession::Impl::FinishStepRequest() {
+  {
+    std::lock_guard lock(step_mutex);
+    steps_finished = step_tickets;
+  }
+  steps_done.notify_all();
 }
 
 // ---- control services -----------------------------------------------------------------------
@@ -291,20 +319,21 @@ void HilSession::Impl::ServeControl() {
       transport, Name(TopicKind::kStep), [this](const StepSimulation::Request& request) {
         if (request.steps == 0) return StepSimulation::Response{false, "steps must be at least 1"};
         const uint64_t steps = request.steps;
-        auto failure = Control([steps](Impl& s) -> std::string {
+        int64_t ticket = 0;
+        auto failure = Control([steps, &ticket](Impl& s) -> std::string {
           if (!s.paused) return "the simulation is running; pause it first";
           if (s.steps_requested > 0) return "a step request is running";
           s.steps_requested = static_cast<int64_t>(steps);
+          ticket = ++s.step_tickets;
           return std::string();
         });
         if (!failure.empty()) return StepSimulation::Response{false, failure};
-        // Wait for the steps (the loop counts them down).
-        while (true) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(1));
-          std::string left =
-              Control([](Impl& s) -> std::string { return s.steps_requested > 0 ? "busy" : ""; });
-          if (left.empty()) break;
-        }
+        // The simulation thread counts the steps down and wakes this thread at zero.
+        std::unique_lock lock(step_mutex);
+        steps_done.wait(lock, [&] { return steps_finished >= ticket || run_returned; });
+        if (steps_finished < ticket)
+          return StepSimulation::Response{false,
+                                          "the simulation stopped before the steps were done"};
         return StepSimulation::Response{true, "stepped " + std::to_string(steps)};
       });
   Serve<SetBool>(transport, Name(TopicKind::kAutopilot), [this](const SetBool::Request& request) {

@@ -26,21 +26,14 @@ namespace twin::bridge {
 /// Conveyor speed commands are clamped to this (m/s), faster than any parcel conveyor runs.
 inline constexpr double kMaxConveyorSpeed = 5.0;
 
-/// A camera's renderer (a group of one today: cameras that always go together could share one).
-struct CameraGroup {
-  double rate = 0;
-  std::unique_ptr<render::Renderer> renderer;
-  std::vector<int> cameras;  // indices into HilSession::Impl::cameras
-  bool due = false;
-  double due_time = 0;
-};
-
+/// A camera's streams and its own renderer (so that a camera nobody reads costs nothing).
 struct CameraStreams {
   std::string name, optical_frame;
   double rate = 0;
   Publisher<Image> image, depth, instance, semantic;
   Publisher<CameraInfo> info, depth_info;
   bool masks = false;
+  std::unique_ptr<render::Renderer> renderer;  // null with rendering off
   int Subscribers() const;
 };
 
@@ -93,12 +86,14 @@ struct HilSession::Impl {
   void RunControlRequests();
   std::string Control(std::function<std::string(Impl&)> run);  // from a service thread
   void WaitForAnswer(const std::atomic<bool>& stop);
+  void FinishStepRequest();  // the step service's steps are done: wakes the waiting service call
 
   // Outputs (hil_outputs.cpp).
   void PublishStatic();
   void PublishOutputs();
   void PublishState(double time, double sensor_time);
   void PublishCameras(const std::vector<sim::DueSample>& due);
+  void PublishCamera(CameraStreams& camera);  // render it and publish every stream of it
   void PublishOnChange();
   void CheckWatchdog();
 
@@ -142,10 +137,11 @@ struct HilSession::Impl {
   std::vector<Publisher<Bool>> beams;
   std::vector<Publisher<Float64>> conveyor_speeds;
   std::vector<Publisher<UInt32>> spawned, received;
-  std::vector<CameraStreams> cameras;
   std::unique_ptr<render::Context> context;  // before what renders on it: destroyed after it
-  std::vector<CameraGroup> camera_groups;
+  std::vector<CameraStreams> cameras;
   std::vector<LidarStreams> lidars;
+  // The free-joint body of each AMR and forklift (site.amrs, site.forklifts order), for odometry.
+  std::vector<int> amr_bodies, forklift_bodies;
 
   // What was last published of the on-change streams.
   std::vector<int> last_beam, last_spawned, last_received;
@@ -170,6 +166,13 @@ struct HilSession::Impl {
   std::deque<std::shared_ptr<ControlRequest>> control_queue;
   bool paused = false;
   int64_t steps_requested = 0;  // by the step service, while paused
+  // The step service waits on `steps_done` for the simulation thread to count its steps down: a
+  // request's ticket is done once `steps_finished` reaches it (or Run has returned).
+  std::mutex step_mutex;
+  std::condition_variable steps_done;
+  int64_t step_tickets = 0;    // the simulation thread's
+  int64_t steps_finished = 0;  // guarded by step_mutex
+  bool run_returned = false;   // guarded by step_mutex
   RealtimePacer pacer;
   int64_t steps_per_period = 1;
 

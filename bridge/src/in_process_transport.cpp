@@ -1,6 +1,6 @@
 #include <twin/bridge/in_process_transport.h>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 #include <twin/bridge/realtime_pacer.h>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <cerrno>
 #include <cmath>
@@ -29,7 +29,8 @@ void SleepUntilMonotonicNs(int64_t deadline_ns) {
 
 void CheckFactor(double factor) {
   if (!(factor > 0) || !std::isfinite(factor))
-    throw Error("the real-time factor must be a positive number, not " + std::to_string(factor));
+    throw base::Error("the real-time factor must be a positive number, not " +
+                      std::to_string(factor));
 }
 }  // namespace
 

@@ -1,7 +1,7 @@
 #include <twin/bridge/topic_table.h>
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 
 #include <array>
 #include <cctype>
@@ -195,8 +195,9 @@ void ApplyOverrides(const scenes::Site& site, std::vector<Topic>& topics) {
     for (Topic& t : topics)
       if (t.default_name == from) match = &t;
     if (!match)
-      throw Error(site.source + ": bridge: topics: '" + from + "' is not a topic of this site" +
-                  DidYouMean(from, names) + " (twin hil --list-topics lists them)");
+      throw base::Error(site.source + ": bridge: topics: '" + from +
+                        "' is not a topic of this site" + base::DidYouMean(from, names) +
+                        " (twin hil --list-topics lists them)");
     match->name = to;
   }
 }
@@ -206,19 +207,19 @@ void CheckNames(const scenes::Site& site, const std::vector<Topic>& topics) {
   for (const Topic& t : topics) {
     const std::string whose = t.owner_name.empty() ? "the site" : "'" + t.owner_name + "'";
     if (!IsValidRosName(t.name))
-      throw Error(site.source + ": the topic '" + t.name + "' of " + whose +
-                  " is not a valid ROS name (letters, digits and '_' between '/', each part "
-                  "starting with a letter): rename " +
-                  whose + " or map '" + t.default_name +
-                  "' to another name in the layout's bridge: topics:");
+      throw base::Error(site.source + ": the topic '" + t.name + "' of " + whose +
+                        " is not a valid ROS name (letters, digits and '_' between '/', each part "
+                        "starting with a letter): rename " +
+                        whose + " or map '" + t.default_name +
+                        "' to another name in the layout's bridge: topics:");
     if (!t.frame.empty() && !IsValidRosName("/" + t.frame))
-      throw Error(site.source + ": the frame '" + t.frame + "' of " + whose +
-                  " is not a valid ROS frame id: rename " + whose);
+      throw base::Error(site.source + ": the frame '" + t.frame + "' of " + whose +
+                        " is not a valid ROS frame id: rename " + whose);
     auto [it, fresh] = seen.emplace(t.name, &t);
     if (!fresh)
-      throw Error(site.source + ": two topics are named '" + t.name + "' ('" +
-                  it->second->default_name + "' and '" + t.default_name +
-                  "'): change one in the layout's bridge: topics:");
+      throw base::Error(site.source + ": two topics are named '" + t.name + "' ('" +
+                        it->second->default_name + "' and '" + t.default_name +
+                        "'): change one in the layout's bridge: topics:");
   }
 }
 

@@ -2,7 +2,7 @@
 // needs it at runtime without OpenCV; the tests check it against cv2.projectPoints.
 #include <twin/render/camera_model.h>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <algorithm>
 #include <charconv>
@@ -23,7 +23,7 @@ std::string Num(double value) {
 }
 
 [[noreturn]] void Fail(std::string_view camera, const std::string& what) {
-  throw Error("camera '" + std::string(camera) + "': " + what);
+  throw base::Error("camera '" + std::string(camera) + "': " + what);
 }
 
 // The distortion of (x, y) and its Jacobian d(xd, yd)/d(x, y), which is symmetric.

@@ -2,8 +2,8 @@
 // pixel, what for), so a frame comes out the same whatever the order, split or thread count.
 #include <twin/render/camera_noise.h>
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/random.h>
+#include <twin/base/error.h>
+#include <twin/base/random.h>
 
 #include <algorithm>
 #include <cmath>
@@ -17,9 +17,9 @@ constexpr uint64_t kDrawsPerPixel = 5;
 
 // The rng of one frame of one camera: its stream is draw `frame_index` of the camera's stream, so
 // frames of a camera (and cameras) never share draws, without a second hash to maintain.
-CounterRng FrameRng(uint64_t seed, uint64_t stream, uint64_t frame_index) {
-  const auto bits = CounterRng(seed, stream).Bits(frame_index);
-  return CounterRng(seed, (uint64_t{bits[1]} << 32) | bits[0]);
+base::CounterRng FrameRng(uint64_t seed, uint64_t stream, uint64_t frame_index) {
+  const auto bits = base::CounterRng(seed, stream).Bits(frame_index);
+  return base::CounterRng(seed, (uint64_t{bits[1]} << 32) | bits[0]);
 }
 
 }  // namespace
@@ -30,7 +30,7 @@ void ApplyCameraNoise(const CameraNoise& noise, uint64_t seed, uint64_t stream,
   // A modality the camera does not render is empty; one it renders has every pixel.
   TWIN_DEMAND(frame.rgb.empty() || frame.rgb.size() == 3 * pixels);
   TWIN_DEMAND(frame.depth.empty() || frame.depth.size() == pixels);
-  const CounterRng rng = FrameRng(seed, stream, frame_index);
+  const base::CounterRng rng = FrameRng(seed, stream, frame_index);
 
   if (noise.rgb_sigma > 0) {
     for (size_t i = 0; i < frame.rgb.size(); ++i) {

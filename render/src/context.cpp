@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include "vk_check.h"
 
@@ -118,7 +118,7 @@ VkInstance CreateInstance(bool validation) {
   }
   VkInstance instance = VK_NULL_HANDLE;
   const VkResult result = vkCreateInstance(&info, nullptr, &instance);
-  if (result == VK_ERROR_INCOMPATIBLE_DRIVER) throw Error(kNoDeviceHelp);
+  if (result == VK_ERROR_INCOMPATIBLE_DRIVER) throw base::Error(kNoDeviceHelp);
   if (result != VK_SUCCESS) ThrowVkError("vkCreateInstance", result);
   PinDriversForLeakSanitizer();
   return instance;
@@ -155,7 +155,8 @@ int ChooseDevice(const std::vector<VkPhysicalDevice>& devices, const std::string
     if (chosen < 0 && match) chosen = static_cast<int>(i);
   }
   if (chosen < 0)
-    throw Error("--device " + selector + ": no such Vulkan device; this machine has:" + names);
+    throw base::Error("--device " + selector +
+                      ": no such Vulkan device; this machine has:" + names);
   return chosen;
 }
 
@@ -180,8 +181,8 @@ Context::Context(const ContextOptions& options) {
   print_validation_ = env && std::string(env) == "1";
   validation_ = options.validation || print_validation_;
   if (validation_ && !HasLayer(kValidationLayer))
-    throw Error(std::string("validation was asked for but ") + kValidationLayer +
-                " is not installed: sudo apt-get install vulkan-validationlayers");
+    throw base::Error(std::string("validation was asked for but ") + kValidationLayer +
+                      " is not installed: sudo apt-get install vulkan-validationlayers");
   instance_ = CreateInstance(validation_);
   try {
     if (validation_) {
@@ -201,7 +202,7 @@ Context::Context(const ContextOptions& options) {
 
     // Choose the device.
     const auto devices = PhysicalDevices(instance_);
-    if (devices.empty()) throw Error(kNoDeviceHelp);
+    if (devices.empty()) throw base::Error(kNoDeviceHelp);
     int chosen = -1;
     if (!options.device.empty()) {
       chosen = ChooseDevice(devices, options.device);
@@ -213,7 +214,7 @@ Context::Context(const ContextOptions& options) {
         if (p.apiVersion < VK_API_VERSION_1_2) continue;
         if (Preference(p.deviceType) < best) best = Preference(p.deviceType), chosen = i;
       }
-      if (chosen < 0) throw Error(std::string("no Vulkan 1.2 device; ") + kNoDeviceHelp);
+      if (chosen < 0) throw base::Error(std::string("no Vulkan 1.2 device; ") + kNoDeviceHelp);
     }
     physical_ = devices[chosen];
     info_ = twin::render::Describe(physical_, chosen);
@@ -234,8 +235,8 @@ Context::Context(const ContextOptions& options) {
         break;
       }
     if (queue_family_ == family_count)
-      throw Error("Vulkan device '" + info_.name +
-                  "' has no graphics queue; pick another with --device");
+      throw base::Error("Vulkan device '" + info_.name +
+                        "' has no graphics queue; pick another with --device");
 
     const float priority = 1.0f;
     VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -309,7 +310,7 @@ uint32_t Context::FindMemoryType(uint32_t type_bits, VkMemoryPropertyFlags prope
   for (uint32_t i = 0; i < memory.memoryTypeCount; ++i)
     if ((type_bits & (1u << i)) && (memory.memoryTypes[i].propertyFlags & properties) == properties)
       return i;
-  throw Error("Vulkan device '" + info_.name + "' has no suitable memory type");
+  throw base::Error("Vulkan device '" + info_.name + "' has no suitable memory type");
 }
 
 VkCommandBuffer Context::BeginOneTime() {
@@ -363,7 +364,7 @@ void ThrowVkError(const char* call, VkResult result) {
                         VkResultName(result) + " (" + std::to_string(result) + ")";
   if (result == VK_ERROR_OUT_OF_DEVICE_MEMORY || result == VK_ERROR_OUT_OF_HOST_MEMORY)
     message += "; lower the resolution or the number of cameras";
-  throw Error(message);
+  throw base::Error(message);
 }
 
 }  // namespace twin::render

@@ -1,7 +1,7 @@
 // PNG encode/decode through libspng, atomic file writes, and images for people to look at.
 #include <twin/render/image_io.h>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <fcntl.h>
 #include <spng.h>
@@ -41,11 +41,11 @@ void DemandWellFormed(const Image& image) {
   std::string why = std::strerror(error);
   if (error == ENOSPC || error == EDQUOT || error == EFBIG)
     why = "the disk is full (" + why + "); free some space and rerun with --resume";
-  throw Error("cannot write PNG '" + path + "': " + why);
+  throw base::Error("cannot write PNG '" + path + "': " + why);
 }
 
 [[noreturn]] void ThrowRead(const std::string& path, const std::string& why) {
-  throw Error("cannot read PNG '" + path + "': " + why);
+  throw base::Error("cannot read PNG '" + path + "': " + why);
 }
 
 std::vector<uint8_t> ReadFile(const std::string& path) {
@@ -118,11 +118,12 @@ std::vector<uint8_t> EncodePng(const Image& image) {
     error = spng_encode_image(ctx.get(), data, size, SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE);
   }
   // Encoding a well-formed image can only fail by running out of memory.
-  if (error) throw Error(std::string("cannot encode PNG: ") + spng_strerror(error));
+  if (error) throw base::Error(std::string("cannot encode PNG: ") + spng_strerror(error));
   size_t length = 0;
   std::unique_ptr<void, decltype(&std::free)> buffer(
       spng_get_png_buffer(ctx.get(), &length, &error), &std::free);
-  if (error || !buffer) throw Error(std::string("cannot encode PNG: ") + spng_strerror(error));
+  if (error || !buffer)
+    throw base::Error(std::string("cannot encode PNG: ") + spng_strerror(error));
   const auto* bytes = static_cast<const uint8_t*>(buffer.get());
   return std::vector<uint8_t>(bytes, bytes + length);
 }

@@ -1,6 +1,6 @@
 #include <twin/render/lidar.h>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <algorithm>
 #include <charconv>
@@ -32,7 +32,7 @@ std::string Num(double value) {
 }
 
 [[noreturn]] void Fail(const LidarModel& lidar, const std::string& what) {
-  throw Error("lidar '" + lidar.name + "': " + what);
+  throw base::Error("lidar '" + lidar.name + "': " + what);
 }
 
 using Vec3 = std::array<double, 3>;

@@ -8,9 +8,9 @@
 #include <map>
 #include <memory>
 
+#include <twin/base/error.h>
+#include <twin/base/random.h>
 #include <twin/render/camera_noise.h>
-#include <twin/scenes/error.h>
-#include <twin/scenes/random.h>
 
 #include "geometry.h"
 #include "pipelines.h"
@@ -503,7 +503,7 @@ CameraFrame Renderer::Impl::Read(CameraTarget& target, int slot_index, const Slo
       RemapNearest(map, normal.data(), frame.normal.data(), 3 * sizeof(float));
     }
   }
-  ApplyCameraNoise(target.camera.noise, options.seed, StreamId(target.camera.name),
+  ApplyCameraNoise(target.camera.noise, options.seed, base::StreamId(target.camera.name),
                    slot.frame_index, frame);
   times.remap += Ms(Clock::now() - remap_start);
   return frame;
@@ -629,11 +629,11 @@ void Renderer::SetCameraIntrinsics(int index, const CameraIntrinsics& k) {
   CameraTarget& target = *r.cameras.at(index);
   const RenderCamera& camera = target.camera;
   if (k.width != camera.intrinsics.width || k.height != camera.intrinsics.height) {
-    throw Error("camera '" + camera.name + "': new intrinsics are " + std::to_string(k.width) +
-                "x" + std::to_string(k.height) + " but the camera was added at " +
-                std::to_string(camera.intrinsics.width) + "x" +
-                std::to_string(camera.intrinsics.height) +
-                "; the image size cannot change (add another camera)");
+    throw base::Error("camera '" + camera.name + "': new intrinsics are " +
+                      std::to_string(k.width) + "x" + std::to_string(k.height) +
+                      " but the camera was added at " + std::to_string(camera.intrinsics.width) +
+                      "x" + std::to_string(camera.intrinsics.height) +
+                      "; the image size cannot change (add another camera)");
   }
   const CameraIntrinsics& now = camera.intrinsics;
   if (k.fx == now.fx && k.fy == now.fy && k.cx == now.cx && k.cy == now.cy && k.k1 == now.k1 &&

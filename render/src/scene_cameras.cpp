@@ -1,7 +1,7 @@
 #include <twin/render/scene_cameras.h>
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 
 namespace twin::render {
 
@@ -40,10 +40,8 @@ std::vector<RenderCamera> SelectCameras(const std::vector<RenderCamera>& cameras
     if (c.name == selection) return {c};
     names.push_back(c.name);
   }
-  std::string list;
-  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-  throw Error("--camera " + selection + ": no such camera" + DidYouMean(selection, names) +
-              "; the scene has: " + list + " (or 'all')");
+  throw base::Error("--camera " + selection + ": no such camera" +
+                    base::UnknownNameHint(selection, names, "; the scene has: ") + " (or 'all')");
 }
 
 }  // namespace twin::render

@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 namespace twin::render {
 namespace {
@@ -25,7 +25,7 @@ int AddInstance(SceneLabels& labels, const std::string& name, int class_id) {
   labels.instances.push_back(name);
   labels.instance_class.push_back(class_id);
   if (labels.instances.size() > kMaxId)
-    throw Error("the scene has more than 65535 labelled instances; instance ids are 16-bit");
+    throw base::Error("the scene has more than 65535 labelled instances; instance ids are 16-bit");
   return static_cast<int>(labels.instances.size());
 }
 

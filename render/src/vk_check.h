@@ -1,4 +1,4 @@
-// Every VkResult goes through VK_CHECK: failure becomes a twin::Error naming the call and the
+// Every VkResult goes through VK_CHECK: failure becomes a twin::base::Error naming the call and the
 // result, so a device problem reads as a message, not a crash.
 #pragma once
 

@@ -14,23 +14,14 @@ std::string LayoutBuild::Material(const std::string& name, const std::string& rg
   return full;
 }
 
-double EquipmentContext::Param(const std::string& key, double fallback, double min, double max) {
-  const double value = item.Number(key, fallback, min, max);
+double EquipmentContext::Number(const std::string& key) {
+  const double value = item.Number(key);
   entity.parameters[key] = value;
   return value;
 }
 
-double EquipmentContext::Positive(const std::string& key, double fallback) {
-  const double value = item.Positive(key, fallback);
-  entity.parameters[key] = value;
-  return value;
-}
-
-Vec3 EquipmentContext::Size(const std::string& key, const Vec3& fallback) {
-  const Vec3 size = item.Vector3(key, fallback);
-  if (!(size[0] > 0 && size[1] > 0 && size[2] > 0)) {
-    item.Required(key).Fail("every side must be > 0 metres");
-  }
+Vec3 EquipmentContext::Size(const std::string& key) {
+  const Vec3 size = item.Vector3(key);
   entity.parameters[key + "_x"] = size[0];
   entity.parameters[key + "_y"] = size[1];
   entity.parameters[key + "_z"] = size[2];
@@ -65,20 +56,24 @@ Xml* EquipmentContext::AddPartBody(const std::string& part, const Pose& pose, Xm
 
 const std::vector<EquipmentType>& EquipmentTypes() {
   static const std::vector<EquipmentType> types = {
-      {"carton", "carton", true, BuildCarton, /*fixable=*/true},
-      {"tote", "tote", true, BuildTote, /*fixable=*/true},
-      {"pallet", "pallet", true, BuildPallet, /*fixable=*/true},
-      {"obstacle", "obstacle", false, BuildObstacle},
-      {"rack", "rack", false, BuildRack},
-      {"conveyor", "conveyor", false, BuildBeltConveyor},
-      {"roller_conveyor", "conveyor", false, BuildRollerConveyor},
-      {"spawner", "carton", false, BuildSpawner},
-      {"sink", "sink", false, BuildSink},
-      {"amr", "amr", true, BuildAmr},
-      {"forklift", "forklift", true, BuildForklift},
-      {"arm", "robot_arm", false, BuildArm},
-      {"suction_gripper", "gripper", false, BuildSuctionGripper},
-      {"parallel_gripper", "gripper", false, BuildParallelGripper},
+      {"carton", "carton", true, BuildCarton, CartonSchema, "its top", /*fixable=*/true},
+      {"tote", "tote", true, BuildTote, ToteSchema, "inside its bottom", /*fixable=*/true},
+      {"pallet", "pallet", true, BuildPallet, PalletSchema, "its deck", /*fixable=*/true},
+      {"obstacle", "obstacle", false, BuildObstacle, ObstacleSchema, "its top"},
+      {"rack", "rack", false, BuildRack, RackSchema,
+       "`NAME/bayB/levelL` (level0 = the floor of bay B)"},
+      {"conveyor", "conveyor", false, BuildBeltConveyor, BeltConveyorSchema,
+       "`NAME` (middle), `NAME/start`, `NAME/end`"},
+      {"roller_conveyor", "conveyor", false, BuildRollerConveyor, RollerConveyorSchema,
+       "`NAME` (middle), `NAME/start`, `NAME/end`"},
+      {"spawner", "carton", false, BuildSpawner, SpawnerSchema, ""},
+      {"sink", "sink", false, BuildSink, SinkSchema, ""},
+      {"amr", "amr", true, BuildAmr, AmrSchema, "`NAME` and `NAME/deck` (its deck), `NAME/front`"},
+      {"forklift", "forklift", true, BuildForklift, ForkliftSchema,
+       "`NAME/forks` (moves with the carriage), `NAME/roof`"},
+      {"arm", "robot_arm", false, BuildArm, ArmSchema, "`NAME/flange` (the tool flange)"},
+      {"suction_gripper", "gripper", false, BuildSuctionGripper, SuctionGripperSchema, ""},
+      {"parallel_gripper", "gripper", false, BuildParallelGripper, ParallelGripperSchema, ""},
   };
   return types;
 }

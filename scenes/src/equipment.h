@@ -5,6 +5,7 @@
 #include <twin/scenes/site.h>
 
 #include "layout_node.h"
+#include "layout_schema_tables.h"
 #include "mjcf_builder.h"
 
 #include <filesystem>
@@ -42,17 +43,15 @@ struct LayoutBuild {
 
 /// What an equipment builder works with.
 struct EquipmentContext {
-  const LayoutNode& item;  ///< the layout item; reading a key declares it as allowed
+  const LayoutNode& item;  ///< the layout item, bound to its type's schema (ItemBlock)
   Entity& entity;          ///< name, type, class, pose, parent already set
   LayoutBuild& build;
   Xml* root;  ///< the entity's root body, already placed (with a free joint if loose)
 
-  /// Reads a numeric parameter (declared, range-checked) and records it in entity.parameters.
-  double Param(const std::string& key, double fallback, double min = -1e300, double max = 1e300);
-  /// Same for a parameter that must be > 0 (lengths, masses, ...).
-  double Positive(const std::string& key, double fallback);
-  /// A [x, y, z] size in metres, every side > 0; recorded as key_x, key_y, key_z.
-  Vec3 Size(const std::string& key, const Vec3& fallback);
+  /// A number of the type's table (checked, else its default), recorded in entity.parameters.
+  double Number(const std::string& key);
+  /// A [x, y, z] size of the type's table; recorded as key_x, key_y, key_z.
+  Vec3 Size(const std::string& key);
   /// "<entity>/<part>": the name of one of its MJCF elements.
   std::string Name(const std::string& part) const { return entity.name + "/" + part; }
   /// Offers a frame (given in the root body's coordinates) as "<entity>" when `suffix` is empty,
@@ -71,6 +70,8 @@ struct EquipmentType {
   std::string default_class;  ///< semantic class unless the item says `class:`
   bool loose;                 ///< a free body (cartons, pallets...) rather than fixed to its parent
   std::function<void(EquipmentContext&)> build;
+  const schema::Block& (*schema)();  ///< its parameters, beside its builder
+  std::string offers;                ///< the places it offers other items, in words
   /// A loose type that an item may declare `fixed: true`: stored goods that never move, built
   /// without degrees of freedom. MuJoCo 2.2.2 allocates constraint memory per degree of freedom
   /// and contact, so this is what makes warehouse-scale stock affordable.
@@ -91,20 +92,34 @@ const EquipmentType* FindEquipmentType(const std::string& name);
 void AddCartonBox(LayoutBuild& build, Xml* body, const std::string& geom_name, const Vec3& size,
                   double mass, double friction, const std::string& texture);
 
-// Builders, one per type (scenes/src/equipment/*.cpp).
+// Builders and their parameter tables, one per type (scenes/src/equipment/*.cpp).
 void BuildCarton(EquipmentContext& ctx);
+const schema::Block& CartonSchema();
 void BuildTote(EquipmentContext& ctx);
+const schema::Block& ToteSchema();
 void BuildPallet(EquipmentContext& ctx);
+const schema::Block& PalletSchema();
 void BuildObstacle(EquipmentContext& ctx);
+const schema::Block& ObstacleSchema();
 void BuildRack(EquipmentContext& ctx);
+const schema::Block& RackSchema();
 void BuildBeltConveyor(EquipmentContext& ctx);
+const schema::Block& BeltConveyorSchema();
 void BuildRollerConveyor(EquipmentContext& ctx);
+const schema::Block& RollerConveyorSchema();
 void BuildSpawner(EquipmentContext& ctx);
+const schema::Block& SpawnerSchema();
 void BuildSink(EquipmentContext& ctx);
+const schema::Block& SinkSchema();
 void BuildAmr(EquipmentContext& ctx);
+const schema::Block& AmrSchema();
 void BuildForklift(EquipmentContext& ctx);
+const schema::Block& ForkliftSchema();
 void BuildArm(EquipmentContext& ctx);
+const schema::Block& ArmSchema();
 void BuildSuctionGripper(EquipmentContext& ctx);
+const schema::Block& SuctionGripperSchema();
 void BuildParallelGripper(EquipmentContext& ctx);
+const schema::Block& ParallelGripperSchema();
 
 }  // namespace twin::scenes::internal

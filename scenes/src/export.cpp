@@ -1,6 +1,6 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
+#include <twin/base/mujoco_messages.h>
 #include <twin/scenes/export.h>
-#include <twin/scenes/mujoco_messages.h>
 
 #include <mujoco/mujoco.h>
 #include <tinyxml2.h>
@@ -24,7 +24,7 @@ std::string OneLine(const char* text) {
 // MuJoCo's compiler on the scene's MJCF, served from memory under a name in the scene's folder
 // so that relative asset paths resolve as they do for the simulator.
 mjModel* Compile(const Scene& scene) {
-  InstallMujocoHandlers();
+  base::InstallMujocoHandlers();
   const std::string name =
       (fs::absolute(scene.base_dir.empty() ? "." : scene.base_dir) / "twin_export_model.xml")
           .lexically_normal()
@@ -38,7 +38,7 @@ mjModel* Compile(const Scene& scene) {
   std::unique_ptr<mjVFS, VfsDeleter> vfs(new mjVFS);
   mj_defaultVFS(vfs.get());
   if (mj_makeEmptyFileVFS(vfs.get(), name.c_str(), static_cast<int>(scene.mjcf.size())) != 0) {
-    throw Error(scene.path + ": cannot stage the model for MuJoCo");
+    throw base::Error(scene.path + ": cannot stage the model for MuJoCo");
   }
   std::memcpy(vfs->filedata[mj_findFileVFS(vfs.get(), name.c_str())], scene.mjcf.data(),
               scene.mjcf.size());
@@ -46,10 +46,11 @@ mjModel* Compile(const Scene& scene) {
   std::string warnings;
   mjModel* model = nullptr;
   {
-    MujocoWarningCapture capture(&warnings);
+    base::MujocoWarningCapture capture(&warnings);
     model = mj_loadXML(name.c_str(), vfs.get(), error, sizeof(error));
   }
-  if (!model) throw Error(scene.path + ": MuJoCo cannot compile the scene: " + OneLine(error));
+  if (!model)
+    throw base::Error(scene.path + ": MuJoCo cannot compile the scene: " + OneLine(error));
   return model;
 }
 
@@ -59,11 +60,11 @@ ExportResult ExportScene(const Scene& scene, const std::string& out) {
   const fs::path target = fs::absolute(out).lexically_normal();
   std::error_code ec;
   if (target.has_parent_path() && !fs::is_directory(target.parent_path(), ec)) {
-    throw Error(out + ": the folder " + target.parent_path().string() +
-                " does not exist (create it first)");
+    throw base::Error(out + ": the folder " + target.parent_path().string() +
+                      " does not exist (create it first)");
   }
   if (fs::is_directory(target, ec))
-    throw Error(out + ": is a directory; give a file name like out.xml");
+    throw base::Error(out + ": is a directory; give a file name like out.xml");
 
   mjModel* model = Compile(scene);
   const fs::path partial = target.string() + ".partial";
@@ -72,14 +73,14 @@ ExportResult ExportScene(const Scene& scene, const std::string& out) {
   mj_deleteModel(model);
   if (!saved) {
     fs::remove(partial, ec);
-    throw Error(out + ": cannot write the model: " + OneLine(error));
+    throw base::Error(out + ": cannot write the model: " + OneLine(error));
   }
 
   // Copy every asset file beside the model and point at it relatively.
   tinyxml2::XMLDocument doc;
   if (doc.LoadFile(partial.c_str()) != tinyxml2::XML_SUCCESS) {
     fs::remove(partial, ec);
-    throw Error(out + ": MuJoCo wrote a model tinyxml2 cannot read back");
+    throw base::Error(out + ": MuJoCo wrote a model tinyxml2 cannot read back");
   }
   tinyxml2::XMLElement* root = doc.RootElement();
   tinyxml2::XMLElement* compiler = root->FirstChildElement("compiler");
@@ -108,7 +109,7 @@ ExportResult ExportScene(const Scene& scene, const std::string& out) {
       fs::copy_file(source, dir / copy_name, fs::copy_options::overwrite_existing, ec);
       if (ec) {
         fs::remove(partial);
-        throw Error(out + ": cannot copy asset " + source.string() + ": " + ec.message());
+        throw base::Error(out + ": cannot copy asset " + source.string() + ": " + ec.message());
       }
       e->SetAttribute("file", (assets_name + "/" + copy_name).c_str());
       result.assets_dir = dir.string();
@@ -120,10 +121,10 @@ ExportResult ExportScene(const Scene& scene, const std::string& out) {
   }
   if (doc.SaveFile(partial.c_str()) != tinyxml2::XML_SUCCESS) {
     fs::remove(partial, ec);
-    throw Error(out + ": cannot write " + partial.string());
+    throw base::Error(out + ": cannot write " + partial.string());
   }
   fs::rename(partial, target, ec);
-  if (ec) throw Error(out + ": cannot write the model: " + ec.message());
+  if (ec) throw base::Error(out + ": cannot write the model: " + ec.message());
   return result;
 }
 

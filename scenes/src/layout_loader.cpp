@@ -1,10 +1,11 @@
 // Expanding a layout file into MJCF + Site: the top-level sections, equipment items with their
 // parents and classes, and included layouts.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 #include <twin/scenes/scene.h>
-#include <twin/scenes/suggest.h>
 
 #include "layout_parts.h"
+#include "layout_schema_tables.h"
 #include "model_include.h"
 
 #include <algorithm>
@@ -39,7 +40,7 @@ std::pair<Xml*, Pose> ResolveMount(const LayoutNode& where, const std::string& m
   std::vector<std::string> names{"world"};
   for (const auto& [name, m] : build.mounts) names.push_back(name);
   for (const auto& [name, b] : build.bodies) names.push_back(name);
-  where.Fail("unknown mount '" + mount + "'" + DidYouMean(mount, names) +
+  where.Fail("unknown mount '" + mount + "'" + base::DidYouMean(mount, names) +
              "; mount on 'world', on equipment declared above, or on one of its parts");
 }
 
@@ -52,16 +53,54 @@ int ClassId(Site& site, const std::string& name) {
 
 namespace {
 
+Param FileParam() {
+  return {.key = "file",
+          .type = Type::kString,
+          .description =
+              "a layout (.yaml), MJCF model (.xml) or URDF robot (.urdf), relative to "
+              "this file",
+          .required = true,
+          .has_default = false};
+}
+Param IncludePose() {
+  return Nested("pose", Type::kBlock, PoseSchema(), "where it goes in this layout");
+}
+
+}  // namespace
+
+const Block& IncludeLayoutSchema() {
+  static const Block block{"include_layout",
+                           "an included layout",
+                           {
+                               FileParam(),
+                               IncludePose(),
+                               {.key = "prefix",
+                                .type = Type::kString,
+                                .description = "put before every name it declares",
+                                .text = ""},
+                           }};
+  return block;
+}
+
+const Block& IncludeSchema() {
+  static const Block block = [] {
+    Block any{"include", "an include like {file: aisle.yaml, pose: {position: [0, 5, 0]}}", {}};
+    for (const Block* b : {&IncludeLayoutSchema(), &IncludeModelSchema()}) {
+      for (const Param& p : b->params) {
+        if (!any.Find(p.key)) any.params.push_back(p);
+      }
+    }
+    return any;
+  }();
+  return block;
+}
+
+namespace {
+
 std::vector<std::string> TypeNames() {
   std::vector<std::string> names;
   for (const EquipmentType& type : EquipmentTypes()) names.push_back(type.name);
   return names;
-}
-
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 class Loader {
@@ -69,8 +108,9 @@ class Loader {
   explicit Loader(LayoutBuild& build) : build_(build) {}
 
   // Reads one layout document placed at `at`; `file` is its absolute path ("" for text).
-  void Load(const LayoutNode& root, const Placement& at, const std::string& file,
+  void Load(const LayoutNode& unbound, const Placement& at, const std::string& file,
             const std::string& base_dir, bool top_level) {
+    const LayoutNode root = unbound.Bound(schema::LayoutRoot());
     if (!root.IsMap()) {
       root.Fail(
           "a layout is a mapping with the sections site:, equipment:, include:, sensors:, "
@@ -80,7 +120,7 @@ class Loader {
       if (const auto site = root.Optional("site"))
         ReadSiteSection(*site, build_);
       else
-        ReadSiteSection(ParseLayoutText("{}", root.file()), build_);
+        ReadSiteSection(ParseLayoutText("{}", root.file()).Bound(SiteSchema()), build_);
     } else if (root.Has("site")) {
       root.Required("site").Fail(
           "only the top-level layout has a site: section; an included "
@@ -120,26 +160,27 @@ class Loader {
     for (const LayoutNode& item : items) ReadItem(item, at, later);
   }
 
-  void ReadItem(const LayoutNode& item, const Placement& at,
+  void ReadItem(const LayoutNode& unbound, const Placement& at,
                 const std::map<std::string, std::string>& declared) {
-    item.ExpectMap("an equipment item like {type: carton, name: c1, pose: {position: [0, 0, 0]}}");
-    const std::string type_name = item.RequiredString("type");
+    unbound.ExpectMap(
+        "an equipment item like {type: carton, name: c1, pose: {position: [0, 0, 0]}}");
+    const std::string type_name = unbound.Required("type").AsString();
     const EquipmentType* type = FindEquipmentType(type_name);
     if (!type) {
-      item.Required("type").Fail("unknown equipment type '" + type_name + "'" +
-                                 DidYouMean(type_name, TypeNames()) +
-                                 "; the types are: " + Joined(TypeNames()));
+      unbound.Required("type").Fail(
+          "unknown equipment type '" + type_name + "'" +
+          base::UnknownNameHint(type_name, TypeNames(), "; the types are: "));
     }
+    const LayoutNode item = unbound.Bound(*schema::ItemBlock(type->name));
     Entity entity;
-    entity.name = at.prefix + item.RequiredString("name");
+    entity.name = at.prefix + item.Text("name");
     ClaimName(item.Required("name"), entity.name, build_);
     entity.type = type->name;
-    entity.class_name = item.String("class", type->default_class);
+    entity.class_name = item.Has("class") ? item.Text("class") : type->default_class;
     entity.class_id = ClassId(build_.site, entity.class_name);
     entity.source = item.Where();
-    const Pose local =
-        item.Has("pose") ? ReadPose(item.Required("pose")) : (item.Optional("pose"), Pose{});
-    const bool loose = type->loose && !(type->fixable && item.Bool("fixed", false));
+    const Pose local = item.Has("pose") ? ReadPose(item.Required("pose")) : Pose{};
+    const bool loose = type->loose && !(type->fixable && item.Bool("fixed"));
     entity.dynamic = loose;
 
     // Where it goes: on a parent's mount point, or in the (included) layout's frame.
@@ -156,7 +197,8 @@ class Loader {
         }
         std::vector<std::string> names;
         for (const auto& [name, m] : build_.mounts) names.push_back(name);
-        parent->Fail("unknown parent '" + entity.parent + "'" + DidYouMean(entity.parent, names) +
+        parent->Fail("unknown parent '" + entity.parent + "'" +
+                     base::DidYouMean(entity.parent, names) +
                      (names.empty() ? "; no equipment offers a place to stand on yet"
                                     : "; it must name equipment declared above or one of its "
                                       "levels/slots"));
@@ -190,7 +232,7 @@ class Loader {
     for (const auto& [key, range] : node.Entries("randomize ranges like {speed: [0.2, 0.4]}")) {
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         range.Fail("'" + key + "' cannot be randomized for a " + entity.type +
-                   DidYouMean(key, allowed) + "; allowed: " + Joined(allowed));
+                   base::UnknownNameHint(key, allowed, "; allowed: "));
       }
       const auto r = range.AsVector<2>();
       if (r[0] > r[1]) {
@@ -202,31 +244,29 @@ class Loader {
   }
 
   void ReadIncludes(const LayoutNode& list, const Placement& at, const std::string& base_dir) {
-    for (const LayoutNode& item : list.Items("includes")) {
-      item.ExpectMap("an include like {file: aisle.yaml, pose: {position: [0, 5, 0]}}");
-      const std::string file = item.RequiredString("file");
+    for (const LayoutNode& any : list.Items("includes")) {
+      any.ExpectMap("an include like {file: aisle.yaml, pose: {position: [0, 5, 0]}}");
+      const std::string file = any.Text("file");
       const fs::path path = (fs::path(base_dir) / file).lexically_normal();
       const std::string ext = path.extension().string();
       const bool layout = ext == ".yaml" || ext == ".yml";
       if (!layout && ext != ".xml" && ext != ".urdf") {
-        item.Required("file").Fail("cannot include '" + file +
-                                   "': include layouts (.yaml), MJCF models (.xml) or URDF "
-                                   "robots (.urdf)");
+        any.Required("file").Fail("cannot include '" + file +
+                                  "': include layouts (.yaml), MJCF models (.xml) or URDF "
+                                  "robots (.urdf)");
       }
       std::error_code ec;
       if (!fs::is_regular_file(path, ec)) {
-        item.Required("file").Fail("included file '" + path.string() + "' does not exist");
+        any.Required("file").Fail("included file '" + path.string() + "' does not exist");
       }
       if (!layout) {
-        IncludeModel(item, path, at, build_);
+        IncludeModel(any.Bound(IncludeModelSchema()), path, at, build_);
         continue;
       }
+      const LayoutNode item = any.Bound(IncludeLayoutSchema());
       Placement inner = at;
-      if (item.Has("pose"))
-        inner.pose = Compose(at.pose, ReadPose(item.Required("pose")));
-      else
-        item.Optional("pose");
-      inner.prefix = at.prefix + item.String("prefix", "");
+      if (item.Has("pose")) inner.pose = Compose(at.pose, ReadPose(item.Required("pose")));
+      inner.prefix = at.prefix + item.Text("prefix");
       item.CheckNoUnknownKeys();
       const std::string absolute = fs::absolute(path).string();
       if (std::find(stack_.begin(), stack_.end(), absolute) != stack_.end()) {
@@ -295,14 +335,14 @@ Scene LoadSceneFile(const std::string& path, std::vector<std::filesystem::path>*
   const std::string ext = fs::path(path).extension().string();
   if (ext == ".yaml" || ext == ".yml") {
     std::error_code ec;
-    if (!fs::exists(path, ec)) throw Error(path + ": no such file (check the path)");
-    if (fs::is_directory(path, ec)) throw Error(path + ": is a directory, not a layout file");
+    if (!fs::exists(path, ec)) throw base::Error(path + ": no such file (check the path)");
+    if (fs::is_directory(path, ec)) throw base::Error(path + ": is a directory, not a layout file");
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open the file for reading (check its permissions)");
+    if (!in) throw base::Error(path + ": cannot open the file for reading (check its permissions)");
     std::ostringstream text;
     text << in.rdbuf();
     if (text.str().find_first_not_of(" \t\r\n") == std::string::npos) {
-      throw Error(path + ": the layout is empty; start from the example in scenes/README.md");
+      throw base::Error(path + ": the layout is empty; start from the example in scenes/README.md");
     }
     if (sources) sources->push_back(fs::absolute(path).lexically_normal());
     return LoadLayout(text.str(), path, fs::absolute(path).parent_path().string(), sources);

@@ -1,11 +1,13 @@
 // A YAML value of a layout file that knows where it came from, so every error can name the file,
 // line, column and key path ("warehouse.yaml:12:5: equipment[2].length: ...").
 //
-// Reading a key through any getter declares it as allowed for that mapping; after reading,
-// CheckNoUnknownKeys() rejects the keys nobody asked for, with a "did you mean" suggestion. The
-// list of allowed keys is therefore the code that reads them, never a second list to keep in sync.
+// A mapping is bound to its block of the layout schema (layout_schema.h): the typed getters read a
+// declared key, checked against its type and range, or give its default; reading a key the block
+// does not declare throws schema::UndeclaredKey. CheckNoUnknownKeys() then checks what no getter
+// read and rejects keys the block does not declare, with a "did you mean" suggestion.
 #pragma once
 
+#include <twin/scenes/layout_schema.h>
 #include <twin/scenes/pose.h>
 
 #include <yaml-cpp/yaml.h>
@@ -29,7 +31,7 @@ class LayoutNode {
   const std::string& path() const { return path_; }
   const std::string& file() const { return *file_; }
   int line() const;  ///< 1-based, 0 when unknown
-  /// Throws twin::Error "Where(): path: message".
+  /// Throws twin::base::Error "Where(): path: message".
   [[noreturn]] void Fail(const std::string& message) const;
 
   bool IsMap() const { return node_.IsMap(); }
@@ -57,35 +59,44 @@ class LayoutNode {
   std::array<double, N> AsVector() const;
   std::vector<double> AsNumbers() const;
 
-  // Typed reads of a key, with a default when absent. `min`/`max` bound the value (inclusive
-  // unless `exclusive_min`); a value out of range fails with the allowed range in the message.
-  double Number(const std::string& key, double fallback, double min = -1e300, double max = 1e300,
-                bool exclusive_min = false) const;
-  double RequiredNumber(const std::string& key, double min = -1e300, double max = 1e300,
-                        bool exclusive_min = false) const;
-  /// A number > 0 (lengths, masses, speeds limits...).
-  double Positive(const std::string& key, double fallback) const;
-  int Integer(const std::string& key, int fallback, int min, int max) const;
-  std::string String(const std::string& key, const std::string& fallback) const;
-  std::string RequiredString(const std::string& key) const;
-  /// One of `choices`; fails listing them.
-  std::string Choice(const std::string& key, const std::string& fallback,
-                     const std::vector<std::string>& choices) const;
-  bool Bool(const std::string& key, bool fallback) const;
-  Vec3 Vector3(const std::string& key, const Vec3& fallback) const;
+  /// This node checked against `block` (see the file comment).
+  LayoutNode Bound(const schema::Block& block) const;
+  const schema::Block* block() const { return block_; }
+  /// The declaration of `key` in this node's block; throws schema::UndeclaredKey.
+  const schema::Param& Param(const std::string& key) const;
 
-  /// Rejects any key of this mapping that no getter asked for.
+  // Typed reads of a declared key: the value as written (type and range checked, failing with
+  // the schema's message at the value), else the key's default.
+  double Number(const std::string& key) const;
+  int Integer(const std::string& key) const;
+  bool Bool(const std::string& key) const;
+  /// An enum, string or name.
+  std::string Text(const std::string& key) const;
+  /// A vector, list of numbers or interval.
+  std::vector<double> Numbers(const std::string& key) const;
+  Vec3 Vector3(const std::string& key) const;
+  /// A [min, max] interval when given.
+  std::optional<std::array<double, 2>> Interval(const std::string& key) const;
+  /// The value of `key` read and checked against its param (nothing when absent).
+  std::optional<schema::Value> Read(const std::string& key) const;
+
+  /// Checks the values of declared keys no getter read, then rejects keys the block does not
+  /// declare (unbound: keys no getter asked for).
   void CheckNoUnknownKeys() const;
 
  private:
   LayoutNode(YAML::Node node, std::shared_ptr<const std::string> file, std::string path);
   LayoutNode ChildAt(const std::string& key) const;
   void Declare(const std::string& key) const;
+  schema::Value ReadValue(const schema::Param& param) const;
+  void Validate(const schema::Param& param) const;
 
   YAML::Node node_;
   std::shared_ptr<const std::string> file_;
   std::string path_;
   std::shared_ptr<std::set<std::string>> known_keys_;
+  const schema::Block* block_ = nullptr;        ///< this mapping's block, when bound
+  const schema::Block* items_block_ = nullptr;  ///< the block of each element of this list
 };
 
 /// Parses a YAML file (or text); syntax errors name the file, line and column.

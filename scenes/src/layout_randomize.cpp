@@ -1,12 +1,13 @@
 // The `randomize:` section of a layout and `--randomize FILE` overlays (randomize.h), and the
 // distractor bodies a layout gets when it asks for them.
-#include <twin/scenes/error.h>
-#include <twin/scenes/random.h>
+#include <twin/base/error.h>
+#include <twin/base/random.h>
+#include <twin/base/suggest.h>
 #include <twin/scenes/randomize.h>
 #include <twin/scenes/site.h>
-#include <twin/scenes/suggest.h>
 
 #include "layout_parts.h"
+#include "layout_schema_tables.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,59 +17,186 @@ namespace twin::scenes {
 namespace internal {
 namespace {
 
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
-
-Interval ReadInterval(const LayoutNode& node) {
-  const auto r = node.AsVector<2>();
-  if (!std::isfinite(r[0]) || !std::isfinite(r[1])) node.Fail("the range must be finite numbers");
-  if (r[0] > r[1]) {
-    node.Fail("the range is [min, max] and min (" + std::to_string(r[0]) +
-              ") is greater than max (" + std::to_string(r[1]) + ")");
-  }
-  return {r[0], r[1]};
-}
-
-// A range that must also lie within [lo, hi] (e.g. scales > 0).
-Interval ReadInterval(const LayoutNode& node, double lo, double hi, const std::string& what) {
-  const Interval r = ReadInterval(node);
-  if (r.min < lo || r.max > hi) node.Fail(what);
-  return r;
-}
-
+// An interval of a randomize table (checked against its param's range), when given.
 std::optional<Interval> OptionalInterval(const LayoutNode& map, const std::string& key) {
-  if (const auto node = map.Optional(key)) return ReadInterval(*node);
-  return std::nullopt;
-}
-std::optional<Interval> OptionalInterval(const LayoutNode& map, const std::string& key, double lo,
-                                         double hi, const std::string& what) {
-  if (const auto node = map.Optional(key)) return ReadInterval(*node, lo, hi, what);
+  if (const auto r = map.Interval(key)) return Interval{(*r)[0], (*r)[1]};
   return std::nullopt;
 }
 
-CountInterval ReadCount(const LayoutNode& node) {
-  const auto r = node.AsVector<2>();
-  for (double v : r) {
-    if (!(v >= 0) || v != std::floor(v) || v > 1e6) {
-      node.Fail("a count is [min, max] of whole numbers >= 0, got [" + std::to_string(r[0]) + ", " +
-                std::to_string(r[1]) + "]");
-    }
-  }
-  if (r[0] > r[1]) {
-    node.Fail("the range is [min, max] and min (" + std::to_string(static_cast<int>(r[0])) +
-              ") is greater than max (" + std::to_string(static_cast<int>(r[1])) + ")");
-  }
+CountInterval ReadCount(const LayoutNode& map, const std::string& key) {
+  const std::vector<double> r = map.Numbers(key);
   return {static_cast<int>(r[0]), static_cast<int>(r[1])};
 }
 
+Param Count(std::string description) {
+  return {.key = "count",
+          .type = Type::kInterval,
+          .description = std::move(description),
+          .has_default = false,
+          .refers_to = "count"};
+}
+
+Param ClassParam(std::string description) {
+  return {.key = "class",
+          .type = Type::kName,
+          .description = std::move(description),
+          .required = true,
+          .has_default = false,
+          .refers_to = "class"};
+}
+
+const Block& RegionSchema() {
+  static const Block block{"region",
+                           "a region like {min: [x, y, z], max: [x, y, z]}",
+                           {
+                               {.key = "min",
+                                .type = Type::kVector,
+                                .unit = "m",
+                                .description = "its lowest corner",
+                                .required = true,
+                                .has_default = false,
+                                .size = 3},
+                               {.key = "max",
+                                .type = Type::kVector,
+                                .unit = "m",
+                                .description = "its highest corner (each >= min's)",
+                                .required = true,
+                                .has_default = false,
+                                .size = 3},
+                           }};
+  return block;
+}
+
+Param DropParam() {
+  return RangeParam("drop", {0, 10}, "m", "start this far above what is under the footprint",
+                    "drop heights are metres within [0, 10]");
+}
+
+const Block& LightsRandomSchema() {
+  static const Block block{
+      "randomize_lights",
+      "light ranges like {count: [1, 3], intensity: [0.6, 1.4]}",
+      {
+          Count("lights switched on, of the layout's"),
+          RangeParam("intensity", schema::kNonNegative, "1", "intensity scale",
+                     "intensity scales must be >= 0"),
+          RangeParam("temperature", {1000, 40000}, "K", "colour temperature",
+                     "colour temperatures are kelvin within [1000, 40000]"),
+          RangeParam("direction", {0, 90}, "deg", "tilt from the light's direction",
+                     "the tilt is degrees within [0, 90]"),
+      }};
+  return block;
+}
+
+const Block& MaterialsRandomSchema() {
+  static const Block block{
+      "randomize_materials",
+      "material ranges like {class: carton, brightness: [0.7, 1.2]}",
+      {
+          ClassParam("the semantic class whose instances change"),
+          RangeParam("brightness", schema::kNonNegative, "1", "brightness scale",
+                     "brightness scales must be >= 0"),
+          RangeParam("hue", {-180, 180}, "deg", "hue shift",
+                     "the hue shift is degrees within [-180, 180]"),
+          RangeParam("saturation", schema::kNonNegative, "1", "saturation scale",
+                     "saturation scales must be >= 0"),
+          {.key = "materials",
+           .type = Type::kNames,
+           .description = "pick one of these materials of the layout per instance",
+           .has_default = false,
+           .refers_to = "material"},
+      }};
+  return block;
+}
+
+const Block& CamerasRandomSchema() {
+  static const Block block{
+      "randomize_cameras",
+      "camera ranges like {position: [-0.05, 0.05], focal: [0.97, 1.03]}",
+      {
+          RangeParam("position", schema::kAny, "m", "offset of each coordinate"),
+          RangeParam("rotation", {-45, 45}, "deg", "turn about each axis",
+                     "rotations are degrees within [-45, 45]"),
+          RangeParam("focal", {1e-3, 1e3}, "1", "focal length scale", "focal scales must be > 0"),
+          RangeParam("principal", schema::kAny, "px", "principal point offset"),
+      }};
+  return block;
+}
+
+const Block& ObjectsRandomSchema() {
+  static const Block block{
+      "randomize_objects",
+      "object ranges like {class: carton, count: [2, 6], region: {...}}",
+      {
+          ClassParam("the class whose loose items are placed"),
+          Count("items placed (the others wait parked)"),
+          Nested("region", Type::kBlock, RegionSchema(), "where they go (lowest point inside)"),
+          DropParam(),
+          RangeParam("yaw", {-360, 360}, "deg", "heading", "yaw is degrees within [-360, 360]"),
+      }};
+  return block;
+}
+
+const Block& DistractorsRandomSchema() {
+  static const Block block{
+      "randomize_distractors",
+      "distractor ranges like {count: [0, 6], size: [0.08, 0.35], region: {...}}",
+      {
+          [] {
+            Param count = Count("distractor bodies placed; max(count) are made");
+            count.required = true;
+            return count;
+          }(),
+          {.key = "size",
+           .type = Type::kInterval,
+           .unit = "m",
+           .description = "their sizes, drawn when the layout is loaded",
+           .numbers = {0.08, 0.35},
+           .range = {1e-3, 10},
+           .range_message = "distractor sizes are metres within [0.001, 10]"},
+          Nested("region", Type::kBlock, RegionSchema(), "where they go", /*required=*/true),
+          DropParam(),
+      }};
+  return block;
+}
+
+const Block& PhysicsRandomSchema() {
+  static const Block block{
+      "randomize_physics",
+      "physics ranges like {friction: [0.7, 1.3], mass: [0.8, 1.2]}",
+      {
+          RangeParam("friction", {1e-6, 1e3}, "1", "scale of every geom's friction",
+                     "friction scales must be > 0"),
+          RangeParam("mass", {1e-3, 1e3}, "1", "scale of every moving body's mass",
+                     "mass scales must be > 0"),
+      }};
+  return block;
+}
+
+const Block& SettleSchema() {
+  static const Block block{
+      "randomize_settle",
+      "settling like {max_time: 3, speed: 0.01, timestep: 0.004}",
+      {
+          Number("max_time", SettleSpec{}.max_time, {0, 600}, "s", "longest settling"),
+          Number("speed", SettleSpec{}.speed, {0, 100, true}, "m/s, rad/s",
+                 "settled when everything is slower"),
+          {.key = "timestep",
+           .type = Type::kNumber,
+           .unit = "s",
+           .description = "the step settling uses",
+           .has_default = false,
+           .default_note = "the site's",
+           .range = {0, 0.1, true}},
+      }};
+  return block;
+}
+
 Region ReadRegion(const LayoutNode& node) {
-  node.ExpectMap("a region like {min: [x, y, z], max: [x, y, z]}");
+  node.ExpectMap(RegionSchema().description);
   Region region;
-  region.min = node.Required("min").AsVector<3>();
-  region.max = node.Required("max").AsVector<3>();
+  region.min = node.Vector3("min");
+  region.max = node.Vector3("max");
   for (int i = 0; i < 3; ++i) {
     if (region.min[i] > region.max[i]) {
       node.Required("max").Fail("every coordinate of max must be >= the one of min");
@@ -80,19 +208,17 @@ Region ReadRegion(const LayoutNode& node) {
 
 void CheckClass(const LayoutNode& node, const std::string& name, const Site& site) {
   if (std::find(site.classes.begin(), site.classes.end(), name) != site.classes.end()) return;
-  node.Fail("unknown class '" + name + "'" + DidYouMean(name, site.classes) +
-            "; the classes of this layout are: " + Joined(site.classes));
+  node.Fail("unknown class '" + name + "'" +
+            base::UnknownNameHint(name, site.classes, "; the classes of this layout are: "));
 }
 
 LightsRandomization ReadLightsSection(const LayoutNode& node) {
-  node.ExpectMap("light ranges like {count: [1, 3], intensity: [0.6, 1.4]}");
+  node.ExpectMap(LightsRandomSchema().description);
   LightsRandomization lights;
-  if (const auto count = node.Optional("count")) lights.count = ReadCount(*count);
-  lights.intensity = OptionalInterval(node, "intensity", 0, 1e6, "intensity scales must be >= 0");
-  lights.temperature = OptionalInterval(node, "temperature", 1000, 40000,
-                                        "colour temperatures are kelvin within [1000, 40000]");
-  lights.direction =
-      OptionalInterval(node, "direction", 0, 90, "the tilt is degrees within [0, 90]");
+  if (node.Has("count")) lights.count = ReadCount(node, "count");
+  lights.intensity = OptionalInterval(node, "intensity");
+  lights.temperature = OptionalInterval(node, "temperature");
+  lights.direction = OptionalInterval(node, "direction");
   node.CheckNoUnknownKeys();
   return lights;
 }
@@ -100,14 +226,14 @@ LightsRandomization ReadLightsSection(const LayoutNode& node) {
 std::vector<MaterialRandomization> ReadMaterialsSection(const LayoutNode& node, const Site& site) {
   std::vector<MaterialRandomization> out;
   for (const LayoutNode& item : node.Items("material ranges per class")) {
-    item.ExpectMap("material ranges like {class: carton, brightness: [0.7, 1.2]}");
+    item.ExpectMap(MaterialsRandomSchema().description);
     MaterialRandomization m;
     m.where = item.Where();
-    m.class_name = item.RequiredString("class");
+    m.class_name = item.Text("class");
     CheckClass(item.Required("class"), m.class_name, site);
-    m.brightness = OptionalInterval(item, "brightness", 0, 1e6, "brightness scales must be >= 0");
-    m.hue = OptionalInterval(item, "hue", -180, 180, "the hue shift is degrees within [-180, 180]");
-    m.saturation = OptionalInterval(item, "saturation", 0, 1e6, "saturation scales must be >= 0");
+    m.brightness = OptionalInterval(item, "brightness");
+    m.hue = OptionalInterval(item, "hue");
+    m.saturation = OptionalInterval(item, "saturation");
     if (const auto materials = item.Optional("materials")) {
       for (const LayoutNode& name_node : materials->Items("material names")) {
         const std::string name = name_node.AsString();
@@ -116,8 +242,9 @@ std::vector<MaterialRandomization> ReadMaterialsSection(const LayoutNode& node, 
           std::vector<std::string> short_names;
           for (const std::string& s : site.materials)
             short_names.push_back(s.rfind("twin/", 0) == 0 ? s.substr(5) : s);
-          name_node.Fail("unknown material '" + name + "'" + DidYouMean(name, short_names) +
-                         "; the materials of this layout are: " + Joined(short_names));
+          name_node.Fail(
+              "unknown material '" + name + "'" +
+              base::UnknownNameHint(name, short_names, "; the materials of this layout are: "));
         }
         m.materials.push_back(full);
       }
@@ -130,12 +257,11 @@ std::vector<MaterialRandomization> ReadMaterialsSection(const LayoutNode& node, 
 }
 
 CamerasRandomization ReadCamerasSection(const LayoutNode& node) {
-  node.ExpectMap("camera ranges like {position: [-0.05, 0.05], focal: [0.97, 1.03]}");
+  node.ExpectMap(CamerasRandomSchema().description);
   CamerasRandomization cameras;
   cameras.position = OptionalInterval(node, "position");
-  cameras.rotation =
-      OptionalInterval(node, "rotation", -45, 45, "rotations are degrees within [-45, 45]");
-  cameras.focal = OptionalInterval(node, "focal", 1e-3, 1e3, "focal scales must be > 0");
+  cameras.rotation = OptionalInterval(node, "rotation");
+  cameras.focal = OptionalInterval(node, "focal");
   cameras.principal = OptionalInterval(node, "principal");
   node.CheckNoUnknownKeys();
   return cameras;
@@ -145,10 +271,10 @@ std::vector<ObjectsRandomization> ReadObjectsSection(const LayoutNode& node, con
   std::vector<ObjectsRandomization> out;
   std::vector<std::string> seen;
   for (const LayoutNode& item : node.Items("object ranges per class")) {
-    item.ExpectMap("object ranges like {class: carton, count: [2, 6], region: {...}}");
+    item.ExpectMap(ObjectsRandomSchema().description);
     ObjectsRandomization o;
     o.where = item.Where();
-    o.class_name = item.RequiredString("class");
+    o.class_name = item.Text("class");
     CheckClass(item.Required("class"), o.class_name, site);
     if (std::find(seen.begin(), seen.end(), o.class_name) != seen.end()) {
       item.Required("class").Fail("class '" + o.class_name + "' is listed twice");
@@ -175,21 +301,22 @@ std::vector<ObjectsRandomization> ReadObjectsSection(const LayoutNode& node, con
                          : "") +
           "); declare some without fixed: true");
     }
-    if (const auto count = item.Optional("count")) {
-      o.count = ReadCount(*count);
+    if (item.Has("count")) {
+      o.count = ReadCount(item, "count");
       if (o.count->max > static_cast<int>(o.pool.size())) {
-        count->Fail("at most " + std::to_string(o.count->max) + " placed but the layout has " +
-                    std::to_string(o.pool.size()) + " loose '" + o.class_name +
-                    "' entities; declare more or lower the count");
+        item.Required("count").Fail("at most " + std::to_string(o.count->max) +
+                                    " placed but the layout has " + std::to_string(o.pool.size()) +
+                                    " loose '" + o.class_name +
+                                    "' entities; declare more or lower the count");
       }
     }
     if (const auto region = item.Optional("region")) o.region = ReadRegion(*region);
-    o.drop = OptionalInterval(item, "drop", 0, 10, "drop heights are metres within [0, 10]");
+    o.drop = OptionalInterval(item, "drop");
     if (o.drop && !o.region) {
       item.Required("drop").Fail(
           "a drop height needs a region to drop into; add region: {min: [..], max: [..]}");
     }
-    o.yaw = OptionalInterval(item, "yaw", -360, 360, "yaw is degrees within [-360, 360]");
+    o.yaw = OptionalInterval(item, "yaw");
     item.CheckNoUnknownKeys();
     out.push_back(std::move(o));
   }
@@ -198,19 +325,19 @@ std::vector<ObjectsRandomization> ReadObjectsSection(const LayoutNode& node, con
 
 DistractorsRandomization ReadDistractorsSection(const LayoutNode& node, const Site& site,
                                                 bool overlay) {
-  node.ExpectMap("distractor ranges like {count: [0, 6], size: [0.08, 0.35], region: {...}}");
+  node.ExpectMap(DistractorsRandomSchema().description);
   DistractorsRandomization d;
-  d.count = ReadCount(node.Required("count"));
-  if (const auto size = node.Optional("size")) {
+  d.count = ReadCount(node, "count");
+  if (node.Has("size")) {
     if (overlay) {
-      size->Fail(
+      node.Required("size").Fail(
           "distractor sizes are drawn when the layout is loaded; change them in the "
           "layout's randomize section");
     }
-    d.size = ReadInterval(*size, 1e-3, 10, "distractor sizes are metres within [0.001, 10]");
+    d.size = *OptionalInterval(node, "size");
   }
   d.region = ReadRegion(node.Required("region"));
-  d.drop = OptionalInterval(node, "drop", 0, 10, "drop heights are metres within [0, 10]");
+  d.drop = OptionalInterval(node, "drop");
   node.CheckNoUnknownKeys();
   if (overlay) {
     for (const Entity& e : site.entities)
@@ -226,21 +353,20 @@ DistractorsRandomization ReadDistractorsSection(const LayoutNode& node, const Si
 }
 
 PhysicsRandomization ReadPhysicsSection(const LayoutNode& node) {
-  node.ExpectMap("physics ranges like {friction: [0.7, 1.3], mass: [0.8, 1.2]}");
+  node.ExpectMap(PhysicsRandomSchema().description);
   PhysicsRandomization p;
-  p.friction = OptionalInterval(node, "friction", 1e-6, 1e3, "friction scales must be > 0");
-  p.mass = OptionalInterval(node, "mass", 1e-3, 1e3, "mass scales must be > 0");
+  p.friction = OptionalInterval(node, "friction");
+  p.mass = OptionalInterval(node, "mass");
   node.CheckNoUnknownKeys();
   return p;
 }
 
 SettleSpec ReadSettleSection(const LayoutNode& node) {
-  node.ExpectMap("settling like {max_time: 3, speed: 0.01, timestep: 0.004}");
+  node.ExpectMap(SettleSchema().description);
   SettleSpec s;
-  s.max_time = node.Number("max_time", s.max_time, 0, 600);
-  s.speed = node.Number("speed", s.speed, 0, 100, /*exclusive_min=*/true);
-  if (node.Optional("timestep"))
-    s.timestep = node.Number("timestep", 0.002, 0, 0.1, /*exclusive_min=*/true);
+  s.max_time = node.Number("max_time");
+  s.speed = node.Number("speed");
+  if (node.Has("timestep")) s.timestep = node.Number("timestep");
   node.CheckNoUnknownKeys();
   return s;
 }
@@ -266,8 +392,8 @@ void ReadInto(const LayoutNode& node, const Site& site, bool overlay, RandomizeS
 // the layout gets the same ones; parked in a row far outside the site, resting on the floor.
 void AddDistractors(DistractorsRandomization& d, LayoutBuild& build) {
   Site& site = build.site;
-  const uint64_t seed = site.has_seed ? site.seed : kDefaultSeed;
-  const CounterRng rng(seed, StreamId("layout/distractors"));
+  const uint64_t seed = site.has_seed ? site.seed : base::kDefaultSeed;
+  const base::CounterRng rng(seed, base::StreamId("layout/distractors"));
   const int class_id = ClassId(site, "distractor");
   static const char* const kColours[] = {"0.8 0.2 0.2 1", "0.2 0.6 0.3 1", "0.2 0.3 0.8 1",
                                          "0.9 0.8 0.2 1", "0.6 0.3 0.7 1", "0.1 0.1 0.1 1"};
@@ -288,8 +414,8 @@ void AddDistractors(DistractorsRandomization& d, LayoutBuild& build) {
     Entity e;
     e.name = "distractor" + std::to_string(k);
     if (build.declared_at.count(e.name)) {
-      throw Error(site.source + ": the name '" + e.name + "' is taken (at " +
-                  build.declared_at[e.name] + ") but distractors need it; rename that item");
+      throw base::Error(site.source + ": the name '" + e.name + "' is taken (at " +
+                        build.declared_at[e.name] + ") but distractors need it; rename that item");
     }
     e.type = "distractor";
     e.class_name = "distractor";
@@ -323,6 +449,32 @@ void AddDistractors(DistractorsRandomization& d, LayoutBuild& build) {
 
 }  // namespace
 
+const Block& RandomizeSchema() {
+  static const Block block{
+      "randomize",
+      "the randomize section: lights, materials, cameras, objects, distractors, physics, settle",
+      {
+          Nested("lights", Type::kBlock, LightsRandomSchema(), "the layout's lights"),
+          Nested("materials", Type::kBlockList, MaterialsRandomSchema(), "per semantic class"),
+          Nested("cameras", Type::kBlock, CamerasRandomSchema(), "every camera's pose and lens"),
+          Nested("objects", Type::kBlockList, ObjectsRandomSchema(), "loose items per class"),
+          Nested("distractors", Type::kBlock, DistractorsRandomSchema(),
+                 "free bodies of class distractor"),
+          Nested("physics", Type::kBlock, PhysicsRandomSchema(), "friction and mass scales"),
+          Nested("settle", Type::kBlock, SettleSchema(), "how a frame settles"),
+      }};
+  return block;
+}
+
+const Block& RandomizeOverlaySchema() {
+  static const Block block{
+      "randomize_overlay",
+      "an overlay with one top-level section, randomize:",
+      {Nested("randomize", Type::kBlock, RandomizeSchema(), "replaces the layout's sub-sections",
+              /*required=*/true)}};
+  return block;
+}
+
 void ReadRandomizeSection(const LayoutNode& node, LayoutBuild& build) {
   build.site.materials.assign(build.materials.begin(), build.materials.end());
   RandomizeSpec spec;
@@ -334,8 +486,9 @@ void ReadRandomizeSection(const LayoutNode& node, LayoutBuild& build) {
 }  // namespace internal
 
 void ApplyRandomizeOverlay(const std::string& path, RandomizeSpec& spec, const Site& site) {
-  const internal::LayoutNode root = internal::ParseLayoutFile(path);
-  root.ExpectMap("an overlay with one top-level section, randomize:");
+  const internal::LayoutNode root =
+      internal::ParseLayoutFile(path).Bound(internal::RandomizeOverlaySchema());
+  root.ExpectMap(internal::RandomizeOverlaySchema().description);
   internal::ReadInto(root.Required("randomize"), site, /*overlay=*/true, spec);
   root.CheckNoUnknownKeys();
 }

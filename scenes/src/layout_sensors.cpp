@@ -1,8 +1,9 @@
 // The sensors section: cameras, lidars, IMUs and beam-break sensors, each attached to the site,
 // to a mount point or to any body by name.
 #include "layout_parts.h"
+#include "layout_schema_tables.h"
 
-#include <twin/scenes/suggest.h>
+#include <twin/base/suggest.h>
 
 #include <cmath>
 
@@ -53,12 +54,164 @@ Quat QuatFromAxes(const Vec3& x, const Vec3& y, const Vec3& z) {
   return q;
 }
 
+Param NameParam() {
+  return {.key = "name",
+          .type = Type::kString,
+          .description = "a unique name",
+          .required = true,
+          .has_default = false};
+}
+Param MountParam() {
+  return {.key = "mount",
+          .type = Type::kName,
+          .description = "world, an item or one of its places declared above, or a body by name",
+          .text = "world",
+          .refers_to = "mount"};
+}
+Param PoseParam() {
+  return Nested("pose", Type::kBlock, PoseSchema(), "its frame in the mount's frame");
+}
+Param RateParam(double fallback, double max) {
+  return Number("rate", fallback, {0, max, true}, "Hz", "samples per second of simulated time");
+}
+
+const Block& CameraNoiseSchema() {
+  static const Block block{
+      "camera_noise",
+      "noise like {rgb: 2, depth: 0.001, dropout: 0.01}",
+      {
+          Number("rgb", 0, {0, 255}, "8-bit level", "standard deviation of 8-bit RGB"),
+          Number("depth", 0, {0, 1}, "m", "standard deviation of depth"),
+          Number("dropout", 0, {0, 1}, "1", "share of depth pixels lost"),
+      }};
+  return block;
+}
+
+const Block& ImuNoiseSchema() {
+  static const Block block{
+      "imu_noise",
+      "noise like {accel: 0.02, gyro: 0.001}",
+      {
+          Number("accel", 0, {0, 100}, "m/s^2", "accelerometer standard deviation"),
+          Number("gyro", 0, {0, 100}, "rad/s", "gyro standard deviation"),
+      }};
+  return block;
+}
+
+const Block& CameraSchema() {
+  static const Block block{
+      "camera",
+      "a camera",
+      {
+          NameParam(),
+          {.key = "position",
+           .type = Type::kVector,
+           .unit = "m",
+           .description = "with look_at: where the camera is (in the mount's frame)",
+           .numbers = {0, 0, 0},
+           .size = 3},
+          {.key = "look_at",
+           .type = Type::kVector,
+           .unit = "m",
+           .description = "a point it looks at (instead of pose)",
+           .numbers = {0, 0, 0},
+           .size = 3,
+           .excludes = {"pose"}},
+          Vector("up", {0, 0, 1}, schema::kAny, "1", "with look_at: the image's up direction"),
+          PoseParam(),
+          MountParam(),
+          {.key = "resolution",
+           .type = Type::kVector,
+           .unit = "px",
+           .description = "width, height",
+           .numbers = {640, 480},
+           .range = {1, 16384},
+           .size = 2,
+           .range_message = "the resolution is [width, height] in whole pixels, 1 to 16384"},
+          {.key = "intrinsics",
+           .type = Type::kVector,
+           .unit = "px",
+           .description = "fx, fy, cx, cy (instead of fovy)",
+           .has_default = false,
+           .size = 4,
+           .excludes = {"fovy"}},
+          Number("fovy", 60, {0, 179, true}, "deg", "vertical field of view"),
+          Vector("distortion", {0, 0, 0, 0, 0}, schema::kAny, "1",
+                 "Brown-Conrady k1, k2, p1, p2, k3"),
+          Nested("noise", Type::kBlock, CameraNoiseSchema(), "image noise"),
+          RateParam(30, 1000),
+      }};
+  return block;
+}
+
+const Block& LidarSchema() {
+  static const Block block{
+      "lidar",
+      "a lidar",
+      {
+          NameParam(),
+          PoseParam(),
+          MountParam(),
+          Integer("channels", 16, 1, 256, "vertical channels"),
+          Integer("horizontal_samples", 1024, 1, 8192, "samples per turn"),
+          Number("horizontal_fov", 360, {0, 360, true}, "deg", "horizontal field of view"),
+          Number("vertical_fov", 30, {0, 180}, "deg", "vertical field of view"),
+          {.key = "range",
+           .type = Type::kVector,
+           .unit = "m",
+           .description = "min, max distance",
+           .numbers = {0.1, 30},
+           .size = 2,
+           .range_message = "range is [min, max] metres with 0 <= min < max"},
+          RateParam(10, 1000),
+      }};
+  return block;
+}
+
+const Block& ImuSchema() {
+  static const Block block{"imu",
+                           "an IMU",
+                           {
+                               NameParam(),
+                               PoseParam(),
+                               MountParam(),
+                               Nested("noise", Type::kBlock, ImuNoiseSchema(), "sensor noise"),
+                               RateParam(200, 10000),
+                           }};
+  return block;
+}
+
+const Block& BeamBreakSchema() {
+  static const Block block{"beam_break",
+                           "a beam-break sensor",
+                           {
+                               NameParam(),
+                               {.key = "from",
+                                .type = Type::kVector,
+                                .unit = "m",
+                                .description = "where the beam starts (in the mount's frame)",
+                                .required = true,
+                                .has_default = false,
+                                .size = 3},
+                               {.key = "to",
+                                .type = Type::kVector,
+                                .unit = "m",
+                                .description = "where it ends (at least 1 mm away)",
+                                .required = true,
+                                .has_default = false,
+                                .size = 3},
+                               MountParam(),
+                           }};
+  return block;
+}
+
 // The sensor's frame in its mount's frame: `pose:` or, for cameras, `position:` + `look_at:`.
 Pose ReadSensorPose(const LayoutNode& item, bool camera) {
   if (camera && item.Has("look_at")) {
-    const Vec3 position = item.Vector3("position", {0, 0, 0});
-    const Vec3 target = item.Vector3("look_at", {0, 0, 0});
-    const Vec3 up = item.Vector3("up", {0, 0, 1});
+    if (item.Has("pose")) item.Required("pose").Fail("give pose or look_at, not both");
+    const Vec3 position = item.Vector3("position");
+    const Vec3 target = item.Vector3("look_at");
+    const Vec3 up = item.Vector3("up");
     const Vec3 forward{target[0] - position[0], target[1] - position[1], target[2] - position[2]};
     if (Norm(forward) < 1e-9) item.Required("look_at").Fail("look_at must differ from position");
     const Vec3 f = Normalized(forward);
@@ -80,7 +233,7 @@ Pose ReadSensorPose(const LayoutNode& item, bool camera) {
 // Adds <site name> to the mount body; returns the site's world pose.
 Xml* AddSensorSite(const LayoutNode& item, const std::string& name, const Pose& local,
                    const Placement& at, LayoutBuild& build) {
-  const std::string mount = item.String("mount", "world");
+  const std::string mount = item.Text("mount");
   auto [body, in_body] = ResolveMount(item, mount, build);
   const Pose frame = mount == "world" ? Compose(at.pose, local) : Compose(in_body, local);
   Xml* site = Add(body, "site");
@@ -92,50 +245,46 @@ Xml* AddSensorSite(const LayoutNode& item, const std::string& name, const Pose& 
 
 void ReadCamera(const LayoutNode& item, const Placement& at, LayoutBuild& build) {
   CameraSpec cam;
-  cam.name = at.prefix + item.RequiredString("name");
+  cam.name = at.prefix + item.Text("name");
   ClaimName(item, cam.name, build);
   const Pose local = ReadSensorPose(item, /*camera=*/true);
-  cam.mount = item.String("mount", "world");
-  if (const auto resolution = item.Optional("resolution")) {
-    const auto wh = resolution->AsVector<2>();
-    if (wh[0] != std::floor(wh[0]) || wh[1] != std::floor(wh[1]) || wh[0] < 1 || wh[1] < 1 ||
-        wh[0] > 16384 || wh[1] > 16384) {
-      resolution->Fail("the resolution is [width, height] in whole pixels, 1 to 16384");
-    }
-    cam.width = static_cast<int>(wh[0]);
-    cam.height = static_cast<int>(wh[1]);
+  cam.mount = item.Text("mount");
+  const std::vector<double> wh = item.Numbers("resolution");
+  if (wh[0] != std::floor(wh[0]) || wh[1] != std::floor(wh[1])) {
+    item.Required("resolution").Fail(item.Param("resolution").range_message);
   }
+  cam.width = static_cast<int>(wh[0]);
+  cam.height = static_cast<int>(wh[1]);
   if (item.Has("fovy") && item.Has("intrinsics")) {
     item.Required("intrinsics").Fail("give fovy or intrinsics, not both");
   }
-  if (const auto k = item.Optional("intrinsics")) {
-    const auto v = k->AsVector<4>();
+  if (item.Has("intrinsics")) {
+    const std::vector<double> v = item.Numbers("intrinsics");
+    const LayoutNode k = item.Required("intrinsics");
     cam.fx = v[0], cam.fy = v[1], cam.cx = v[2], cam.cy = v[3];
     if (!(cam.fx > 0 && cam.fy > 0))
-      k->Fail("fx and fy are focal lengths in pixels and must be > 0");
+      k.Fail("fx and fy are focal lengths in pixels and must be > 0");
     if (cam.cx < 0 || cam.cx > cam.width - 1 || cam.cy < 0 || cam.cy > cam.height - 1) {
-      k->Fail("the principal point (cx, cy) must lie inside the " + std::to_string(cam.width) +
-              "x" + std::to_string(cam.height) + " image");
+      k.Fail("the principal point (cx, cy) must lie inside the " + std::to_string(cam.width) + "x" +
+             std::to_string(cam.height) + " image");
     }
   } else {
-    const double fovy = item.Number("fovy", 60, 0, 179, /*exclusive_min=*/true);
+    const double fovy = item.Number("fovy");
     cam.fy = cam.height / (2 * std::tan(fovy * M_PI / 360));
     cam.fx = cam.fy;
     cam.cx = (cam.width - 1) / 2.0;
     cam.cy = (cam.height - 1) / 2.0;
   }
-  if (const auto d = item.Optional("distortion")) {
-    const auto v = d->AsVector<5>();
-    cam.k1 = v[0], cam.k2 = v[1], cam.p1 = v[2], cam.p2 = v[3], cam.k3 = v[4];
-  }
+  const std::vector<double> d = item.Numbers("distortion");
+  cam.k1 = d[0], cam.k2 = d[1], cam.p1 = d[2], cam.p2 = d[3], cam.k3 = d[4];
   if (const auto noise = item.Optional("noise")) {
-    noise->ExpectMap("noise like {rgb: 2, depth: 0.001, dropout: 0.01}");
-    cam.rgb_noise = noise->Number("rgb", 0, 0, 255);
-    cam.depth_noise = noise->Number("depth", 0, 0, 1);
-    cam.dropout = noise->Number("dropout", 0, 0, 1);
+    noise->ExpectMap(CameraNoiseSchema().description);
+    cam.rgb_noise = noise->Number("rgb");
+    cam.depth_noise = noise->Number("depth");
+    cam.dropout = noise->Number("dropout");
     noise->CheckNoUnknownKeys();
   }
-  cam.rate = item.Number("rate", 30, 0, 1000, /*exclusive_min=*/true);
+  cam.rate = item.Number("rate");
   item.CheckNoUnknownKeys();
 
   auto [body, in_body] = ResolveMount(item, cam.mount, build);
@@ -150,19 +299,19 @@ void ReadCamera(const LayoutNode& item, const Placement& at, LayoutBuild& build)
 
 void ReadLidar(const LayoutNode& item, const Placement& at, LayoutBuild& build) {
   LidarSpec lidar;
-  lidar.name = at.prefix + item.RequiredString("name");
+  lidar.name = at.prefix + item.Text("name");
   ClaimName(item, lidar.name, build);
   lidar.site = lidar.name;
-  lidar.channels = item.Integer("channels", 16, 1, 256);
-  lidar.horizontal_samples = item.Integer("horizontal_samples", 1024, 1, 8192);
-  lidar.horizontal_fov_deg = item.Number("horizontal_fov", 360, 0, 360, true);
-  lidar.vertical_fov_deg = item.Number("vertical_fov", 30, 0, 180);
-  if (const auto range = item.Optional("range")) {
-    const auto r = range->AsVector<2>();
-    if (!(r[0] >= 0 && r[1] > r[0])) range->Fail("range is [min, max] metres with 0 <= min < max");
+  lidar.channels = item.Integer("channels");
+  lidar.horizontal_samples = item.Integer("horizontal_samples");
+  lidar.horizontal_fov_deg = item.Number("horizontal_fov");
+  lidar.vertical_fov_deg = item.Number("vertical_fov");
+  if (item.Has("range")) {
+    const std::vector<double> r = item.Numbers("range");
+    if (!(r[0] >= 0 && r[1] > r[0])) item.Required("range").Fail(item.Param("range").range_message);
     lidar.min_range = r[0], lidar.max_range = r[1];
   }
-  lidar.rate = item.Number("rate", 10, 0, 1000, true);
+  lidar.rate = item.Number("rate");
   AddSensorSite(item, lidar.site, ReadSensorPose(item, false), at, build);
   item.CheckNoUnknownKeys();
   build.site.lidars.push_back(lidar);
@@ -170,19 +319,19 @@ void ReadLidar(const LayoutNode& item, const Placement& at, LayoutBuild& build) 
 
 void ReadImu(const LayoutNode& item, const Placement& at, LayoutBuild& build) {
   ImuSpec imu;
-  imu.name = at.prefix + item.RequiredString("name");
+  imu.name = at.prefix + item.Text("name");
   ClaimName(item, imu.name, build);
   imu.site = imu.name;
   imu.accelerometer = imu.name + "/accel";
   imu.gyro = imu.name + "/gyro";
   double accel_noise = 0, gyro_noise = 0;
   if (const auto noise = item.Optional("noise")) {
-    noise->ExpectMap("noise like {accel: 0.02, gyro: 0.001}");
-    accel_noise = noise->Number("accel", 0, 0, 100);
-    gyro_noise = noise->Number("gyro", 0, 0, 100);
+    noise->ExpectMap(ImuNoiseSchema().description);
+    accel_noise = noise->Number("accel");
+    gyro_noise = noise->Number("gyro");
     noise->CheckNoUnknownKeys();
   }
-  imu.rate = item.Number("rate", 200, 0, 10000, true);
+  imu.rate = item.Number("rate");
   AddSensorSite(item, imu.site, ReadSensorPose(item, false), at, build);
   item.CheckNoUnknownKeys();
   Xml* accel = Add(build.mjcf.sensor(), "accelerometer");
@@ -198,10 +347,10 @@ void ReadImu(const LayoutNode& item, const Placement& at, LayoutBuild& build) {
 
 void ReadBeamBreak(const LayoutNode& item, const Placement& at, LayoutBuild& build) {
   BeamBreakSpec beam;
-  beam.name = at.prefix + item.RequiredString("name");
+  beam.name = at.prefix + item.Text("name");
   ClaimName(item, beam.name, build);
-  const Vec3 from = item.Required("from").AsVector<3>();
-  const Vec3 to = item.Required("to").AsVector<3>();
+  const Vec3 from = item.Vector3("from");
+  const Vec3 to = item.Vector3("to");
   const Vec3 along{to[0] - from[0], to[1] - from[1], to[2] - from[2]};
   beam.length = Norm(along);
   if (beam.length < 1e-3)
@@ -218,6 +367,19 @@ void ReadBeamBreak(const LayoutNode& item, const Placement& at, LayoutBuild& bui
 }
 
 }  // namespace
+
+const Block& SensorsSchema() {
+  static const Block block{
+      "sensors",
+      "sensors grouped as cameras:, lidars:, imus:, beam_breaks:",
+      {
+          Nested("cameras", Type::kBlockList, CameraSchema(), "cameras"),
+          Nested("lidars", Type::kBlockList, LidarSchema(), "lidars"),
+          Nested("imus", Type::kBlockList, ImuSchema(), "IMUs"),
+          Nested("beam_breaks", Type::kBlockList, BeamBreakSchema(), "beam-break sensors"),
+      }};
+  return block;
+}
 
 void ReadSensors(const LayoutNode& sensors, const Placement& at, LayoutBuild& build) {
   sensors.ExpectMap("sensors grouped as cameras:, lidars:, imus:, beam_breaks:");

@@ -1,6 +1,6 @@
 #include "mesh_convert.h"
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
@@ -70,21 +70,22 @@ fs::path ConvertMeshToObj(const fs::path& source, const std::string& shown) {
       absolute.string(), aiProcess_Triangulate | aiProcess_JoinIdenticalVertices |
                              aiProcess_PreTransformVertices | aiProcess_SortByPType);
   if (!scene || !scene->HasMeshes()) {
-    throw Error(shown + ": cannot convert mesh '" + absolute.string() +
-                "' for MuJoCo: " + (scene ? "it holds no mesh" : importer.GetErrorString()));
+    throw base::Error(shown + ": cannot convert mesh '" + absolute.string() +
+                      "' for MuJoCo: " + (scene ? "it holds no mesh" : importer.GetErrorString()));
   }
   fs::create_directories(dir, ec);
   if (ec)
-    throw Error(shown + ": cannot create the mesh cache " + dir.string() + ": " + ec.message());
+    throw base::Error(shown + ": cannot create the mesh cache " + dir.string() + ": " +
+                      ec.message());
   // Written under a temporary name and renamed, so a killed run never leaves half a mesh.
   const fs::path partial = dir / (cached.filename().string() + ".partial");
   Assimp::Exporter exporter;
   if (exporter.Export(scene, "objnomtl", partial.string()) != AI_SUCCESS) {
-    throw Error(shown + ": cannot write the converted mesh " + partial.string() + ": " +
-                exporter.GetErrorString());
+    throw base::Error(shown + ": cannot write the converted mesh " + partial.string() + ": " +
+                      exporter.GetErrorString());
   }
   fs::rename(partial, cached, ec);
-  if (ec) throw Error(shown + ": cannot write the converted mesh " + cached.string());
+  if (ec) throw base::Error(shown + ": cannot write the converted mesh " + cached.string());
   return cached;
 }
 

@@ -10,8 +10,8 @@ namespace twin::scenes::internal {
 bool MujocoReadsMesh(const std::filesystem::path& path);
 
 /// `source` as an OBJ file in the mesh cache ($TWIN_CACHE_DIR, else $XDG_CACHE_HOME/twin, else
-/// ~/.cache/twin), converted with assimp on first use. Returns the cached path; throws twin::Error
-/// starting with `shown` when assimp cannot read the file.
+/// ~/.cache/twin), converted with assimp on first use. Returns the cached path; throws
+/// twin::base::Error starting with `shown` when assimp cannot read the file.
 std::filesystem::path ConvertMeshToObj(const std::filesystem::path& source,
                                        const std::string& shown);
 

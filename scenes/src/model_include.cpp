@@ -1,9 +1,11 @@
 #include "model_include.h"
 
+#include "layout_schema_tables.h"
+
 #include "urdf_prepare.h"
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/mujoco_messages.h>
+#include <twin/base/error.h>
+#include <twin/base/mujoco_messages.h>
 
 #include <mujoco/mujoco.h>
 
@@ -38,13 +40,13 @@ std::string CompileAndSave(const LayoutNode& item, const fs::path& path,
                            const std::map<std::string, fs::path>& packages,
                            std::map<std::string, fs::path>* staged_meshes,
                            std::vector<fs::path>* sources) {
-  InstallMujocoHandlers();
+  base::InstallMujocoHandlers();
   const bool urdf = path.extension() == ".urdf";
   std::unique_ptr<PreparedUrdf> prepared;
   if (urdf) {
     try {
       prepared = std::make_unique<PreparedUrdf>(path, packages);
-    } catch (const Error& e) {
+    } catch (const base::Error& e) {
       item.Required("file").Fail(e.what());
     }
     sources->push_back(fs::absolute(path).lexically_normal());
@@ -57,7 +59,7 @@ std::string CompileAndSave(const LayoutNode& item, const fs::path& path,
   std::string warnings;
   mjModel* model = nullptr;
   {
-    MujocoWarningCapture capture(&warnings);
+    base::MujocoWarningCapture capture(&warnings);
     model = mj_loadXML(load.c_str(), nullptr, error, sizeof(error));
   }
   if (!model)
@@ -173,14 +175,49 @@ void AppendChildren(XMLElement* from, XMLElement* to) {
 
 }  // namespace
 
+const Block& IncludeModelSchema() {
+  static const Block block{
+      "include_model",
+      "an included MJCF model or URDF robot",
+      {
+          {.key = "file",
+           .type = Type::kString,
+           .description = "a layout (.yaml), MJCF model (.xml) or URDF robot (.urdf), relative to "
+                          "this file",
+           .required = true,
+           .has_default = false},
+          {.key = "name",
+           .type = Type::kString,
+           .description = "its name; every element becomes NAME/element",
+           .required = true,
+           .has_default = false},
+          {.key = "class",
+           .type = Type::kString,
+           .description = "semantic class",
+           .has_default = false,
+           .default_note = "robot (URDF), model (MJCF)"},
+          {.key = "package_paths",
+           .type = Type::kTextMap,
+           .description = "URDF only: package name -> folder, for package:// URIs",
+           .has_default = false},
+          Nested("pose", Type::kBlock, PoseSchema(), "where it goes, relative to its parent"),
+          {.key = "parent",
+           .type = Type::kName,
+           .description = "an item, place or body declared above",
+           .has_default = false,
+           .refers_to = "mount"},
+      }};
+  return block;
+}
+
 void IncludeModel(const LayoutNode& item, const fs::path& path, const Placement& at,
                   LayoutBuild& build) {
   Entity entity;
-  entity.name = at.prefix + item.RequiredString("name");
+  entity.name = at.prefix + item.Text("name");
   ClaimName(item.Required("name"), entity.name, build);
   const bool urdf = path.extension() == ".urdf";
   entity.type = urdf ? "urdf" : "mjcf";
-  entity.class_name = item.String("class", urdf ? "robot" : "model");
+  entity.class_name = item.Has("class") ? item.Text("class") : urdf ? "robot" : "model";
   entity.source = item.Where();
   std::map<std::string, fs::path> packages;
   if (const auto paths = item.Optional("package_paths")) {
@@ -193,8 +230,7 @@ void IncludeModel(const LayoutNode& item, const fs::path& path, const Placement&
       packages[package] = fs::absolute(dir).lexically_normal();
     }
   }
-  const Pose local =
-      item.Has("pose") ? ReadPose(item.Required("pose")) : (item.Optional("pose"), Pose{});
+  const Pose local = item.Has("pose") ? ReadPose(item.Required("pose")) : Pose{};
   XMLElement* parent_body = build.mjcf.worldbody();
   Pose in_parent = Compose(at.pose, local);
   entity.pose = in_parent;

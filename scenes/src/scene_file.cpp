@@ -1,4 +1,4 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene_file.h>
 
 #include <tinyxml2.h>
@@ -17,11 +17,11 @@ constexpr const char* kSupported = "a MuJoCo MJCF file (.xml) or a URDF file (.u
 std::string ReadWhole(const fs::path& path, const std::string& shown) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw Error(shown + ": cannot open the file for reading (check its permissions)");
+    throw base::Error(shown + ": cannot open the file for reading (check its permissions)");
   }
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) throw Error(shown + ": read error");
+  if (in.bad()) throw base::Error(shown + ": read error");
   return text.str();
 }
 
@@ -65,34 +65,35 @@ const char* SceneFormatName(SceneFormat format) {
 
 SceneFormat CheckSceneText(const std::string& text, const std::string& shown) {
   if (IsBlank(text))
-    throw Error(shown + ": the scene is empty; a scene is " + std::string(kSupported));
+    throw base::Error(shown + ": the scene is empty; a scene is " + std::string(kSupported));
   tinyxml2::XMLDocument doc;
   if (doc.Parse(text.data(), text.size()) != tinyxml2::XML_SUCCESS) {
-    throw Error(shown + ":" + std::to_string(doc.ErrorLineNum()) +
-                ": malformed XML: " + DescribeXmlError(doc) + " (fix the XML syntax at that line)");
+    throw base::Error(shown + ":" + std::to_string(doc.ErrorLineNum()) + ": malformed XML: " +
+                      DescribeXmlError(doc) + " (fix the XML syntax at that line)");
   }
   const tinyxml2::XMLElement* root = doc.RootElement();
   const std::string root_name = root ? root->Name() : "";
   if (root_name == "mujoco") return SceneFormat::kMjcf;
   if (root_name == "robot") return SceneFormat::kUrdf;
-  throw Error(shown + ":" + std::to_string(root ? root->GetLineNum() : 1) +
-              ": the root element is <" + root_name +
-              ">, but a scene needs <mujoco> (MJCF) or <robot> (URDF)");
+  throw base::Error(shown + ":" + std::to_string(root ? root->GetLineNum() : 1) +
+                    ": the root element is <" + root_name +
+                    ">, but a scene needs <mujoco> (MJCF) or <robot> (URDF)");
 }
 
 SceneFile ReadSceneFile(const std::string& path) {
-  if (path.empty()) throw Error("no scene file given: pass " + std::string(kSupported));
+  if (path.empty()) throw base::Error("no scene file given: pass " + std::string(kSupported));
 
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (!fs::exists(status)) {
-    throw Error(path + ": no such file (check the path; a scene is " + kSupported + ")");
+    throw base::Error(path + ": no such file (check the path; a scene is " + kSupported + ")");
   }
   if (fs::is_directory(status)) {
-    throw Error(path + ": is a directory, not a scene file (pass " + kSupported + " inside it)");
+    throw base::Error(path + ": is a directory, not a scene file (pass " + kSupported +
+                      " inside it)");
   }
   if (!fs::is_regular_file(status)) {
-    throw Error(path + ": is not a regular file (pass " + kSupported + ")");
+    throw base::Error(path + ": is not a regular file (pass " + kSupported + ")");
   }
 
   SceneFile file;

@@ -1,4 +1,4 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/site.h>
 
 namespace twin::scenes {
@@ -13,14 +13,14 @@ const Entity* Site::FindEntity(const std::string& name) const {
 const AutopilotSpec::Value& AutopilotSpec::Require(const std::string& key) const {
   const auto it = params.find(key);
   if (it == params.end()) {
-    throw Error(where + ": autopilot '" + type + "' needs the key '" + key + "'");
+    throw base::Error(where + ": autopilot '" + type + "' needs the key '" + key + "'");
   }
   return it->second;
 }
 
 void AutopilotSpec::Fail(const std::string& key, const std::string& message) const {
   const auto it = params.find(key);
-  throw Error((it == params.end() ? where : it->second.where) + ": " + message);
+  throw base::Error((it == params.end() ? where : it->second.where) + ": " + message);
 }
 
 }  // namespace twin::scenes

@@ -2,7 +2,7 @@
 
 #include "mesh_convert.h"
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <tinyxml2.h>
 
@@ -18,7 +18,8 @@ namespace {
 
 fs::path MakeStagingDir() {
   std::string pattern = (fs::temp_directory_path() / "twin-urdf-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw Error("cannot create a temporary folder for a URDF import");
+  if (!mkdtemp(pattern.data()))
+    throw base::Error("cannot create a temporary folder for a URDF import");
   return pattern;
 }
 
@@ -32,9 +33,9 @@ fs::path ResolveMeshUri(const std::string& uri, const fs::path& urdf_dir,
     const std::string package = rest.substr(0, slash);
     const auto it = packages.find(package);
     if (it == packages.end()) {
-      throw Error(where + ": mesh '" + uri + "' is in ROS package '" + package +
-                  "', which package_paths does not name; add package_paths: {" + package +
-                  ": FOLDER} to the include");
+      throw base::Error(where + ": mesh '" + uri + "' is in ROS package '" + package +
+                        "', which package_paths does not name; add package_paths: {" + package +
+                        ": FOLDER} to the include");
     }
     return it->second / (slash == std::string::npos ? "" : rest.substr(slash + 1));
   }
@@ -49,12 +50,12 @@ PreparedUrdf::PreparedUrdf(const fs::path& urdf, const std::map<std::string, fs:
   try {
     tinyxml2::XMLDocument doc;
     if (doc.LoadFile(urdf.c_str()) != tinyxml2::XML_SUCCESS) {
-      throw Error(urdf.string() + ":" + std::to_string(doc.ErrorLineNum()) +
-                  ": malformed URDF: " + doc.ErrorName());
+      throw base::Error(urdf.string() + ":" + std::to_string(doc.ErrorLineNum()) +
+                        ": malformed URDF: " + doc.ErrorName());
     }
     tinyxml2::XMLElement* robot = doc.RootElement();
     if (!robot || std::string(robot->Name()) != "robot") {
-      throw Error(urdf.string() + ": the root element must be <robot>");
+      throw base::Error(urdf.string() + ": the root element must be <robot>");
     }
     // Every <mesh filename> anywhere (visual and collision geometry), in document order.
     std::vector<tinyxml2::XMLElement*> meshes;
@@ -70,15 +71,16 @@ PreparedUrdf::PreparedUrdf(const fs::path& urdf, const std::map<std::string, fs:
       fs::path real = ResolveMeshUri(e->Attribute("filename"), urdf.parent_path(), packages, where);
       std::error_code ec;
       if (!fs::is_regular_file(real, ec)) {
-        throw Error(where + ": mesh '" + std::string(e->Attribute("filename")) + "' resolves to " +
-                    real.string() + ", which does not exist");
+        throw base::Error(where + ": mesh '" + std::string(e->Attribute("filename")) +
+                          "' resolves to " + real.string() + ", which does not exist");
       }
       sources_.push_back(fs::absolute(real).lexically_normal());
       if (!MujocoReadsMesh(real)) real = ConvertMeshToObj(real, where);
       const std::string staged =
           "m" + std::to_string(index++) + "_" + real.stem().string() + real.extension().string();
       fs::create_symlink(fs::absolute(real), staging_ / staged, ec);
-      if (ec) throw Error(where + ": cannot stage mesh " + real.string() + ": " + ec.message());
+      if (ec)
+        throw base::Error(where + ": cannot stage mesh " + real.string() + ": " + ec.message());
       real_[staged] = fs::absolute(real).lexically_normal();
       e->SetAttribute("filename", staged.c_str());
     }
@@ -95,7 +97,7 @@ PreparedUrdf::PreparedUrdf(const fs::path& urdf, const std::map<std::string, fs:
     robot->InsertFirstChild(mujoco);
     path_ = staging_ / "robot.urdf";
     if (doc.SaveFile(path_.c_str()) != tinyxml2::XML_SUCCESS) {
-      throw Error("cannot write the prepared URDF " + path_.string());
+      throw base::Error("cannot write the prepared URDF " + path_.string());
     }
   } catch (...) {
     std::error_code ec;

@@ -1,4 +1,4 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/arm_controller.h>
 #include <twin/sim/behaviour.h>
 
@@ -50,7 +50,8 @@ void ArmController::UpdateBase(const mjData& data) {
 
 void ArmController::SetPayload(double mass, const scenes::Vec3& centre_of_mass) {
   if (!(mass >= 0) || !std::isfinite(mass)) {
-    throw Error(spec_.entity + ": the payload mass must be >= 0 kg, got " + std::to_string(mass));
+    throw base::Error(spec_.entity + ": the payload mass must be >= 0 kg, got " +
+                      std::to_string(mass));
   }
   state_.payload_mass = mass;
   state_.payload_com = centre_of_mass;
@@ -59,13 +60,13 @@ void ArmController::SetPayload(double mass, const scenes::Vec3& centre_of_mass) 
 void ArmController::CheckLimits(const JointVector& q, const std::string& what) const {
   for (int k = 0; k < 6; ++k) {
     if (!std::isfinite(q[k])) {
-      throw Error(spec_.entity + ": " + what + ": joint" + std::to_string(k + 1) +
-                  " is not a finite angle");
+      throw base::Error(spec_.entity + ": " + what + ": joint" + std::to_string(k + 1) +
+                        " is not a finite angle");
     }
     if (q[k] < spec_.lower[k] || q[k] > spec_.upper[k]) {
-      throw Error(spec_.entity + ": " + what + ": joint" + std::to_string(k + 1) + " at " +
-                  Degrees(q[k]) + " deg is outside its limits [" + Degrees(spec_.lower[k]) + ", " +
-                  Degrees(spec_.upper[k]) + "] deg");
+      throw base::Error(spec_.entity + ": " + what + ": joint" + std::to_string(k + 1) + " at " +
+                        Degrees(q[k]) + " deg is outside its limits [" + Degrees(spec_.lower[k]) +
+                        ", " + Degrees(spec_.upper[k]) + "] deg");
     }
   }
 }
@@ -83,7 +84,7 @@ void ArmController::Stop() {
 
 void ArmController::MoveTo(const JointVector& q, double duration) {
   if (!(duration > 0) || !std::isfinite(duration)) {
-    throw Error(spec_.entity + ": a move needs a duration > 0 seconds");
+    throw base::Error(spec_.entity + ": a move needs a duration > 0 seconds");
   }
   TrajectoryPoint to;
   to.time = duration;
@@ -93,8 +94,8 @@ void ArmController::MoveTo(const JointVector& q, double duration) {
 
 void ArmController::Follow(const JointTrajectory& trajectory) {
   if (trajectory.joints() != 6) {
-    throw Error(spec_.entity + ": the trajectory has " + std::to_string(trajectory.joints()) +
-                " joints; a 6-axis arm needs 6");
+    throw base::Error(spec_.entity + ": the trajectory has " + std::to_string(trajectory.joints()) +
+                      " joints; a 6-axis arm needs 6");
   }
   for (size_t i = 0; i < trajectory.points().size(); ++i) {
     JointVector q{};

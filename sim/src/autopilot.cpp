@@ -1,5 +1,5 @@
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 #include <twin/sim/autopilot.h>
 #include <twin/sim/site_world.h>
 
@@ -26,10 +26,8 @@ std::shared_ptr<Autopilot> AttachAutopilot(SiteWorld& site) {
     if (type.name == spec.type) return type.make(site, spec);
     names.push_back(type.name);
   }
-  std::string list;
-  for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
-  throw Error(spec.where + ": unknown autopilot type '" + spec.type + "'" +
-              DidYouMean(spec.type, names) + "; the types are: " + list);
+  throw base::Error(spec.where + ": unknown autopilot type '" + spec.type + "'" +
+                    base::UnknownNameHint(spec.type, names, "; the types are: "));
 }
 
 }  // namespace twin::sim

@@ -1,5 +1,7 @@
 // The palletize cell's set-up: parameters from the layout, the pattern of slots, the reach check
 // and the wrist calibration.
+#include <twin/base/suggest.h>
+
 #include "palletize_cell.h"
 
 namespace twin::sim::internal::palletize {
@@ -12,10 +14,8 @@ Palletize::Palletize(SiteWorld& site, const scenes::AutopilotSpec& spec) : spec_
                                                  "gap",        "clearance", "release_height"};
   for (const auto& [key, value] : spec.params) {
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
-      std::string list;
-      for (const std::string& k : kKeys) list += (list.empty() ? "" : ", ") + k;
       spec.Fail(key, "unknown key '" + key + "' for autopilot 'palletize'" +
-                         DidYouMean(key, kKeys) + "; allowed here: " + list);
+                         base::UnknownNameHint(key, kKeys, "; allowed here: "));
     }
   }
   // Names of the site's items, each checked against what the site has.
@@ -27,10 +27,9 @@ Palletize::Palletize(SiteWorld& site, const scenes::AutopilotSpec& spec) : spec_
   auto missing = [&](const std::string& key, const std::string& what,
                      const std::vector<std::string>& names) {
     const std::string& name = spec.Require(key).text;
-    std::string list;
-    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-    spec.Fail(key, "the site has no " + what + " named '" + name + "'" + DidYouMean(name, names) +
-                       (names.empty() ? "; it has none" : "; it has: " + list));
+    spec.Fail(key, "the site has no " + what + " named '" + name + "'" +
+                       (names.empty() ? "; it has none"
+                                      : base::UnknownNameHint(name, names, "; it has: ")));
   };
 
   const std::string arm = spec.Require("arm").text;
@@ -113,10 +112,10 @@ Palletize::Palletize(SiteWorld& site, const scenes::AutopilotSpec& spec) : spec_
     }
   }
   if (cartons_.empty()) {
-    throw Error(spec.where +
-                ": autopilot 'palletize' needs cartons: add a spawner on the "
-                "conveyor '" +
-                conveyor_ + "'");
+    throw base::Error(spec.where +
+                      ": autopilot 'palletize' needs cartons: add a spawner on the "
+                      "conveyor '" +
+                      conveyor_ + "'");
   }
 
   gap_ = Number("gap", 0.03, 0, 0.5);

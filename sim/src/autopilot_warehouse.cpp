@@ -8,8 +8,8 @@
 // then down the pallet's axis until the fork heels are 5 cm from it, lift, back out, to the other
 // spot the same way, lower, back out. Every pose it acts on is the true pose from MuJoCo's state
 // (what a localised truck with a pallet detector knows).
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 #include <twin/sim/autopilot.h>
 #include <twin/sim/behaviour.h>
 #include <twin/sim/site_world.h>
@@ -140,7 +140,7 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
       const std::string amr = key.substr(7);
       auto it = std::find(amr_names.begin(), amr_names.end(), amr);
       if (it == amr_names.end()) {
-        spec.Fail(key, "no AMR named '" + amr + "'" + DidYouMean(amr, amr_names) +
+        spec.Fail(key, "no AMR named '" + amr + "'" + base::DidYouMean(amr, amr_names) +
                            "; a patrol is patrol_<AMR name>: [x0, y0, x1, y1, ...]");
       }
       const std::vector<double> v = Numbers(spec, key);
@@ -165,7 +165,7 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
       std::vector<std::string> known = kKeys;
       for (const std::string& amr : amr_names) known.push_back("patrol_" + amr);
       spec.Fail(key, "unknown key '" + key + "' for the warehouse autopilot" +
-                         DidYouMean(key, known) +
+                         base::DidYouMean(key, known) +
                          "; the keys are forklift, pallet, pick, place, "
                          "cycles, carry_height and patrol_<AMR name>");
     }
@@ -179,7 +179,7 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
       names.push_back(drive->name());
     }
     if (!forklift_)
-      spec.Fail("forklift", "no forklift named '" + name + "'" + DidYouMean(name, names));
+      spec.Fail("forklift", "no forklift named '" + name + "'" + base::DidYouMean(name, names));
     pallet_name_ = spec.Require("pallet").text;
     const scenes::Entity* pallet = s.FindEntity(pallet_name_);
     if (!pallet || pallet->type != "pallet") {
@@ -188,7 +188,7 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
         if (e.type == "pallet") pallets.push_back(e.name);
       }
       spec.Fail("pallet",
-                "no pallet named '" + pallet_name_ + "'" + DidYouMean(pallet_name_, pallets));
+                "no pallet named '" + pallet_name_ + "'" + base::DidYouMean(pallet_name_, pallets));
     }
     if (!pallet->dynamic) {
       spec.Fail("pallet", "pallet '" + pallet_name_ +
@@ -227,7 +227,7 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
     const int tine = mj_name2id(m, mjOBJ_GEOM, tine_name.c_str());
     const int deck = mj_name2id(m, mjOBJ_GEOM, deck_name.c_str());
     if (shank < 0 || tine < 0 || deck < 0) {
-      throw Error(spec.where + ": the forklift or pallet model lacks its fork or deck geoms");
+      throw base::Error(spec.where + ": the forklift or pallet model lacks its fork or deck geoms");
     }
     mjData* scratch = mj_makeData(m);
     mj_kinematics(m, scratch);
@@ -242,7 +242,8 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
     mj_deleteData(scratch);
     // The tines' top rises by the lift; the deck's underside stands this far above the floor.
     lift_gap_ = (deck_bottom - pallet_z) - (tine_top - truck_z);
-    if (lift_gap_ <= 0) throw Error(spec.where + ": the forks do not fit under the pallet's deck");
+    if (lift_gap_ <= 0)
+      throw base::Error(spec.where + ": the forks do not fit under the pallet's deck");
   } else {
     for (const char* key : {"pallet", "pick", "place", "cycles", "carry_height"}) {
       if (spec.params.count(key)) {
@@ -251,9 +252,9 @@ WarehouseAutopilot::WarehouseAutopilot(SiteWorld& site, const scenes::AutopilotS
     }
   }
   if (patrols_.empty() && !forklift_) {
-    throw Error(spec.where +
-                ": the warehouse autopilot has nothing to do: give patrol_<AMR name> "
-                "waypoints or a forklift task (forklift, pallet, pick, place)");
+    throw base::Error(spec.where +
+                      ": the warehouse autopilot has nothing to do: give patrol_<AMR name> "
+                      "waypoints or a forklift task (forklift, pallet, pick, place)");
   }
 }
 

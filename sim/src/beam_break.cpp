@@ -1,4 +1,4 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/beam_break.h>
 
 namespace twin::sim {
@@ -7,8 +7,8 @@ BeamBreakReading ReadBeamBreak(const World& world, const scenes::BeamBreakSpec& 
   const mjModel* m = world.model();
   const int sensor = world.SensorId(beam.sensor);
   if (m->sensor_type[sensor] != mjSENS_RANGEFINDER) {
-    throw Error(world.name() + ": beam-break sensor '" + beam.name + "' needs a rangefinder '" +
-                beam.sensor + "'");
+    throw base::Error(world.name() + ": beam-break sensor '" + beam.name +
+                      "' needs a rangefinder '" + beam.sensor + "'");
   }
   BeamBreakReading reading;
   reading.name = beam.name;

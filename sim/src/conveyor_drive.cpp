@@ -1,5 +1,5 @@
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 #include <twin/sim/behaviour.h>
 #include <twin/sim/conveyor_drive.h>
 
@@ -40,8 +40,8 @@ size_t ConveyorDrive::Find(std::string_view name) const {
   for (size_t k = 0; k < drives_.size(); ++k) {
     if (drives_[k].name == name) return k;
   }
-  throw Error("no conveyor named '" + std::string(name) + "'" +
-              DidYouMean(std::string(name), names()));
+  throw base::Error("no conveyor named '" + std::string(name) + "'" +
+                    base::DidYouMean(std::string(name), names()));
 }
 
 void ConveyorDrive::SetSpeed(std::string_view conveyor, double speed) {

@@ -1,4 +1,4 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/behaviour.h>
 #include <twin/sim/diff_drive.h>
 
@@ -85,9 +85,9 @@ void DiffDrive::SetVelocity(double v, double omega) {
 
 void DiffDrive::GoTo(const Pose2d& goal, double position_tolerance, double yaw_tolerance) {
   if (!(position_tolerance > 0) || !(yaw_tolerance > 0)) {
-    throw Error(name() + ": go-to tolerances must be > 0 (got " +
-                std::to_string(position_tolerance) + " m, " + std::to_string(yaw_tolerance) +
-                " rad)");
+    throw base::Error(name() + ": go-to tolerances must be > 0 (got " +
+                      std::to_string(position_tolerance) + " m, " + std::to_string(yaw_tolerance) +
+                      " rad)");
   }
   GoToPoseLimits limits;
   limits.max_speed = spec_.max_speed;
@@ -102,7 +102,8 @@ void DiffDrive::GoTo(const Pose2d& goal, double position_tolerance, double yaw_t
 
 void DiffDrive::SetLift(double height) {
   if (lift_ctrl_ < 0) {
-    throw Error("AMR '" + name() + "' has no payload lift; give it `lift: true` in the layout");
+    throw base::Error("AMR '" + name() +
+                      "' has no payload lift; give it `lift: true` in the layout");
   }
   state_.lift_target = std::clamp(height, 0.0, spec_.lift_stroke);
 }

@@ -1,7 +1,7 @@
 #include <twin/sim/domain_randomizer.h>
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/random.h>
+#include <twin/base/error.h>
+#include <twin/base/random.h>
 #include <twin/sim/surface_below.h>
 
 #include <algorithm>
@@ -28,7 +28,7 @@ double Deg(double degrees) {
 class FrameRng {
  public:
   FrameRng(uint64_t seed, const std::string& stream, uint64_t frame)
-      : rng_(seed, StreamId(stream)), base_(frame * kStride) {}
+      : rng_(seed, base::StreamId(stream)), base_(frame * kStride) {}
   double Uniform(uint64_t i) const {
     TWIN_DEMAND(i < kStride);
     return rng_.Uniform(base_ + i);
@@ -51,7 +51,7 @@ class FrameRng {
   }
 
  private:
-  CounterRng rng_;
+  base::CounterRng rng_;
   uint64_t base_;
 };
 
@@ -288,12 +288,13 @@ DomainRandomizer::DomainRandomizer(const scenes::Site& site, const scenes::Rando
   };
   auto add_placeable = [&](const std::string& name) {
     const scenes::Entity* e = site.FindEntity(name);
-    if (!e) throw Error("randomize: no entity '" + name + "' in the site");
+    if (!e) throw base::Error("randomize: no entity '" + name + "' in the site");
     Placeable p;
     p.name = name;
     p.body = world.BodyId(name);
     if (m->body_jntnum[p.body] < 1 || m->jnt_type[m->body_jntadr[p.body]] != mjJNT_FREE) {
-      throw Error("randomize: entity '" + name + "' has no free joint; only loose entities move");
+      throw base::Error("randomize: entity '" + name +
+                        "' has no free joint; only loose entities move");
     }
     const int j = m->body_jntadr[p.body];
     p.qpos = m->jnt_qposadr[j];
@@ -338,7 +339,7 @@ DomainRandomizer::DomainRandomizer(const scenes::Site& site, const scenes::Rando
       std::vector<int> ids;
       for (const std::string& name : item.materials) {
         const int id = mj_name2id(m, mjOBJ_MATERIAL, name.c_str());
-        if (id < 0) throw Error(item.where + ": the model has no material '" + name + "'");
+        if (id < 0) throw base::Error(item.where + ": the model has no material '" + name + "'");
         ids.push_back(id);
       }
       r.material_choices.push_back(std::move(ids));

@@ -1,4 +1,4 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/behaviour.h>
 #include <twin/sim/gripper_control.h>
 
@@ -34,8 +34,8 @@ GripperControl::GripperControl(const scenes::GripperSpec& gripper, const World& 
 
 void GripperControl::Require(scenes::GripperKind kind, const char* command) const {
   if (spec_.kind != kind) {
-    throw Error(spec_.entity + " is a " + KindName(spec_.kind) + "; " + command + " is for a " +
-                KindName(kind));
+    throw base::Error(spec_.entity + " is a " + KindName(spec_.kind) + "; " + command +
+                      " is for a " + KindName(kind));
   }
 }
 
@@ -59,8 +59,9 @@ void GripperControl::Close() {
 void GripperControl::SetOpening(double metres) {
   Require(scenes::GripperKind::kParallel, "opening and closing");
   if (!(metres >= 0 && metres <= spec_.stroke)) {
-    throw Error(spec_.entity + ": the opening must be in [0, " + std::to_string(spec_.stroke) +
-                "] metres (its stroke), got " + std::to_string(metres));
+    throw base::Error(spec_.entity + ": the opening must be in [0, " +
+                      std::to_string(spec_.stroke) + "] metres (its stroke), got " +
+                      std::to_string(metres));
   }
   state_.command = metres;
 }

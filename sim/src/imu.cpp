@@ -1,4 +1,4 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/imu.h>
 
 #include "model_names.h"
@@ -22,8 +22,8 @@ ImuReading ReadImu(const World& world, const scenes::ImuSpec& imu) {
   const int accel = world.SensorId(imu.accelerometer);
   const int gyro = world.SensorId(imu.gyro);
   if (m->sensor_type[accel] != mjSENS_ACCELEROMETER || m->sensor_type[gyro] != mjSENS_GYRO) {
-    throw Error(world.name() + ": IMU '" + imu.name + "' needs an accelerometer '" +
-                imu.accelerometer + "' and a gyro '" + imu.gyro + "'");
+    throw base::Error(world.name() + ": IMU '" + imu.name + "' needs an accelerometer '" +
+                      imu.accelerometer + "' and a gyro '" + imu.gyro + "'");
   }
 
   ImuReading reading;

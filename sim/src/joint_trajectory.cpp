@@ -1,4 +1,4 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/joint_trajectory.h>
 
 #include <algorithm>
@@ -9,7 +9,7 @@ namespace twin::sim {
 namespace {
 
 [[noreturn]] void Fail(size_t point, const std::string& message) {
-  throw Error("joint trajectory point " + std::to_string(point) + ": " + message);
+  throw base::Error("joint trajectory point " + std::to_string(point) + ": " + message);
 }
 
 void CheckValues(size_t point, const char* what, const std::vector<double>& values, size_t n) {
@@ -57,7 +57,7 @@ std::vector<double> SplineVelocities(const std::vector<double>& t, const std::ve
 }  // namespace
 
 JointTrajectory::JointTrajectory(std::vector<TrajectoryPoint> points) : points_(std::move(points)) {
-  if (points_.empty()) throw Error("a joint trajectory needs at least one point");
+  if (points_.empty()) throw base::Error("a joint trajectory needs at least one point");
   joints_ = points_.front().positions.size();
   if (joints_ == 0) Fail(0, "has no positions");
   const bool velocities = !points_.front().velocities.empty();

@@ -11,7 +11,8 @@ LogisticsFlow::LogisticsFlow(const scenes::Site& site, const World& world,
     : sinks_(site.sinks), log_(std::move(log)) {
   const mjModel* m = world.model();
   for (const scenes::SpawnerSpec& spec : site.spawners) {
-    Spawner spawner{spec, CounterRng(world.seed(), StreamId("arrivals/" + spec.entity)), {}, false};
+    Spawner spawner{
+        spec, base::CounterRng(world.seed(), base::StreamId("arrivals/" + spec.entity)), {}, false};
     for (size_t k = 0; k < spec.items.size(); ++k) {
       const int joint = world.JointId(spec.items[k] + "/free");
       Item item;

@@ -1,7 +1,7 @@
 #include "model_names.h"
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 
 namespace twin::sim::internal {
 
@@ -36,9 +36,9 @@ int RequireId(const mjModel* m, const std::string& model_name, mjtObj type, std:
   if (id >= 0) return id;
   const std::vector<std::string> names = ObjectNames(m, type);
   std::string message = "model '" + model_name + "' has no " + std::string(what) + " named '" +
-                        key + "'" + DidYouMean(key, names);
+                        key + "'" + base::DidYouMean(key, names);
   if (names.empty()) message += "; it has no named " + std::string(what) + "s at all";
-  throw Error(message);
+  throw base::Error(message);
 }
 
 std::string DescribeDof(const mjModel* m, int dof) {

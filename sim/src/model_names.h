@@ -13,7 +13,7 @@ namespace twin::sim::internal {
 std::string ObjectName(const mjModel* m, mjtObj type, int id);
 /// All names of one object type (unnamed objects skipped).
 std::vector<std::string> ObjectNames(const mjModel* m, mjtObj type);
-/// Id of a named object, or throws twin::Error "model 'M' has no <what> named 'x' (did you
+/// Id of a named object, or throws twin::base::Error "model 'M' has no <what> named 'x' (did you
 /// mean..)".
 int RequireId(const mjModel* m, const std::string& model_name, mjtObj type, std::string_view what,
               std::string_view name);

@@ -3,8 +3,8 @@
 // reach, wrist calibration); autopilot_palletize.cpp runs the cell step by step.
 #pragma once
 
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 #include <twin/sim/site_world.h>
 
 #include <mujoco/mujoco.h>

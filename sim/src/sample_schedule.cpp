@@ -1,4 +1,4 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/sample_schedule.h>
 
 #include <cmath>
@@ -24,13 +24,13 @@ const char* KindName(SensorKind kind) {
 SampleSchedule::SampleSchedule(std::vector<ScheduledSensor> sensors, double timestep)
     : sensors_(std::move(sensors)), timestep_(timestep) {
   if (!(std::isfinite(timestep) && timestep > 0)) {
-    throw Error("sample schedule: the timestep must be a finite number > 0 s, got " +
-                std::to_string(timestep));
+    throw base::Error("sample schedule: the timestep must be a finite number > 0 s, got " +
+                      std::to_string(timestep));
   }
   for (const ScheduledSensor& s : sensors_) {
     if (!(std::isfinite(s.rate) && s.rate > 0)) {
-      throw Error(std::string(KindName(s.kind)) + " '" + s.name +
-                  "': rate must be a finite number > 0 (Hz), got " + std::to_string(s.rate));
+      throw base::Error(std::string(KindName(s.kind)) + " '" + s.name +
+                        "': rate must be a finite number > 0 (Hz), got " + std::to_string(s.rate));
     }
   }
 }

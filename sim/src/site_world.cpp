@@ -1,5 +1,5 @@
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 #include <twin/sim/site_world.h>
 
 #include <cstdio>
@@ -15,8 +15,9 @@ Drive& FindDrive(const std::vector<std::shared_ptr<Drive>>& drives, std::string_
     if (drive->name() == name) return *drive;
     names.push_back(drive->name());
   }
-  throw Error("no " + what + " named '" + std::string(name) + "'" +
-              DidYouMean(std::string(name), names) + (names.empty() ? "; the site has none" : ""));
+  throw base::Error("no " + what + " named '" + std::string(name) + "'" +
+                    base::DidYouMean(std::string(name), names) +
+                    (names.empty() ? "; the site has none" : ""));
 }
 
 template <typename T>
@@ -25,8 +26,8 @@ T& Find(const std::map<std::string, std::shared_ptr<T>>& items, std::string_view
   if (const auto it = items.find(std::string(name)); it != items.end()) return *it->second;
   std::vector<std::string> names;
   for (const auto& [key, item] : items) names.push_back(key);
-  throw Error("the site has no " + std::string(what) + " named '" + std::string(name) + "'" +
-              DidYouMean(std::string(name), names));
+  throw base::Error("the site has no " + std::string(what) + " named '" + std::string(name) + "'" +
+                    base::DidYouMean(std::string(name), names));
 }
 
 }  // namespace
@@ -54,7 +55,7 @@ SiteWorld LoadSiteWorld(const std::string& path, WorldOptions options, std::opti
 
 SiteWorld MakeSiteWorld(scenes::Scene scene, WorldOptions options, std::optional<uint64_t> seed,
                         bool autopilot) {
-  options.seed = seed ? *seed : scene.site.has_seed ? scene.site.seed : kDefaultSeed;
+  options.seed = seed ? *seed : scene.site.has_seed ? scene.site.seed : base::kDefaultSeed;
   if (!options.log) {
     options.log = [](const std::string& line) { std::fprintf(stderr, "twin: %s\n", line.c_str()); };
   }

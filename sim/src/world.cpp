@@ -1,5 +1,6 @@
-#include <twin/scenes/error.h>
-#include <twin/scenes/mujoco_messages.h>
+#include <twin/base/error.h>
+#include <twin/base/mujoco_messages.h>
+#include <twin/base/suggest.h>
 #include <twin/sim/world.h>
 
 #include "model_names.h"
@@ -107,10 +108,10 @@ World::World(std::string name, mjModel* model, WorldOptions options, std::string
     : name_(std::move(name)),
       model_(model),
       options_(std::move(options)),
-      noise_rng_(options_.seed, StreamId("sensor_noise")),
+      noise_rng_(options_.seed, base::StreamId("sensor_noise")),
       load_warnings_(std::move(load_warnings)) {
   {
-    MujocoWarningCapture capture(&mujoco_messages_);
+    base::MujocoWarningCapture capture(&mujoco_messages_);
     try {
       data_ = mj_makeData(model_);
     } catch (...) {
@@ -120,7 +121,7 @@ World::World(std::string name, mjModel* model, WorldOptions options, std::string
   }
   if (!data_) {
     mj_deleteModel(model_);
-    throw Error(name_ + ": MuJoCo could not allocate the simulation data (model too large?)");
+    throw base::Error(name_ + ": MuJoCo could not allocate the simulation data (model too large?)");
   }
   for (int s = 0; s < model_->nsensor; ++s) {
     if (model_->sensor_noise[s] > 0) noisy_sensors_.push_back(s);
@@ -179,7 +180,7 @@ int64_t World::Step(int64_t n) {
     bool& stepping;
     ~StepGuard() { stepping = false; }
   } guard{stepping_};
-  MujocoWarningCapture capture(&mujoco_messages_);
+  base::MujocoWarningCapture capture(&mujoco_messages_);
   int64_t taken = 0;
   while (taken < n && !diverged_) {
     if (inbox_->pending() > 0) RunCommands();
@@ -189,7 +190,7 @@ int64_t World::Step(int64_t n) {
     ReadPhysicsState(*model_, *data_, *step_start_);
     try {
       mj_step(model_, data_);
-    } catch (const Error& error) {
+    } catch (const base::Error& error) {
       // MuJoCo abandoned the step part-way: its stack pointer is left where the error struck.
       data_->pstack = 0;
       step_start_.reset();
@@ -334,7 +335,7 @@ void World::ApplySensorNoise() {
 }
 
 void World::Reset(int keyframe) {
-  MujocoWarningCapture capture(&mujoco_messages_);
+  base::MujocoWarningCapture capture(&mujoco_messages_);
   if (keyframe >= 0) {
     TWIN_DEMAND(keyframe < model_->nkey);
     mj_resetDataKeyframe(model_, data_, keyframe);
@@ -349,7 +350,7 @@ void World::Reset(int keyframe) {
 }
 
 void World::Forward() {
-  MujocoWarningCapture capture(&mujoco_messages_);
+  base::MujocoWarningCapture capture(&mujoco_messages_);
   mj_forward(model_, data_);
   step_start_.reset();
 }
@@ -369,22 +370,24 @@ WorldSnapshot World::Snapshot() const {
 void World::Restore(const WorldSnapshot& s) {
   const bool fits = FitsModel(*model_, s) && s.sensordata.size() == size_t(model_->nsensordata) &&
                     (!s.step_start || FitsModel(*model_, *s.step_start));
-  if (!fits) throw Error(name_ + ": the snapshot was taken from a different model");
+  if (!fits) throw base::Error(name_ + ": the snapshot was taken from a different model");
   bool same_behaviours = s.behaviours.size() == behaviours_.size();
   for (size_t i = 0; same_behaviours && i < behaviours_.size(); ++i)
     same_behaviours = s.behaviours[i].name == behaviours_[i].name;
   if (!same_behaviours) {
     auto names = [](const auto& list) {
-      std::string text;
-      for (const auto& b : list) text += (text.empty() ? "" : ", ") + b.name;
+      std::vector<std::string> names;
+      for (const auto& b : list) names.push_back(b.name);
+      const std::string text = base::JoinNames(names);
       return text.empty() ? std::string("none") : text;
     };
-    throw Error(name_ + ": the snapshot's behaviours (" + names(s.behaviours) +
-                ") are not this world's (" + names(behaviours_) +
-                "); restore a snapshot into the world it was taken from, or one set up alike");
+    throw base::Error(
+        name_ + ": the snapshot's behaviours (" + names(s.behaviours) + ") are not this world's (" +
+        names(behaviours_) +
+        "); restore a snapshot into the world it was taken from, or one set up alike");
   }
 
-  MujocoWarningCapture capture(&mujoco_messages_);
+  base::MujocoWarningCapture capture(&mujoco_messages_);
   bool replayed = false;
   if (s.step_start) {
     // The derived quantities as the snapshot's last step left them: replay that step.
@@ -392,7 +395,7 @@ void World::Restore(const WorldSnapshot& s) {
     try {
       mj_step(model_, data_);
       replayed = true;
-    } catch (const Error&) {
+    } catch (const base::Error&) {
       data_->pstack = 0;  // it failed the first time too; fall back to the state's own
     }
   }

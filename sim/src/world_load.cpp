@@ -1,6 +1,6 @@
 // Loading a World: file and text checks, MuJoCo's compiler, and readable load errors.
-#include <twin/scenes/error.h>
-#include <twin/scenes/mujoco_messages.h>
+#include <twin/base/error.h>
+#include <twin/base/mujoco_messages.h>
 #include <twin/scenes/scene_file.h>
 #include <twin/sim/world.h>
 
@@ -38,8 +38,8 @@ std::string FormatLoadError(const std::string& shown, const char* mujoco_text) {
 
 void CheckUsableOptions(const std::string& shown, const mjModel* m) {
   if (!(m->opt.timestep > 0) || !std::isfinite(m->opt.timestep)) {
-    throw Error(shown + ": <option timestep=\"" + std::to_string(m->opt.timestep) +
-                "\"> must be a positive number of seconds (MuJoCo's default is 0.002)");
+    throw base::Error(shown + ": <option timestep=\"" + std::to_string(m->opt.timestep) +
+                      "\"> must be a positive number of seconds (MuJoCo's default is 0.002)");
   }
 }
 
@@ -50,10 +50,10 @@ mjModel* Compile(const std::string& shown, const std::string& filename, const mj
   char error[1024] = "";
   mjModel* model = nullptr;
   {
-    MujocoWarningCapture capture(warnings);
+    base::MujocoWarningCapture capture(warnings);
     model = mj_loadXML(filename.c_str(), vfs, error, sizeof(error));
   }
-  if (!model) throw Error(FormatLoadError(shown, error));
+  if (!model) throw base::Error(FormatLoadError(shown, error));
   // A model that loads with a warning also gets it in `error`; keep it once.
   if (error[0] && warnings->find(error) == std::string::npos)
     *warnings += std::string(error) + "\n";
@@ -69,7 +69,7 @@ mjModel* Compile(const std::string& shown, const std::string& filename, const mj
 }  // namespace
 
 World World::FromFile(const std::string& path, WorldOptions options) {
-  InstallMujocoHandlers();
+  base::InstallMujocoHandlers();
   const scenes::SceneFile file = scenes::ReadSceneFile(path);
 
   std::string warnings;
@@ -79,7 +79,7 @@ World World::FromFile(const std::string& path, WorldOptions options) {
 
 World World::FromXml(std::string_view xml, WorldOptions options, const std::string& name,
                      const std::string& base_dir) {
-  InstallMujocoHandlers();
+  base::InstallMujocoHandlers();
   const std::string text(xml);
   scenes::CheckSceneText(text, name);
 
@@ -97,7 +97,7 @@ World World::FromXml(std::string_view xml, WorldOptions options, const std::stri
   std::unique_ptr<mjVFS, VfsDeleter> vfs(new mjVFS);  // ~2 MB of file names: keep off the stack
   mj_defaultVFS(vfs.get());
   if (mj_makeEmptyFileVFS(vfs.get(), vfs_name.c_str(), static_cast<int>(text.size())) != 0) {
-    throw Error(name + ": cannot stage the model text for MuJoCo (text too large?)");
+    throw base::Error(name + ": cannot stage the model text for MuJoCo (text too large?)");
   }
   const int slot = mj_findFileVFS(vfs.get(), vfs_name.c_str());
   TWIN_DEMAND(slot >= 0);

@@ -216,10 +216,14 @@ def bad(timeout, robot):
 def lockstep(timeout, robot, n):
     rospy.init_node("hil_lockstep", anonymous=True)
     cmd = rospy.Publisher("/%s/cmd_vel" % robot, Twist, queue_size=10, tcp_nodelay=True)
+    # The n-th message, kept as it arrives: by the time the main thread looks, the answer to it has
+    # let the sim run on and later messages may have come.
     last = {"msg": None, "count": 0}
 
     def answer(msg):
-        last["msg"], last["count"] = msg, last["count"] + 1
+        last["count"] += 1
+        if last["count"] == n:
+            last["msg"] = msg
         p = msg.pose.pose
         bearing = math.atan2(1.0 - p.position.y, 3.0 - p.position.x) - yaw_of(p.orientation)
         t = Twist()
@@ -231,7 +235,7 @@ def lockstep(timeout, robot, n):
     wait_for(lambda: cmd.get_num_connections() > 0 and odom.get_num_connections() > 0, timeout,
              "connections both ways")
     cmd.publish(Twist())  # the first answer starts the run
-    wait_for(lambda: last["count"] >= n, timeout, "%d odometry messages" % n)
+    wait_for(lambda: last["msg"] is not None, timeout, "%d odometry messages" % n)
     p = last["msg"].pose.pose.position
     print(json.dumps({"x": repr(p.x), "y": repr(p.y), "stamp": last["msg"].header.stamp.to_nsec()}))
 

@@ -1,5 +1,5 @@
+#include <twin/base/error.h>
 #include <twin/bridge/realtime_pacer.h>
-#include <twin/scenes/error.h>
 
 #include <catch2/catch.hpp>
 

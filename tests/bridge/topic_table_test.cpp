@@ -1,5 +1,5 @@
+#include <twin/base/error.h>
 #include <twin/bridge/topic_table.h>
-#include <twin/scenes/error.h>
 #include <twin/scenes/scene.h>
 
 #include <catch2/catch.hpp>

@@ -13,8 +13,8 @@
 #include <fstream>
 #include <iterator>
 
+#include <twin/base/error.h>
 #include <twin/render/image_io.h>
-#include <twin/scenes/error.h>
 
 #include "error_message.h"
 #include "python_cv.h"

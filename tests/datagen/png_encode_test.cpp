@@ -1,6 +1,6 @@
 #include <twin/datagen/png_encode.h>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <catch2/catch.hpp>
 
@@ -228,7 +228,7 @@ TEST_CASE("A corrupted chunk CRC is rejected by libspng and OpenCV", "[datagen][
     INFO("flipped byte " << at);
     // libspng stops reading the IDAT once its zlib stream ends, before that chunk's CRC, so only
     // the IHDR CRC is its to reject; libpng (OpenCV) checks both.
-    if (at == 29) CHECK_THROWS_AS(ReadWithSpng(bad), twin::Error);
+    if (at == 29) CHECK_THROWS_AS(ReadWithSpng(bad), twin::base::Error);
     twin::testing::TempDir dir;
     std::ofstream(dir / "bad.png", std::ios::binary)
         .write(reinterpret_cast<const char*>(bad.data()), bad.size());

@@ -3,8 +3,8 @@
 #include <map>
 #include <string>
 
+#include <twin/base/error.h>
 #include <twin/datagen/shard.h>
-#include <twin/scenes/error.h>
 
 #include "error_message.h"
 

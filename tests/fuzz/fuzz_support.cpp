@@ -5,8 +5,6 @@
 #include <cstdlib>
 #include <fstream>
 
-#include <twin/scenes/error.h>
-
 namespace twin::fuzz {
 namespace {
 

@@ -1,5 +1,5 @@
 // What every fuzz target shares: a private scratch folder emptied before each input, inputs that
-// are bundles of several files, and the rule that twin::Error is the only allowed failure.
+// are bundles of several files, and the rule that twin::base::Error is the only allowed failure.
 #pragma once
 
 #include <cstdio>
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 namespace twin::fuzz {
 
@@ -40,15 +40,15 @@ void WriteFile(const std::filesystem::path& root, const std::string& name, std::
 /// a seed gets).
 bool Verbose();
 
-/// Runs `load`; a twin::Error (bad input, reported as the user would see it) is the expected
+/// Runs `load`; a twin::base::Error (bad input, reported as the user would see it) is the expected
 /// outcome and is swallowed. Anything else propagates: libFuzzer reports an uncaught exception as
 /// a crash, and so does the replay main.
 template <class Load>
 void ExpectOnlyTwinErrors(Load&& load) {
   try {
     load();
-  } catch (const twin::Error& e) {
-    if (Verbose()) std::fprintf(stderr, "twin::Error: %s\n", e.what());
+  } catch (const twin::base::Error& e) {
+    if (Verbose()) std::fprintf(stderr, "twin::base::Error: %s\n", e.what());
   }
 }
 

@@ -1,7 +1,7 @@
 // The fuzz targets without libFuzzer: feeds every file of the folders (or files) named on the
 // command line to LLVMFuzzerTestOneInput, once each, in name order. CTest runs it over each
 // target's seeds and regressions (label fuzz), so every build replays the corpus and every past
-// crash; a crash, a sanitizer report or an exception other than twin::Error fails the test.
+// crash; a crash, a sanitizer report or an exception other than twin::base::Error fails the test.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>

@@ -1,5 +1,5 @@
+#include <twin/base/random.h>
 #include <twin/render/camera_noise.h>
-#include <twin/scenes/random.h>
 
 #include <catch2/catch.hpp>
 
@@ -32,7 +32,7 @@ CameraNoise Noisy() {
   return noise;
 }
 
-const uint64_t kStream = twin::StreamId("overhead");
+const uint64_t kStream = twin::base::StreamId("overhead");
 
 CameraFrame Noised(CameraFrame frame, const CameraNoise& noise, uint64_t seed, uint64_t stream,
                    uint64_t index) {
@@ -71,7 +71,7 @@ TEST_CASE("Camera noise is reproducible from seed, camera and frame", "[render][
   CHECK(Noised(clean, Noisy(), 42, kStream, 6).rgb != a.rgb);
   CHECK(Noised(clean, Noisy(), 42, kStream, 6).depth != a.depth);
   CHECK(Noised(clean, Noisy(), 43, kStream, 5).rgb != a.rgb);
-  CHECK(Noised(clean, Noisy(), 42, twin::StreamId("side"), 5).rgb != a.rgb);
+  CHECK(Noised(clean, Noisy(), 42, twin::base::StreamId("side"), 5).rgb != a.rgb);
 }
 
 TEST_CASE("A pixel's noise does not depend on the other pixels", "[render][noise]") {

@@ -6,8 +6,8 @@
 
 #include <string>
 
+#include <twin/base/error.h>
 #include <twin/render/context.h>
-#include <twin/scenes/error.h>
 
 #include "error_message.h"
 
@@ -35,7 +35,8 @@ TEST_CASE("Sanitizer builds keep the Vulkan drivers loaded after a failed contex
           "[render][context]") {
   // A context that fails after its instance exists (an unknown device) destroys the instance;
   // the loader would then unload lavapipe, and LeakSanitizer could no longer name its frames.
-  CHECK_THROWS_AS(twin::render::Context(twin::render::ContextOptions{"7", false}), twin::Error);
+  CHECK_THROWS_AS(twin::render::Context(twin::render::ContextOptions{"7", false}),
+                  twin::base::Error);
   CHECK(dlopen("libvulkan_lvp.so", RTLD_LAZY | RTLD_NOLOAD) != nullptr);
 }
 #endif

@@ -1,6 +1,6 @@
 // The `amr` equipment type: what a layout expands to, checked against MuJoCo's compiled model
 // (body positions, joint types, actuator names, masses, contacts), and the errors of bad input.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/world.h>
 

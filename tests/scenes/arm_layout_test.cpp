@@ -1,6 +1,6 @@
 // Layouts with an arm and its grippers: what the builders write (checked in MuJoCo's compiled
 // model against the UR5e datasheet) and how bad items are refused.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/world.h>
 

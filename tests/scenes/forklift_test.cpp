@@ -1,6 +1,6 @@
 // The `forklift` equipment type: its compiled model (joints, wheels, mast, masses), forks that fit
 // an EUR pallet (checked with MuJoCo's own contacts and geom positions), and bad input.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/world.h>
 

@@ -1,6 +1,6 @@
 // The randomize: section of a layout and --randomize overlays: what they read, the distractor
 // bodies they add, and every mistake named by file:line:column and key.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/randomize.h>
 #include <twin/scenes/scene.h>
 

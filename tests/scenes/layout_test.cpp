@@ -1,5 +1,5 @@
 // Layout files: what they expand to, and every kind of mistake a person makes writing one.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene.h>
 
 #include <catch2/catch.hpp>

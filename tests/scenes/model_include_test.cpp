@@ -1,6 +1,6 @@
 // Including URDF and MJCF models in a layout. The truth is MuJoCo's own compile: of the merged
 // layout, and of the original model on its own.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/world.h>
 

@@ -1,4 +1,4 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene_file.h>
 
 #include <catch2/catch.hpp>
@@ -73,7 +73,7 @@ std::string MessageAsNobody(const std::string& path) {
     if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) message = "setuid failed";
     try {
       ReadSceneFile(path);
-    } catch (const twin::Error& e) {
+    } catch (const twin::base::Error& e) {
       message = e.what();
     }
     (void)!write(pipe_fds[1], message.data(), message.size());

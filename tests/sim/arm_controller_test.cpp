@@ -1,6 +1,6 @@
 // The arm controller in MuJoCo: trajectory tracking, holding against gravity, reaching an IK
 // target (checked on MuJoCo's own tcp site) and refusing bad commands.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/site_world.h>
 

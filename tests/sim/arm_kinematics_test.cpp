@@ -1,7 +1,7 @@
 // Arm kinematics against independent truth: MuJoCo's own kinematics of the MJCF the layout
 // builds (so the model matches the published DH table), the closed-form flange position at zero
 // angles, and forward kinematics for the inverse.
-#include <twin/scenes/random.h>
+#include <twin/base/random.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/arm_kinematics.h>
 #include <twin/sim/world.h>
@@ -34,7 +34,8 @@ const char* kLayout = R"(equipment:
     d6: 0.116
 )";
 
-JointVector RandomJoints(const twin::CounterRng& rng, uint64_t draw, const ArmKinematics& kin) {
+JointVector RandomJoints(const twin::base::CounterRng& rng, uint64_t draw,
+                         const ArmKinematics& kin) {
   JointVector q{};
   for (int k = 0; k < 6; ++k) q[k] = rng.Uniform(6 * draw + k, kin.lower()[k], kin.upper()[k]);
   return q;
@@ -70,7 +71,7 @@ TEST_CASE("Forward kinematics from the DH table equals MuJoCo's flange for rando
   twin::sim::World world = twin::sim::World::FromScene(scene);
   const mjModel* m = world.model();
   mjData* d = world.data();
-  const twin::CounterRng rng(7, twin::StreamId("arm_fk_test"));
+  const twin::base::CounterRng rng(7, twin::base::StreamId("arm_fk_test"));
   for (const twin::scenes::ArmSpec& arm : scene.site.arms) {
     const ArmKinematics kin(arm);
     const int site = mj_name2id(m, mjOBJ_SITE, arm.flange_site.c_str());
@@ -92,7 +93,7 @@ TEST_CASE("Forward kinematics from the DH table equals MuJoCo's flange for rando
 
 TEST_CASE("Inverse kinematics reproduces the pose of random joint angles", "[sim][arm]") {
   const twin::scenes::Scene scene = twin::scenes::LoadLayoutText(kLayout, "ik.yaml", ".");
-  const twin::CounterRng rng(11, twin::StreamId("arm_ik_test"));
+  const twin::base::CounterRng rng(11, twin::base::StreamId("arm_ik_test"));
   for (const twin::scenes::ArmSpec& arm : scene.site.arms) {
     const ArmKinematics kin(arm);
     const Pose tool{{0.01, -0.02, 0.15}, twin::scenes::QuatFromYawDeg(20)};

@@ -1,7 +1,7 @@
 // DiffDrive on an AMR rolling on the floor. Motion is measured from MuJoCo's body poses (xpos,
 // xmat), never from the drive's own readouts: speed and acceleration by finite differences,
 // turning radius by a least-squares circle through the path.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/diff_drive.h>
 #include <twin/sim/site_world.h>

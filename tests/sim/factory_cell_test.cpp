@@ -1,6 +1,6 @@
 // The built-in factory cell twin and its palletize autopilot: what the tests check is where MuJoCo
 // put the cartons (body poses from mjData), never what the autopilot says it did.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/site_world.h>
 

@@ -2,7 +2,7 @@
 // it on a pallet; parallel jaws close on a box and lift it. The arm moves by inverse kinematics
 // of the tool frame, as a palletizing cell's controller would drive it; what the tests check is
 // where MuJoCo put the carton.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/site_world.h>
 

@@ -1,6 +1,6 @@
 // Joint trajectories: the splines pass through the waypoints with the given (or smooth) rates,
 // checked against the waypoints themselves and finite differences of the samples.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/joint_trajectory.h>
 
 #include <catch2/catch.hpp>

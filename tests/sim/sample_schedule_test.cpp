@@ -1,6 +1,6 @@
 // The per-sensor sample schedule against exact integer arithmetic over a million steps, its
 // checks, and its use with a World (snapshots, the layout's rates).
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/sample_schedule.h>
 #include <twin/sim/site_world.h>
@@ -118,7 +118,7 @@ TEST_CASE("A layout's rate must be > 0: the error names file, line and key", "[s
     try {
       twin::scenes::LoadLayoutText(text, "rates.yaml", ".");
       FAIL("accepted");
-    } catch (const twin::Error& error) {
+    } catch (const twin::base::Error& error) {
       const std::string message = error.what();
       CHECK_THAT(message, Contains(std::string("rates.yaml:") + c.line));
       CHECK_THAT(message, Contains("rate"));

@@ -1,7 +1,7 @@
 // The built-in warehouse twins (scenes/twins/warehouse*.yaml) and their `warehouse` autopilot.
 // Everything is measured from MuJoCo's state (body poses), and the routes, spots and racks are
 // read from the layout's Site record, never restated here.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/site_world.h>
 

@@ -1,7 +1,7 @@
 // World's removable hooks and its command inbox: removal by handle and by name, removal and
 // addition from inside a running hook, and commands posted from many threads running on the
 // simulation thread at the start of the next step, in posting order.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/world.h>
 
 #include <catch2/catch.hpp>

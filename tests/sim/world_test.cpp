@@ -1,4 +1,4 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 #include <twin/sim/world.h>
 
 #include <catch2/catch.hpp>
@@ -56,7 +56,7 @@ TEST_CASE("Named access finds bodies, joints, actuators, sensors and cameras", "
 
 TEST_CASE("An unknown name is an error that suggests the closest names", "[sim][world]") {
   World world = Cell();
-  CHECK_THROWS_AS(world.JointId("elbo"), twin::Error);
+  CHECK_THROWS_AS(world.JointId("elbo"), twin::base::Error);
   CHECK_THROWS_WITH(world.JointId("elbo"),
                     Contains("has no joint named 'elbo' (did you mean 'elbow'?)"));
   CHECK_THROWS_WITH(world.ActuatorId("shoulder_servoo"),

@@ -1,13 +1,13 @@
 #include "error_message.h"
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 namespace twin::testing {
 
 std::string ErrorMessage(const std::function<void()>& call) {
   try {
     call();
-  } catch (const Error& e) {
+  } catch (const base::Error& e) {
     return e.what();
   }
   return "(no error)";

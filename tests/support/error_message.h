@@ -6,7 +6,8 @@
 
 namespace twin::testing {
 
-/// The what() of the twin::Error that `call` throws, or "(no error)" when it returns normally.
+/// The what() of the twin::base::Error that `call` throws, or "(no error)" when it returns
+/// normally.
 std::string ErrorMessage(const std::function<void()>& call);
 
 }  // namespace twin::testing

@@ -2,7 +2,7 @@
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
-#include <twin/scenes/mujoco_messages.h>
+#include <twin/base/mujoco_messages.h>
 
 #include "mujoco_warnings.h"
 
@@ -27,8 +27,8 @@ struct MujocoWarningListener : Catch::TestEventListenerBase {
   using TestEventListenerBase::TestEventListenerBase;
   void testRunStarting(Catch::TestRunInfo const& info) override {
     TestEventListenerBase::testRunStarting(info);
-    InstallMujocoHandlers();
-    SetMujocoWarningObserver(&ExpectedWarningSink::OnMujocoWarning);
+    base::InstallMujocoHandlers();
+    base::SetMujocoWarningObserver(&ExpectedWarningSink::OnMujocoWarning);
   }
 };
 CATCH_REGISTER_LISTENER(MujocoWarningListener)

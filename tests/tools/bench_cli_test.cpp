@@ -278,3 +278,86 @@ TEST_CASE("twin bench render refuses a model it cannot run, with a message",
   RequireCleanExit(urdf, 1);
   CHECK_THAT(urdf.err, Contains("two_link.urdf") && Contains("needs an MJCF model"));
 }
+
+#ifdef TWIN_WITH_ROS
+TEST_CASE(
+    "twin bench bridge starts its own roscore and prints every row, with ratios equal to its "
+    "times",
+    "[tools][cli][bench][ros]") {
+  const ProcessResult r = Twin({"bench", "bridge", "--frames", "5", "--periods", "10",
+                                "--sweep-seconds", "1", "--rates", "5", "--drift-seconds", "4"});
+  RequireCleanExit(r, 0);
+  INFO(r.out);
+  CHECK_THAT(r.out, !Contains("failed"));
+  const auto roscore = Match(r.out, R"(^roscore     127\.0\.0\.1:([0-9]+), started for this run)");
+  REQUIRE(roscore.size() == 1);
+  const std::string number = R"(\s+([0-9]+\.[0-9]+))";
+  for (const char* flag : {"on", "off"}) {
+    CAPTURE(flag);
+    const auto bare = Match(r.out, std::string(R"(^  bare roscpp publisher \(baseline\)\s+)") +
+                                       flag + number + number + R"(\s+1\.00x\s+1\.00x\s+0$)");
+    const auto twin =
+        Match(r.out, std::string(R"(^  twin hil realtime \(HilSession, )"
+                                 R"(Ros1Transport\)\s+)") +
+                         flag + number + number + R"(\s+([0-9.]+)x\s+([0-9.]+)x\s+([0-9]+)$)");
+    REQUIRE(bare.size() == 2);
+    REQUIRE(twin.size() == 5);
+    for (const std::string& v : {bare[0], bare[1], twin[0], twin[1]}) CHECK(std::stod(v) > 0);
+    CHECK(std::stod(bare[0]) <= std::stod(bare[1]));  // p50 <= p99
+    CHECK(RatioMatches(ParsePrinted(twin[2]), ParsePrinted(twin[0]), ParsePrinted(bare[0])));
+    CHECK(RatioMatches(ParsePrinted(twin[3]), ParsePrinted(twin[1]), ParsePrinted(bare[1])));
+    const auto sensor = Match(r.out, std::string(R"(^  twin hil realtime\s+)") + flag + number +
+                                         number + R"( ([0-9]+) of ([0-9]+)$)");
+    REQUIRE(sensor.size() == 4);
+    CHECK(std::stod(sensor[0]) > 0);
+    CHECK(std::stoi(sensor[3]) >= 5);  // frames published
+    for (const char* hz : {"100", "500"}) {
+      CAPTURE(hz);
+      const auto row = Match(r.out, std::string("^  lockstep ") + hz +
+                                        R"( Hz \([0-9]+ steps? a )"
+                                        R"(period\)\s+)" +
+                                        flag + number + number + number + number + "$");
+      REQUIRE(row.size() == 4);
+      for (const std::string& v : row) CHECK(std::stod(v) > 0);
+      CHECK(std::stod(row[0]) <= std::stod(row[2]));  // the command came in before the step
+    }
+  }
+  const auto goal =
+      Match(r.out, R"(^goal        twin <= 1\.25x the bare publisher \(TCP_NODELAY on\): p50 )"
+                   R"(([0-9.]+)x, p99 ([0-9.]+)x, (met|NOT met)$)");
+  REQUIRE(goal.size() == 3);
+  const bool met = std::stod(goal[0]) <= 1.25 && std::stod(goal[1]) <= 1.25;
+  CHECK((goal[2] == "met") == met);
+  const auto rate = Match(r.out, R"(^  control at 5 Hz\s+([0-9]+)\s+([0-9]+)\s+([0-9.]+|inf)\s+)"
+                                 R"(([0-9.]+) (yes|no)$)");
+  REQUIRE(rate.size() == 5);
+  CHECK(std::stoi(rate[0]) > 0);
+  CHECK_THAT(r.out, Contains("\nhighest     "));
+  const auto drift = Match(r.out, R"(^drift       ([-+][0-9.]+) ms per simulated minute over )"
+                                  R"(([0-9.]+) s of sim time)");
+  if (drift.empty()) {
+    CHECK_THAT(r.out, Contains("drift       not measured"));
+  } else {
+    CHECK(std::stod(drift[1]) > 3);
+  }
+  // The roscore it started is gone.
+  const ProcessResult probe = twin::testing::RunProcess(
+      {"/usr/bin/python3", "-c",
+       "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', " + roscore[0] +
+           ")) == 0)"});
+  CHECK(probe.exit_code == 0);
+}
+
+TEST_CASE("twin bench bridge refuses a camera or robot the scene lacks, and bad flags",
+          "[tools][cli][bench][ros]") {
+  const ProcessResult camera = Twin({"bench", "bridge", "--camera", "nope"});
+  RequireCleanExit(camera, 1);
+  CHECK_THAT(camera.err, Contains("no camera named 'nope'"));
+  const ProcessResult robot = Twin({"bench", "bridge", "--robot", "nope"});
+  RequireCleanExit(robot, 1);
+  CHECK_THAT(robot.err, Contains("no AMR named 'nope'"));
+  const ProcessResult rates = Twin({"bench", "bridge", "--rates", "10,0"});
+  RequireCleanExit(rates, 2);
+  CHECK_THAT(rates.err, Contains("--rates"));
+}
+#endif

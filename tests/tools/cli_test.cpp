@@ -3,6 +3,8 @@
 
 #include "cli_support.h"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -94,9 +96,11 @@ TEST_CASE("twin refuses bad scene files with a message naming the file", "[tools
 TEST_CASE("twin names unknown verbs and flags and suggests the right one", "[tools][cli]") {
   const ProcessResult verb = Twin({"rn", kData + "/cell.xml"});
   RequireCleanExit(verb, 2);
-  CHECK_THAT(verb.err,
-             Contains("unknown verb 'rn' (did you mean 'run'?)") &&
-                 Contains("The verbs are: run, check, export, render, datagen, dataset, hil, bench"));
+  CHECK_THAT(
+      verb.err,
+      Contains("unknown verb 'rn' (did you mean 'run'?)") &&
+          Contains("The verbs are: run, check, export, render, datagen, dataset, hil, layout, "
+                   "bench"));
 
   const ProcessResult flag = Twin({"run", kData + "/cell.xml", "--durration", "3"});
   RequireCleanExit(flag, 2);
@@ -237,4 +241,19 @@ TEST_CASE("Every built-in twin passes twin check", "[tools][cli][twins]") {
     CHECK_THAT(r.out, Contains("(twin layout)") && Contains("\nusable"));
   }
   CHECK(twins >= 2);
+}
+
+TEST_CASE("twin layout schema prints the layout schema as JSON Schema or markdown",
+          "[tools][cli]") {
+  const ProcessResult json = Twin({"layout", "schema"});
+  RequireCleanExit(json, 0);
+  const nlohmann::json schema = nlohmann::json::parse(json.out);
+  CHECK(schema["$schema"] == "http://json-schema.org/draft-07/schema#");
+  CHECK(schema["definitions"]["item_conveyor"]["properties"]["length"]["default"] == 3.0);
+  const ProcessResult markdown = Twin({"layout", "schema", "--markdown"});
+  RequireCleanExit(markdown, 0);
+  CHECK_THAT(markdown.out, Contains("| `length` | number | 3 | > 0 | m |"));
+  const ProcessResult bare = Twin({"layout"});
+  RequireCleanExit(bare, 2);
+  CHECK_THAT(bare.err, Contains("subcommand is required"));
 }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace twin::tools {
 
@@ -32,5 +33,30 @@ struct BenchDatagenOptions {
   std::string device;
 };
 int BenchDatagen(const BenchDatagenOptions& options);
+
+struct BenchBridgeOptions {
+  std::string scene;         ///< default: the warehouse twin
+  std::string camera;        ///< default: the scene's first camera
+  std::string robot;         ///< default: the scene's first AMR
+  int frames = 300;          ///< images timed per transport-latency row (after warm-up)
+  int periods = 1000;        ///< lockstep control periods timed per row (after warm-up)
+  double sweep_seconds = 4;  ///< simulated seconds per rate of the sweep
+  std::vector<double> rates = {10, 20, 50, 100, 200, 500};  ///< Hz, ascending
+  double drift_seconds = 20;  ///< sim seconds of the drift run (realtime, nothing rendered)
+  std::string device;
+};
+int BenchBridge(const BenchBridgeOptions& options);
+
+/// What `bench bridge` runs as its twin side: `twin bench bridge-hil` (a process of its own).
+struct BenchBridgeHilOptions {
+  std::string scene, mode = "realtime";
+  std::string image_topic, state_topic, command_topic;  ///< timed streams ("" none)
+  int64_t images = 0, states = 0;                       ///< > 0: stop once this many went out
+  double duration = 0;                                  ///< > 0: stop after this much sim time
+  double state_rate = 100, control_period = 0.01;
+  bool render = true;
+  std::string device, out;
+};
+int BenchBridgeHil(const BenchBridgeHilOptions& options);
 
 }  // namespace twin::tools

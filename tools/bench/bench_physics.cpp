@@ -7,7 +7,8 @@
 // take all its steps without diverging: a diverging model is an error (exit 3), since a World that
 // stops early would look faster. MuJoCo's own mujoco-testspeed runs too, when it is installed, as
 // an outside reference.
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/world.h>
 
@@ -109,9 +110,9 @@ std::string CpuName() {
 int BenchPhysics(const BenchPhysicsOptions& opt) {
   const std::string model_path = opt.model.empty() ? kDefaultModel : opt.model;
   if (opt.model.empty() && !std::filesystem::exists(model_path)) {
-    throw Error(model_path +
-                ": MuJoCo's sample models are missing; run tools/setup (it installs "
-                "libmujoco-samples) or pass --model FILE");
+    throw base::Error(model_path +
+                      ": MuJoCo's sample models are missing; run tools/setup (it installs "
+                      "libmujoco-samples) or pass --model FILE");
   }
   sim::WorldOptions options;
   options.log = [](const std::string&) {};  // anomalies are counted and printed below
@@ -119,7 +120,7 @@ int BenchPhysics(const BenchPhysicsOptions& opt) {
   sim::World world = sim::World::FromScene(scenes::LoadScene(model_path), options);
   const mjModel* m = world.model();
   mjData* raw = mj_makeData(m);
-  if (!raw) throw Error(model_path + ": MuJoCo could not allocate the simulation data");
+  if (!raw) throw base::Error(model_path + ": MuJoCo could not allocate the simulation data");
 
   std::printf("twin bench physics: %s\n", model_path.c_str());
   std::printf("  %lld steps per loop, %d rounds (median), timestep %g s, %d dofs\n",
@@ -151,7 +152,7 @@ int BenchPhysics(const BenchPhysicsOptions& opt) {
                    {}});
   std::vector<std::string> orders;
   for (int round = 0; round < opt.repeats; ++round) {
-    std::string order;
+    std::vector<std::string> order;
     for (size_t j = 0; j < loops.size(); ++j) {
       Loop& loop = loops[(round + j) % loops.size()];
       loop.reset();
@@ -169,9 +170,9 @@ int BenchPhysics(const BenchPhysicsOptions& opt) {
             static_cast<long long>(opt.steps), why.empty() ? "it stopped early" : why.c_str());
         return kExitDiverged;
       }
-      order += (order.empty() ? "" : ", ") + std::string(loop.name);
+      order.push_back(loop.name);
     }
-    orders.push_back(order);
+    orders.push_back(base::JoinNames(order));
   }
   mj_deleteData(raw);
 

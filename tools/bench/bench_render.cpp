@@ -8,10 +8,10 @@
 // render-job`), timed from start to exit, so both load their driver cold. Two rows: the equal job,
 // on a variant of the model that makes MuJoCo draw what twin draws (equal_job.h), and each at its
 // own defaults on the model as it is.
+#include <twin/base/error.h>
 #include <twin/render/context.h>
 #include <twin/render/renderer.h>
 #include <twin/render/scene_cameras.h>
-#include <twin/scenes/error.h>
 #include <twin/sim/site_world.h>
 #include <twin/sim/world.h>
 
@@ -114,11 +114,11 @@ void CheckFrames(const char* tool, const Job& job, const std::string& out, const
   fs::remove(out, ec);
   if (bytes == job.bytes()) return;
   const uintmax_t frame = static_cast<uintmax_t>(job.width) * job.height * 3;
-  throw Error(std::string(tool) + " on " + job.model + " wrote " + std::to_string(bytes) +
-              " bytes (" + std::to_string(bytes / frame) + " frames of " +
-              std::to_string(job.width) + "x" + std::to_string(job.height) + "), not the " +
-              std::to_string(job.frames) + " frames of mujoco-record's rule; " + DescribeExit(run) +
-              "; its output: " + Tail(log));
+  throw base::Error(std::string(tool) + " on " + job.model + " wrote " + std::to_string(bytes) +
+                    " bytes (" + std::to_string(bytes / frame) + " frames of " +
+                    std::to_string(job.width) + "x" + std::to_string(job.height) + "), not the " +
+                    std::to_string(job.frames) + " frames of mujoco-record's rule; " +
+                    DescribeExit(run) + "; its output: " + Tail(log));
 }
 
 // mujoco-record MODEL DURATION FPS OUT.rgb under Xvfb. It exits 1 even when it worked, so it is
@@ -151,8 +151,8 @@ double RunTwin(const Job& job, const std::string& device, const fs::path& scratc
   const ChildResult run = RunChild({argv, {}, log, err});
   if (run.exit_code != 0) {
     fs::remove(out);
-    throw Error("twin bench render-job on " + job.model + " failed (" + DescribeExit(run) +
-                "): " + Tail(ReadTextFile(err)));
+    throw base::Error("twin bench render-job on " + job.model + " failed (" + DescribeExit(run) +
+                      "): " + Tail(ReadTextFile(err)));
   }
   CheckFrames("twin", job, out, run, ReadTextFile(err));
   // One line of key=value fields; the device's description, with spaces, comes last.

@@ -1,10 +1,13 @@
 #include "child_process.h"
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+
+#include <thread>
 
 #include <cerrno>
 #include <chrono>
@@ -17,7 +20,7 @@ extern char** environ;
 namespace twin::tools {
 
 pid_t StartChild(const ChildSpec& spec) {
-  if (spec.argv.empty()) throw Error("a child process needs a program");
+  if (spec.argv.empty()) throw base::Error("a child process needs a program");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -46,7 +49,8 @@ pid_t StartChild(const ChildSpec& spec) {
   pid_t pid = 0;
   const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) throw Error("cannot start " + spec.argv[0] + ": " + std::strerror(spawned));
+  if (spawned != 0)
+    throw base::Error("cannot start " + spec.argv[0] + ": " + std::strerror(spawned));
   return pid;
 }
 
@@ -60,6 +64,43 @@ ChildResult RunChild(const ChildSpec& spec) {
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  return result;
+}
+
+namespace {
+ChildResult FromStatus(int status) {
+  ChildResult result;
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  return result;
+}
+}  // namespace
+
+bool WaitChild(pid_t pid, double timeout_s, ChildResult& result) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + std::chrono::duration<double>(timeout_s);
+  while (true) {
+    int status = 0;
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      result = FromStatus(status);
+      return true;
+    }
+    if (done < 0 && errno != EINTR) {  // not ours, or already reaped
+      result = ChildResult{};
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+ChildResult StopChild(pid_t pid, double grace_s) {
+  ChildResult result;
+  kill(pid, SIGTERM);
+  if (WaitChild(pid, grace_s, result)) return result;
+  kill(pid, SIGKILL);
+  WaitChild(pid, 10, result);
   return result;
 }
 

@@ -22,10 +22,16 @@ struct ChildResult {
   double seconds = 0;  ///< wall time from spawn to exit
 };
 
-/// Starts `spec` with stdin from /dev/null; throws twin::Error naming the program when it cannot.
+/// Starts `spec` with stdin from /dev/null; throws twin::base::Error naming the program when it
+/// cannot.
 pid_t StartChild(const ChildSpec& spec);
 /// Runs `spec` to its end.
 ChildResult RunChild(const ChildSpec& spec);
+/// Waits up to `timeout_s` for `pid` to end; false (and `result` untouched) when it has not.
+bool WaitChild(pid_t pid, double timeout_s, ChildResult& result);
+/// Asks `pid` to stop (SIGTERM), waits up to `grace_s`, then kills it (SIGKILL) and reaps it.
+ChildResult StopChild(pid_t pid, double grace_s);
+
 /// "exit status 3" or "killed by signal 9".
 std::string DescribeExit(const ChildResult& result);
 

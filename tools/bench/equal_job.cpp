@@ -1,7 +1,7 @@
 #include "equal_job.h"
 
+#include <twin/base/error.h>
 #include <twin/render/renderer.h>
-#include <twin/scenes/error.h>
 #include <twin/sim/world.h>
 
 #include <tinyxml2.h>
@@ -93,12 +93,12 @@ void WriteEqualJobModel(const std::string& model_path, const mjModel* m, int sha
                         const std::string& out_path) {
   tinyxml2::XMLDocument doc;
   if (doc.LoadFile(model_path.c_str()) != tinyxml2::XML_SUCCESS)
-    throw Error(model_path + ": cannot read it as XML: " + doc.ErrorStr());
+    throw base::Error(model_path + ": cannot read it as XML: " + doc.ErrorStr());
   XMLElement* root = doc.FirstChildElement("mujoco");
   if (!root)
-    throw Error(model_path +
-                ": --model needs an MJCF model (a <mujoco> root element), as "
-                "mujoco-record does");
+    throw base::Error(model_path +
+                      ": --model needs an MJCF model (a <mujoco> root element), as "
+                      "mujoco-record does");
   const fs::path base = fs::absolute(model_path).parent_path();
 
   // Load from anywhere: relative asset folders and includes resolve against the model's folder.
@@ -131,7 +131,7 @@ void WriteEqualJobModel(const std::string& model_path, const mjModel* m, int sha
     if (l != shadow_light) lights[l]->SetAttribute("castshadow", "false");
 
   if (doc.SaveFile(out_path.c_str()) != tinyxml2::XML_SUCCESS)
-    throw Error("cannot write " + out_path + ": " + doc.ErrorStr());
+    throw base::Error("cannot write " + out_path + ": " + doc.ErrorStr());
 
   // Check what MuJoCo makes of it.
   sim::WorldOptions quiet;
@@ -150,8 +150,8 @@ void WriteEqualJobModel(const std::string& model_path, const mjModel* m, int sha
            got.shadow_lights != want.shadow_lights || got.reflectance != 0 || got.skybox)
     differs = "MuJoCo would draw " + DescribeDrawing(got) + ", twin " + DescribeDrawing(want);
   if (!differs.empty())
-    throw Error(model_path + ": cannot make MuJoCo draw what twin draws of it (" + differs +
-                "; lights and materials inside <include>d files are not rewritten)");
+    throw base::Error(model_path + ": cannot make MuJoCo draw what twin draws of it (" + differs +
+                      "; lights and materials inside <include>d files are not rewritten)");
 }
 
 }  // namespace twin::tools

@@ -35,7 +35,7 @@ std::string DescribeDrawing(const Drawing& drawing);
 /// material reflectance="0", no skybox texture, castshadow="false" on every light but
 /// render::ShadowLight(m). Its relative asset folders and includes are made absolute, so it loads
 /// from anywhere. Then compiles it and checks that MuJoCo will draw what twin draws of it;
-/// throws twin::Error naming the model and what differs.
+/// throws twin::base::Error naming the model and what differs.
 void WriteEqualJobModel(const std::string& model_path, const mjModel* m, int shadow_size,
                         const std::string& out_path);
 

@@ -1,9 +1,9 @@
 #include "render_job.h"
 
+#include <twin/base/error.h>
 #include <twin/render/context.h>
 #include <twin/render/renderer.h>
 #include <twin/render/scene_labels.h>
-#include <twin/scenes/error.h>
 #include <twin/sim/world.h>
 
 #include "equal_job.h"
@@ -55,13 +55,13 @@ int RenderJob(const RenderJobOptions& opt) {
 
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(opt.out.c_str(), "wb"),
                                                        std::fclose);
-  if (!file) throw Error("cannot write " + opt.out);
+  if (!file) throw base::Error("cannot write " + opt.out);
   int64_t frames = 0;
   auto write = [&](std::vector<render::CameraFrame> collected) {
     render::CameraFrame& frame = collected[0];
     InsetDepth(m, frame, frame.rgb);
     if (std::fwrite(frame.rgb.data(), 1, frame.rgb.size(), file.get()) != frame.rgb.size())
-      throw Error("cannot write " + opt.out + " (disk full?)");
+      throw base::Error("cannot write " + opt.out + " (disk full?)");
     ++frames;
   };
   // Frame k+1 renders while frame k is read back and written and the physics runs on.
@@ -73,8 +73,9 @@ int RenderJob(const RenderJobOptions& opt) {
       rule.Taken(world.time());
     }
     if (world.Step(1) != 1)
-      throw Error(opt.model + ": the simulation diverged at t=" + std::to_string(world.time()) +
-                  " s; a diverging model cannot be rendered (see twin check)");
+      throw base::Error(opt.model +
+                        ": the simulation diverged at t=" + std::to_string(world.time()) +
+                        " s; a diverging model cannot be rendered (see twin check)");
   }
   while (renderer.in_flight() > 0) write(renderer.Collect());
 

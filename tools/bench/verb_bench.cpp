@@ -7,6 +7,67 @@
 #include <memory>
 
 namespace twin::tools {
+namespace {
+
+void AddBenchBridgeVerbs([[maybe_unused]] CLI::App& bench, [[maybe_unused]] int* exit_code) {
+#ifdef TWIN_WITH_ROS
+  auto options = std::make_shared<BenchBridgeOptions>();
+  options->scene = std::string(TWIN_TWINS_DIR) + "/warehouse.yaml";
+  CLI::App* verb = bench.add_subcommand(
+      "bridge",
+      "ROS 1 bridge: image latency vs a bare roscpp publisher, sensor latency, lockstep round "
+      "trips, the control rate realtime sustains, drift (starts its own roscore)");
+  verb->add_option("--scene", options->scene, "Scene (a layout with a camera and an AMR)")
+      ->capture_default_str();
+  verb->add_option("--camera", options->camera, "Camera to stream (default: the scene's first)");
+  verb->add_option("--robot", options->robot, "AMR to control (default: the scene's first)");
+  verb->add_option("--frames", options->frames, "Images timed per transport-latency row")
+      ->check(BoundedCount(100000, "a number of images, e.g. --frames 300"))
+      ->capture_default_str();
+  verb->add_option("--periods", options->periods, "Lockstep control periods timed per row")
+      ->check(BoundedCount(1000000, "a number of periods, e.g. --periods 1000"))
+      ->capture_default_str();
+  verb->add_option("--sweep-seconds", options->sweep_seconds,
+                   "Simulated seconds measured per control rate in realtime")
+      ->check(PositiveNumber("seconds, e.g. --sweep-seconds 4"))
+      ->capture_default_str();
+  verb->add_option("--drift-seconds", options->drift_seconds,
+                   "Simulated seconds of the realtime drift run (nothing rendered)")
+      ->check(PositiveNumber("seconds, e.g. --drift-seconds 20"))
+      ->capture_default_str();
+  verb->add_option("--rates", options->rates,
+                   "Control rates (Hz) tried in realtime, ascending; the sweep stops at the first "
+                   "that does not hold")
+      ->delimiter(',')
+      ->check(PositiveNumber("Hz, e.g. --rates 10,20,50"))
+      ->capture_default_str();
+  verb->add_option("--device", options->device, "Vulkan device: index or part of its name")
+      ->check(DeviceSelector());
+  verb->callback([options, exit_code] { *exit_code = BenchBridge(*options); });
+
+  // The twin side of `bench bridge`, in a process of its own (one roscpp node per process).
+  auto hil = std::make_shared<BenchBridgeHilOptions>();
+  CLI::App* hil_verb =
+      bench.add_subcommand("bridge-hil", "twin hil with timed streams, for bench bridge");
+  hil_verb->group("");  // internal: not listed in --help
+  hil_verb->add_option("--scene", hil->scene, "Scene")->required();
+  hil_verb->add_option("--out", hil->out, "Record file to write")->required();
+  hil_verb->add_option("--mode", hil->mode, "realtime or lockstep");
+  hil_verb->add_option("--image-topic", hil->image_topic, "Image stream to time");
+  hil_verb->add_option("--state-topic", hil->state_topic, "Odometry stream to time");
+  hil_verb->add_option("--command-topic", hil->command_topic, "Command topic to time");
+  hil_verb->add_option("--images", hil->images, "Stop after this many images");
+  hil_verb->add_option("--states", hil->states, "Stop after this many states");
+  hil_verb->add_option("--duration", hil->duration, "Stop after this much sim time");
+  hil_verb->add_option("--state-rate", hil->state_rate, "Hz of sim time");
+  hil_verb->add_option("--control-period", hil->control_period, "Lockstep period (s)");
+  hil_verb->add_flag("!--no-render", hil->render, "No cameras");
+  hil_verb->add_option("--device", hil->device, "Vulkan device");
+  hil_verb->callback([hil, exit_code] { *exit_code = BenchBridgeHil(*hil); });
+#endif
+}
+
+}  // namespace
 
 void AddBenchVerb(CLI::App& app, int* exit_code) {
   CLI::App* bench =
@@ -72,6 +133,8 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
   job_verb->add_option("--device", job->device, "Vulkan device: index or part of its name")
       ->check(DeviceSelector());
   job_verb->callback([job, exit_code] { *exit_code = RenderJob(*job); });
+
+  AddBenchBridgeVerbs(*bench, exit_code);
 
   auto datagen = std::make_shared<BenchDatagenOptions>();
   datagen->scene = std::string(TWIN_TWINS_DIR) + "/warehouse.yaml";

@@ -2,11 +2,11 @@
 
 #include <filesystem>
 
+#include <twin/base/error.h>
 #include <twin/datagen/atomic_file.h>
 #include <twin/datagen/dataset_files.h>
 #include <twin/datagen/frame_images.h>
 #include <twin/datagen/png_encode.h>
-#include <twin/scenes/error.h>
 
 namespace twin::tools {
 
@@ -14,9 +14,9 @@ void MakeDirectories(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec || !std::filesystem::is_directory(dir))
-    throw Error("cannot create the output folder " + dir + ": " +
-                (ec ? ec.message() : std::string("a file of that name is in the way")) +
-                "; choose another with --out");
+    throw base::Error("cannot create the output folder " + dir + ": " +
+                      (ec ? ec.message() : std::string("a file of that name is in the way")) +
+                      "; choose another with --out");
 }
 
 std::vector<std::string> WriteFrame(const std::string& out, const render::CameraFrame& frame,

@@ -25,7 +25,7 @@ std::string WriteCameraJson(const std::string& out, const render::CameraFrame& f
 std::vector<std::string> WriteLabelTables(const std::string& out,
                                           const render::SceneLabels& labels);
 
-/// Creates `dir` and its parents; throws twin::Error naming it when that is impossible.
+/// Creates `dir` and its parents; throws twin::base::Error naming it when that is impossible.
 void MakeDirectories(const std::string& dir);
 
 }  // namespace twin::tools

@@ -1,7 +1,7 @@
 // twin: one binary, git-style verbs. Each verb lives in its own file; this only dispatches.
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 #include <twin/render/context.h>
-#include <twin/scenes/error.h>
-#include <twin/scenes/suggest.h>
 #include <twin/version/version.h>
 
 #include "verbs.h"
@@ -24,12 +24,6 @@ std::vector<std::string> VerbNames(const CLI::App& app) {
   return names;
 }
 
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -49,6 +43,7 @@ int main(int argc, char** argv) {
   AddDatagenVerb(app, &exit_code);
   AddDatasetVerb(app, &exit_code);
   AddHilVerb(app, &exit_code);
+  AddLayoutVerb(app, &exit_code);
   AddBenchVerb(app, &exit_code);
 
   // An unknown verb gets a suggestion instead of CLI11's "arguments were not expected".
@@ -58,8 +53,8 @@ int main(int argc, char** argv) {
     bool known = false;
     for (const std::string& v : verbs) known = known || v == verb;
     if (!known) {
-      std::fprintf(stderr, "twin: unknown verb '%s'%s\nThe verbs are: %s. Run 'twin --help'.\n",
-                   verb.c_str(), twin::DidYouMean(verb, verbs).c_str(), Joined(verbs).c_str());
+      std::fprintf(stderr, "twin: unknown verb '%s'%s. Run 'twin --help'.\n", verb.c_str(),
+                   twin::base::UnknownNameHint(verb, verbs, "\nThe verbs are: ").c_str());
       return kExitUsage;
     }
   }
@@ -79,7 +74,7 @@ int main(int argc, char** argv) {
                  verb.empty() ? "" : " ", verb.c_str(), e.what(), verb.empty() ? "" : " ",
                  verb.c_str());
     return kExitUsage;
-  } catch (const twin::Error& e) {
+  } catch (const twin::base::Error& e) {
     std::fprintf(stderr, "twin: error: %s\n", e.what());
     return kExitError;
   } catch (const std::exception& e) {

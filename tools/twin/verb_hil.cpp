@@ -1,8 +1,8 @@
 // twin hil SCENE: the site served to a robot's own software over ROS 1, for hardware-in-the-loop
 // tests (bridge/README.md has every topic).
+#include <twin/base/error.h>
 #include <twin/bridge/hil_session.h>
 #include <twin/bridge/topic_table.h>
-#include <twin/scenes/error.h>
 #include <twin/sim/joint_states.h>
 #include <twin/sim/site_world.h>
 #ifdef TWIN_WITH_ROS
@@ -63,7 +63,7 @@ int Hil(HilVerbOptions opt) {
     return kExitOk;
   }
 #ifndef TWIN_WITH_ROS
-  throw Error("this twin was built without ROS 1 (TWIN_WITH_ROS=OFF); rebuild with it on");
+  throw base::Error("this twin was built without ROS 1 (TWIN_WITH_ROS=OFF); rebuild with it on");
 #else
   opt.hil.log = [](const std::string& line) {
     std::fprintf(stderr, "twin hil: %s\n", line.c_str());
@@ -125,7 +125,7 @@ int Hil(HilVerbOptions opt) {
     std::printf("  recorded    %lld messages to %s\n", static_cast<long long>(bag->written()),
                 opt.record.c_str());
     if (!bag->error().empty())
-      throw Error("writing the bag " + opt.record + " failed: " + bag->error());
+      throw base::Error("writing the bag " + opt.record + " failed: " + bag->error());
   }
   return kExitOk;
 #endif

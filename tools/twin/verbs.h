@@ -1,5 +1,5 @@
 // The verbs of the `twin` binary. Each adds one CLI11 subcommand whose callback does the work and
-// stores the process exit code; a twin::Error thrown by a callback is printed by main().
+// stores the process exit code; a twin::base::Error thrown by a callback is printed by main().
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -22,5 +22,6 @@ void AddRenderVerb(CLI::App& app, int* exit_code);
 void AddDatagenVerb(CLI::App& app, int* exit_code);
 void AddDatasetVerb(CLI::App& app, int* exit_code);
 void AddHilVerb(CLI::App& app, int* exit_code);
+void AddLayoutVerb(CLI::App& app, int* exit_code);
 
 }  // namespace twin::tools

@@ -13,22 +13,53 @@
 
 namespace twin::scenes::internal {
 
+const Block& AmrSchema() {
+  static const Block block = [] {
+    Param stroke = Number("lift_stroke", 0.05, schema::kPositive, "m", "travel of the lift");
+    Param lift_speed = Number("lift_speed", 0.05, schema::kPositive, "m/s", "lift speed");
+    stroke.needs = lift_speed.needs = "lift";
+    return Block{
+        "amr",
+        "an autonomous mobile robot with differential drive (MiR100-class by default)",
+        {
+            Number("length", 0.89, {0.2, 5.0}, "m", "along x (forward)"),
+            Number("width", 0.58, {0.2, 5.0}, "m", "along y"),
+            Number("height", 0.352, {0.1, 3.0}, "m", "top of the deck above the floor"),
+            Number("mass", 70.0, schema::kPositive, "kg", "its mass"),
+            Number("payload", 100.0, schema::kNonNegative, "kg", "rated load (sizes the motors)"),
+            Number("wheel_radius", 0.1, schema::kPositive, "m", "of the drive wheels"),
+            Number("wheel_width", 0.05, schema::kPositive, "m", "of the drive wheels"),
+            Number("track", 0.5, schema::kPositive, "m", "between the drive wheels' centres"),
+            Number("max_speed", 1.5, schema::kPositive, "m/s", "forward speed limit"),
+            Number("max_acceleration", 0.5, schema::kPositive, "m/s^2", "acceleration limit"),
+            Number("max_angular_speed", 60.0, schema::kPositive, "deg/s", "turning speed limit"),
+            Number("max_angular_acceleration", 60.0, schema::kPositive, "deg/s^2",
+                   "turning acceleration limit"),
+            Integer("casters", 4, 2, 4, "2 (front and rear) or 4 (near the corners)"),
+            Bool("lift", false, "a payload lift (the deck on a slide joint)"),
+            stroke,
+            lift_speed,
+        }};
+  }();
+  return block;
+}
+
 void BuildAmr(EquipmentContext& ctx) {
-  const double length = ctx.Param("length", 0.89, 0.2, 5.0);
-  const double width = ctx.Param("width", 0.58, 0.2, 5.0);
-  const double height = ctx.Param("height", 0.352, 0.1, 3.0);  // top of the deck
-  const double mass = ctx.Positive("mass", 70.0);
-  const double payload = ctx.Param("payload", 100.0, 0.0);
-  const double wheel_radius = ctx.Positive("wheel_radius", 0.1);
-  const double wheel_width = ctx.Positive("wheel_width", 0.05);
-  const double track = ctx.Positive("track", 0.5);
-  const double max_speed = ctx.Positive("max_speed", 1.5);
-  const double max_acceleration = ctx.Positive("max_acceleration", 0.5);
-  const double max_angular_speed = ctx.Positive("max_angular_speed", 60.0);  // deg/s
-  const double max_angular_acceleration = ctx.Positive("max_angular_acceleration", 60.0);
-  const int casters = ctx.item.Integer("casters", 4, 2, 4);
+  const double length = ctx.Number("length");
+  const double width = ctx.Number("width");
+  const double height = ctx.Number("height");  // top of the deck
+  const double mass = ctx.Number("mass");
+  const double payload = ctx.Number("payload");
+  const double wheel_radius = ctx.Number("wheel_radius");
+  const double wheel_width = ctx.Number("wheel_width");
+  const double track = ctx.Number("track");
+  const double max_speed = ctx.Number("max_speed");
+  const double max_acceleration = ctx.Number("max_acceleration");
+  const double max_angular_speed = ctx.Number("max_angular_speed");  // deg/s
+  const double max_angular_acceleration = ctx.Number("max_angular_acceleration");
+  const int casters = ctx.item.Integer("casters");
   ctx.entity.parameters["casters"] = casters;
-  const bool lift = ctx.item.Bool("lift", false);
+  const bool lift = ctx.item.Bool("lift");
   ctx.entity.parameters["lift"] = lift ? 1 : 0;
   if (!lift) {
     for (const char* key : {"lift_stroke", "lift_speed"}) {
@@ -40,8 +71,8 @@ void BuildAmr(EquipmentContext& ctx) {
       }
     }
   }
-  const double lift_stroke = lift ? ctx.Positive("lift_stroke", 0.05) : 0.0;
-  const double lift_speed = lift ? ctx.Positive("lift_speed", 0.05) : 0.0;
+  const double lift_stroke = lift ? ctx.Number("lift_stroke") : 0.0;
+  const double lift_speed = lift ? ctx.Number("lift_speed") : 0.0;
 
   // Geometry that cannot be built.
   if (casters == 3) FailAt(ctx, {"casters"}, "an AMR has 2 casters (front and rear) or 4");

@@ -14,6 +14,7 @@
 #include "../equipment.h"
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <sstream>
 
@@ -57,12 +58,12 @@ Quat Rz(double rad) {
 }
 
 // a2 and a3 are negative in UR's DH convention; a positive value is almost surely a sign slip.
-double ReadLinkA(EquipmentContext& ctx, const std::string& key, double fallback,
-                 const std::string& link) {
-  double value = fallback;
+double ReadLinkA(EquipmentContext& ctx, const std::string& key, const std::string& link) {
+  const Param& param = ctx.item.Param(key);
+  double value = param.number;
   if (const auto node = ctx.item.Optional(key)) {
     value = node->AsNumber();
-    if (!(value < 0)) {
+    if (!param.range.Contains(value)) {
       node->Fail("must be < 0: " + key + " is the DH parameter, negative in UR's convention (the " +
                  link + " length is -" + key + "), got " + Format(value) +
                  (value > 0 ? "; did you mean -" + Format(value) + "?" : ""));
@@ -72,30 +73,10 @@ double ReadLinkA(EquipmentContext& ctx, const std::string& key, double fallback,
   return value;
 }
 
-// A per-joint value: one number for all six joints, or a list of six.
-std::array<double, kJoints> ReadPerJoint(EquipmentContext& ctx, const std::string& key,
-                                         const std::array<double, kJoints>& fallback,
-                                         bool allow_zero) {
-  const auto node = ctx.item.Optional(key);
-  if (!node) return fallback;
-  std::array<double, kJoints> values{};
-  if (node->IsScalar()) {
-    values.fill(node->AsNumber());
-  } else {
-    const std::vector<double> list = node->AsNumbers();
-    if (list.size() != kJoints) {
-      node->Fail("expected one number for all joints or a list of 6 (joint1..joint6), got " +
-                 std::to_string(list.size()) + " numbers");
-    }
-    std::copy(list.begin(), list.end(), values.begin());
-  }
-  for (int k = 0; k < kJoints; ++k) {
-    if (allow_zero ? values[k] < 0 : values[k] <= 0) {
-      node->Fail(std::string("must be ") + (allow_zero ? ">= 0" : "> 0") + ", got " +
-                 Format(values[k]) + " for joint" + std::to_string(k + 1));
-    }
-  }
-  return values;
+std::array<double, kJoints> PerJoint(const std::vector<double>& values) {
+  std::array<double, kJoints> out{};
+  std::copy(values.begin(), values.end(), out.begin());
+  return out;
 }
 
 // A solid cylinder's inertia about its centre; `axis` is the cylinder's axis in the body frame.
@@ -183,21 +164,58 @@ void AddBase(EquipmentContext& ctx, double pedestal, const ArmLook& look) {
   CollideWithSiteOnly(base);
 }
 
+Param PerJointParam(std::string key, const std::array<double, kJoints>& fallback, Range range,
+                    std::string unit, std::string description) {
+  return {.key = std::move(key),
+          .type = Type::kPerJoint,
+          .unit = std::move(unit),
+          .description = std::move(description),
+          .numbers = {fallback.begin(), fallback.end()},
+          .range = range,
+          .size = kJoints};
+}
+
 }  // namespace
+
+const Block& ArmSchema() {
+  static const Block block = [] {
+    const UrDhTable ur5e;
+    const Range negative{-std::numeric_limits<double>::infinity(), 0, false, true};
+    return Block{
+        "arm",
+        "a 6-axis arm with Universal Robots kinematics (UR5e by default)",
+        {
+            Number("d1", ur5e.d1, schema::kPositive, "m", "DH d1: base to shoulder"),
+            Number("a2", ur5e.a2, negative, "m", "DH a2: minus the upper arm's length"),
+            Number("a3", ur5e.a3, negative, "m", "DH a3: minus the forearm's length"),
+            Number("d4", ur5e.d4, schema::kPositive, "m", "DH d4: shoulder-to-wrist offset"),
+            Number("d5", ur5e.d5, schema::kPositive, "m", "DH d5: wrist 1 to wrist 2"),
+            Number("d6", ur5e.d6, schema::kPositive, "m", "DH d6: wrist 2 to the flange"),
+            Number("pedestal_height", 0.0, {0.0, 5.0}, "m", "the base's pedestal"),
+            PerJointParam("kp", kKp, schema::kPositive, "N m/rad",
+                          "servo stiffness: one for all joints or one per joint"),
+            PerJointParam("kv", kKv, schema::kNonNegative, "N m s/rad",
+                          "servo damping: one for all joints or one per joint"),
+            Vector("home", {0, -90, 90, -90, -90, 0}, schema::kAny, "deg",
+                   "joint angles it starts at (within +-360, the elbow +-180)"),
+        }};
+  }();
+  return block;
+}
 
 void BuildArm(EquipmentContext& ctx) {
   ArmSpec spec;
   spec.entity = ctx.entity.name;
   UrDhTable& dh = spec.dh;
-  dh.d1 = ctx.Positive("d1", dh.d1);
-  dh.a2 = ReadLinkA(ctx, "a2", dh.a2, "upper arm");
-  dh.a3 = ReadLinkA(ctx, "a3", dh.a3, "forearm");
-  dh.d4 = ctx.Positive("d4", dh.d4);
-  dh.d5 = ctx.Positive("d5", dh.d5);
-  dh.d6 = ctx.Positive("d6", dh.d6);
-  const double pedestal = ctx.Param("pedestal_height", 0.0, 0.0, 5.0);
-  spec.kp = ReadPerJoint(ctx, "kp", kKp, /*allow_zero=*/false);
-  spec.kv = ReadPerJoint(ctx, "kv", kKv, /*allow_zero=*/true);
+  dh.d1 = ctx.Number("d1");
+  dh.a2 = ReadLinkA(ctx, "a2", "upper arm");
+  dh.a3 = ReadLinkA(ctx, "a3", "forearm");
+  dh.d4 = ctx.Number("d4");
+  dh.d5 = ctx.Number("d5");
+  dh.d6 = ctx.Number("d6");
+  const double pedestal = ctx.Number("pedestal_height");
+  spec.kp = PerJoint(ctx.item.Numbers("kp"));
+  spec.kv = PerJoint(ctx.item.Numbers("kv"));
   spec.damping = kDamping;
   spec.max_torque = kMaxTorque;
   for (int k = 0; k < kJoints; ++k) {
@@ -205,7 +223,8 @@ void BuildArm(EquipmentContext& ctx) {
     spec.lower[k] = -limit;
     spec.upper[k] = limit;
   }
-  const std::array<double, kJoints> home_deg{0, -90, 90, -90, -90, 0};  // tool down, elbow up
+  // Home: tool down, elbow up by default.
+  const std::vector<double> home_deg = ctx.item.Param("home").numbers;
   for (int k = 0; k < kJoints; ++k) spec.home[k] = home_deg[k] / kRadToDeg;
   if (const auto home = ctx.item.Optional("home")) {
     const std::vector<double> angles = home->AsNumbers();

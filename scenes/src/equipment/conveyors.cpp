@@ -35,8 +35,8 @@ void AddFrame(EquipmentContext& ctx, double length, double width, double top,
 
 void AddRailsAndStop(EquipmentContext& ctx, double length, double width, double top,
                      const std::string& material) {
-  if (ctx.item.Bool("side_rails", true)) {
-    const double rail_height = ctx.Positive("rail_height", 0.06);
+  if (ctx.item.Bool("side_rails")) {
+    const double rail_height = ctx.Number("rail_height");
     for (double side : {-1.0, 1.0}) {
       Set(AddBox(ctx.root, ctx.Name(side < 0 ? "rail_left" : "rail_right"),
                  {length / 2, 0.01, rail_height / 2},
@@ -44,7 +44,7 @@ void AddRailsAndStop(EquipmentContext& ctx, double length, double width, double 
           "material", material);
     }
   }
-  if (ctx.item.Bool("end_stop", false)) {
+  if (ctx.item.Bool("end_stop")) {
     Set(AddBox(ctx.root, ctx.Name("end_stop"), {0.01, width / 2 + 0.02, 0.05},
                {length / 2 + 0.01, 0, top + 0.05}, ""),
         "material", material);
@@ -62,14 +62,62 @@ void ExcludeFrameContacts(EquipmentContext& ctx, const std::string& moving_body)
   Set(exclude, "body2", moving_body);
 }
 
+// The keys both kinds of conveyor have.
+std::vector<Param> Frame() {
+  return {
+      Number("length", 3.0, schema::kPositive, "m", "along x, the direction of travel"),
+      Number("width", 0.6, schema::kPositive, "m", "of the conveying surface"),
+      Number("height", 0.8, schema::kPositive, "m", "of the conveying surface above the floor"),
+  };
+}
+std::vector<Param> Rails() {
+  return {
+      Bool("side_rails", true, "guide rails along both sides"),
+      Number("rail_height", 0.06, schema::kPositive, "m", "of the side rails above the surface"),
+      Bool("end_stop", false, "a plate across the end that stops what arrives"),
+  };
+}
+Param Speed() {
+  return Number("speed", 0.3, {-5, 5}, "m/s", "surface speed; + carries towards +x");
+}
+std::vector<Param> Concat(std::vector<std::vector<Param>> parts) {
+  std::vector<Param> out;
+  for (auto& part : parts) out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+
 }  // namespace
 
+const Block& BeltConveyorSchema() {
+  static const Block block{
+      "conveyor", "a belt conveyor",
+      Concat({Frame(),
+              {Speed(), Number("friction", 1.0, {0, 5}, "1", "belt friction coefficient")},
+              Rails()})};
+  return block;
+}
+
+const Block& RollerConveyorSchema() {
+  static const Block block = [] {
+    Param speed = Speed();
+    speed.needs = "powered";  // gravity rollers have no speed
+    return Block{"roller_conveyor", "a roller conveyor: gravity rollers, or powered ones",
+                 Concat({Frame(),
+                         {Number("roller_radius", 0.025, schema::kPositive, "m", "of each roller"),
+                          Number("roller_pitch", 0.075, schema::kPositive, "m",
+                                 "between roller centres (at least twice roller_radius)"),
+                          Bool("powered", false, "driven rollers; false: gravity rollers"), speed},
+                         Rails()})};
+  }();
+  return block;
+}
+
 void BuildBeltConveyor(EquipmentContext& ctx) {
-  const double length = ctx.Positive("length", 3.0);
-  const double width = ctx.Positive("width", 0.6);
-  const double height = ctx.Positive("height", 0.8);
-  const double speed = ctx.Param("speed", 0.3, -5.0, 5.0);
-  const double friction = ctx.Param("friction", 1.0, 0.0, 5.0);
+  const double length = ctx.Number("length");
+  const double width = ctx.Number("width");
+  const double height = ctx.Number("height");
+  const double speed = ctx.Number("speed");
+  const double friction = ctx.Number("friction");
   const std::string frame = ctx.build.Material("conveyor_frame", "0.55 0.57 0.6 1", 0.5);
   const std::string rubber = ctx.build.Material("belt_rubber", "0.12 0.12 0.13 1", 0.1);
 
@@ -100,17 +148,17 @@ void BuildBeltConveyor(EquipmentContext& ctx) {
 }
 
 void BuildRollerConveyor(EquipmentContext& ctx) {
-  const double length = ctx.Positive("length", 3.0);
-  const double width = ctx.Positive("width", 0.6);
-  const double height = ctx.Positive("height", 0.8);
-  const double radius = ctx.Positive("roller_radius", 0.025);
-  const double pitch = ctx.Positive("roller_pitch", 0.075);
-  const bool powered = ctx.item.Bool("powered", false);
+  const double length = ctx.Number("length");
+  const double width = ctx.Number("width");
+  const double height = ctx.Number("height");
+  const double radius = ctx.Number("roller_radius");
+  const double pitch = ctx.Number("roller_pitch");
+  const bool powered = ctx.item.Bool("powered");
   if (!powered && ctx.item.Has("speed")) {
     ctx.item.Required("speed").Fail(
         "gravity rollers have no speed; set powered: true to drive them");
   }
-  const double speed = powered ? ctx.Param("speed", 0.3, -5.0, 5.0) : 0.0;
+  const double speed = powered ? ctx.Number("speed") : 0.0;
   if (pitch < 2 * radius) {
     ctx.item.Required("roller_pitch")
         .Fail("rollers overlap: roller_pitch must be at least twice roller_radius (" +

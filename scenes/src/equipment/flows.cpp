@@ -3,19 +3,20 @@
 // outside the scene; the sim's LogisticsFlow brings them in one by one and sinks send them back.
 #include "../equipment.h"
 
-#include <twin/scenes/random.h>
+#include <twin/base/random.h>
 
 #include <cmath>
 
 namespace twin::scenes::internal {
 namespace {
 
-// A [lo, hi] range of a 3-vector: `key_min` and `key_max`, or one fixed `key`.
-std::pair<Vec3, Vec3> SizeRange(EquipmentContext& ctx, const Vec3& lo, const Vec3& hi) {
-  const Vec3 min = ctx.item.Vector3("size_min", lo);
-  const Vec3 max = ctx.item.Vector3("size_max", hi);
+constexpr const char* kMassMessage = "mass is [min, max] kilograms with 0 < min <= max";
+
+// The range of the cartons' sizes: `size_min` and `size_max`.
+std::pair<Vec3, Vec3> SizeRange(EquipmentContext& ctx) {
+  const Vec3 min = ctx.item.Vector3("size_min");
+  const Vec3 max = ctx.item.Vector3("size_max");
   for (int i = 0; i < 3; ++i) {
-    if (!(min[i] > 0)) ctx.item.Required("size_min").Fail("every side must be > 0 metres");
     if (max[i] < min[i]) {
       ctx.item.Required("size_max").Fail("each side of size_max must be >= the one of size_min");
     }
@@ -25,6 +26,53 @@ std::pair<Vec3, Vec3> SizeRange(EquipmentContext& ctx, const Vec3& lo, const Vec
 
 }  // namespace
 
+const Block& SpawnerSchema() {
+  static const Block block{
+      "spawner",
+      "the start of a logistics flow: brings cartons from a preallocated pool onto its pose",
+      {
+          {.key = "rate",
+           .type = Type::kNumber,
+           .unit = "1/s",
+           .description = "mean arrivals per second, at Poisson-distributed times",
+           .number = 0.2,
+           .range = schema::kPositive,
+           .excludes = {"interval"}},
+          {.key = "interval",
+           .type = Type::kNumber,
+           .unit = "s",
+           .description = "between arrivals, regular (unless rate is given)",
+           .number = 5.0,
+           .range = schema::kPositive,
+           .excludes = {"rate"}},
+          Number("start", 0.0, schema::kNonNegative, "s", "the time of the first arrival"),
+          Integer("pool", 20, 1, 5000, "cartons preallocated (parked far away until used)"),
+          Vector("size_min", {0.3, 0.2, 0.15}, schema::kPositive, "m",
+                 "the smallest carton: length, width, height", "every side must be > 0 metres"),
+          // size_min is > 0, so a side of size_max that is not is also below size_min's.
+          Vector("size_max", {0.5, 0.4, 0.3}, schema::kPositive, "m",
+                 "the largest carton (each side >= size_min's)",
+                 "each side of size_max must be >= the one of size_min"),
+          Vector("mass", {1.0, 8.0}, schema::kPositive, "kg", "[min, max] of the cartons' masses",
+                 kMassMessage),
+          Number("friction", 0.5, {0, 5}, "1", "the cartons' friction coefficient"),
+          Enum("texture", "plain", {"plain", "printed", "taped"}, "the cartons' look"),
+      }};
+  return block;
+}
+
+const Block& SinkSchema() {
+  static const Block block{
+      "sink",
+      "the end of a logistics flow: what enters its region goes back to its spawner's pool",
+      {
+          Vector("size", {1.0, 1.0, 1.0}, schema::kPositive, "m",
+                 "the region: length, width, height, standing on the pose",
+                 "every side must be > 0 metres"),
+      }};
+  return block;
+}
+
 void BuildSpawner(EquipmentContext& ctx) {
   SpawnerSpec spec;
   spec.entity = ctx.entity.name;
@@ -32,23 +80,20 @@ void BuildSpawner(EquipmentContext& ctx) {
   const bool has_rate = ctx.item.Has("rate"), has_interval = ctx.item.Has("interval");
   if (has_rate && has_interval) ctx.item.Required("rate").Fail("give interval or rate, not both");
   spec.poisson = has_rate;
-  spec.rate = ctx.Positive("rate", 0.2);
-  spec.interval = ctx.Positive("interval", 5.0);
-  spec.start = ctx.Param("start", 0.0, 0.0);
-  const int pool = ctx.item.Integer("pool", 20, 1, 5000);
+  spec.rate = ctx.Number("rate");
+  spec.interval = ctx.Number("interval");
+  spec.start = ctx.Number("start");
+  const int pool = ctx.item.Integer("pool");
   ctx.entity.parameters["pool"] = pool;
-  const auto [size_min, size_max] = SizeRange(ctx, {0.3, 0.2, 0.15}, {0.5, 0.4, 0.3});
-  const auto mass = ctx.item.Optional("mass") ? ctx.item.Required("mass").AsVector<2>()
-                                              : std::array<double, 2>{1.0, 8.0};
-  if (!(mass[0] > 0 && mass[1] >= mass[0])) {
-    ctx.item.Required("mass").Fail("mass is [min, max] kilograms with 0 < min <= max");
-  }
-  const double friction = ctx.Param("friction", 0.5, 0.0, 5.0);
-  const std::string texture = ctx.item.Choice("texture", "plain", {"plain", "printed", "taped"});
+  const auto [size_min, size_max] = SizeRange(ctx);
+  const std::vector<double> mass = ctx.item.Numbers("mass");
+  if (mass[1] < mass[0]) ctx.item.Required("mass").Fail(kMassMessage);
+  const double friction = ctx.Number("friction");
+  const std::string texture = ctx.item.Text("texture");
 
   // Item k's size is draw k of the spawner's own stream: the pool is the same on every load.
-  const uint64_t seed = ctx.build.site.has_seed ? ctx.build.site.seed : kDefaultSeed;
-  const CounterRng rng(seed, StreamId("spawner/" + ctx.entity.name));
+  const uint64_t seed = ctx.build.site.has_seed ? ctx.build.site.seed : base::kDefaultSeed;
+  const base::CounterRng rng(seed, base::StreamId("spawner/" + ctx.entity.name));
   const int spawner_index = static_cast<int>(ctx.build.site.spawners.size());
   for (int k = 0; k < pool; ++k) {
     Vec3 size;
@@ -84,7 +129,7 @@ void BuildSpawner(EquipmentContext& ctx) {
 void BuildSink(EquipmentContext& ctx) {
   SinkSpec spec;
   spec.entity = ctx.entity.name;
-  const Vec3 size = ctx.Size("size", {1.0, 1.0, 1.0});
+  const Vec3 size = ctx.Size("size");
   spec.half_size = {size[0] / 2, size[1] / 2, size[2] / 2};
   // The region stands on the sink's pose: its centre is half its height above it.
   spec.region = Compose(ctx.entity.pose, {{0, 0, size[2] / 2}, {1, 0, 0, 0}});

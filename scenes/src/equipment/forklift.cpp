@@ -48,32 +48,64 @@ void AddBoxes(EquipmentContext& ctx, Xml* body, const std::vector<Box>& boxes, d
 
 }  // namespace
 
+const Block& ForkliftSchema() {
+  static const Block block{
+      "forklift",
+      "a counterbalanced three-wheel forklift (1.5 t electric truck by default)",
+      {
+          Number("wheelbase", 1.4, {0.8, 4.0}, "m", "front axle to rear wheel"),
+          Number("track", 0.9, schema::kPositive, "m", "between the front wheels' centres"),
+          Number("width", 1.08, {0.6, 3.0}, "m", "of the truck"),
+          Number("height", 2.1, {1.3, 4.0}, "m", "top of the overhead guard"),
+          Number("mass", 2800.0, schema::kPositive, "kg", "its mass"),
+          Number("capacity", 1500.0, schema::kPositive, "kg", "rated load"),
+          Number("wheel_radius", 0.23, schema::kPositive, "m", "of the front drive wheels"),
+          Number("wheel_width", 0.18, schema::kPositive, "m", "of the wheels"),
+          Number("rear_wheel_radius", 0.19, schema::kPositive, "m", "of the steered rear wheel"),
+          Number("max_speed", 3.0, schema::kPositive, "m/s", "speed limit"),
+          Number("max_acceleration", 1.0, schema::kPositive, "m/s^2", "acceleration limit"),
+          Number("max_steer", 80.0, {1.0, 85.0}, "deg", "steering angle limit"),
+          Number("steer_rate", 90.0, schema::kPositive, "deg/s", "steering speed"),
+          Number("mast_height", 2.0, {1.2, 8.0}, "m", "of the mast, lowered"),
+          Number("lift_height", 3.0, schema::kPositive, "m", "highest fork lift"),
+          Number("lift_speed", 0.5, schema::kPositive, "m/s", "lifting speed"),
+          Number("tilt_forward", 6.0, {0.0, 15.0}, "deg", "mast tilt forward"),
+          Number("tilt_back", 10.0, {0.0, 15.0}, "deg", "mast tilt back"),
+          Number("tilt_speed", 5.0, schema::kPositive, "deg/s", "tilting speed"),
+          Number("fork_length", 1.15, schema::kPositive, "m", "of the tines"),
+          Number("fork_width", 0.1, schema::kPositive, "m", "of a tine"),
+          Number("fork_thickness", 0.04, schema::kPositive, "m", "of a tine"),
+          Number("fork_spread", 0.35, schema::kPositive, "m", "between the tines' centres"),
+      }};
+  return block;
+}
+
 void BuildForklift(EquipmentContext& ctx) {
   // Truck and running gear.
-  const double wheelbase = ctx.Param("wheelbase", 1.4, 0.8, 4.0);
-  const double track = ctx.Positive("track", 0.9);
-  const double width = ctx.Param("width", 1.08, 0.6, 3.0);
-  const double height = ctx.Param("height", 2.1, 1.3, 4.0);  // top of the overhead guard
-  const double mass = ctx.Positive("mass", 2800.0);
-  const double capacity = ctx.Positive("capacity", 1500.0);  // rated load, kg
-  const double wheel_radius = ctx.Positive("wheel_radius", 0.23);
-  const double wheel_width = ctx.Positive("wheel_width", 0.18);
-  const double rear_wheel_radius = ctx.Positive("rear_wheel_radius", 0.19);
-  const double max_speed = ctx.Positive("max_speed", 3.0);
-  const double max_acceleration = ctx.Positive("max_acceleration", 1.0);
-  const double max_steer = ctx.Param("max_steer", 80.0, 1.0, 85.0);  // degrees
-  const double steer_rate = ctx.Positive("steer_rate", 90.0);        // deg/s
+  const double wheelbase = ctx.Number("wheelbase");
+  const double track = ctx.Number("track");
+  const double width = ctx.Number("width");
+  const double height = ctx.Number("height");  // top of the overhead guard
+  const double mass = ctx.Number("mass");
+  const double capacity = ctx.Number("capacity");  // rated load, kg
+  const double wheel_radius = ctx.Number("wheel_radius");
+  const double wheel_width = ctx.Number("wheel_width");
+  const double rear_wheel_radius = ctx.Number("rear_wheel_radius");
+  const double max_speed = ctx.Number("max_speed");
+  const double max_acceleration = ctx.Number("max_acceleration");
+  const double max_steer = ctx.Number("max_steer");    // degrees
+  const double steer_rate = ctx.Number("steer_rate");  // deg/s
   // Mast and forks.
-  const double mast_height = ctx.Param("mast_height", 2.0, 1.2, 8.0);  // lowered
-  const double lift_height = ctx.Positive("lift_height", 3.0);
-  const double lift_speed = ctx.Positive("lift_speed", 0.5);
-  const double tilt_forward = ctx.Param("tilt_forward", 6.0, 0.0, 15.0);  // degrees
-  const double tilt_back = ctx.Param("tilt_back", 10.0, 0.0, 15.0);
-  const double tilt_speed = ctx.Positive("tilt_speed", 5.0);  // deg/s
-  const double fork_length = ctx.Positive("fork_length", 1.15);
-  const double fork_width = ctx.Positive("fork_width", 0.1);
-  const double fork_thickness = ctx.Positive("fork_thickness", 0.04);
-  const double fork_spread = ctx.Positive("fork_spread", 0.35);  // between the tines' centres
+  const double mast_height = ctx.Number("mast_height");  // lowered
+  const double lift_height = ctx.Number("lift_height");
+  const double lift_speed = ctx.Number("lift_speed");
+  const double tilt_forward = ctx.Number("tilt_forward");  // degrees
+  const double tilt_back = ctx.Number("tilt_back");
+  const double tilt_speed = ctx.Number("tilt_speed");  // deg/s
+  const double fork_length = ctx.Number("fork_length");
+  const double fork_width = ctx.Number("fork_width");
+  const double fork_thickness = ctx.Number("fork_thickness");
+  const double fork_spread = ctx.Number("fork_spread");  // between the tines' centres
 
   if (track < wheel_width + 0.2) {
     FailAt(ctx, {"track", "wheel_width"},

@@ -11,6 +11,8 @@
 // Parallel jaws: two fingers on slide joints kept symmetric by an equality, and one servo on the
 // opening between the pads (a fixed tendon, the sum of the two slides). Its force range is the
 // grip force: closing on an object squeezes it with `max_force`, as an electric gripper does.
+#include <twin/base/suggest.h>
+
 #include "../equipment.h"
 
 #include <cmath>
@@ -29,14 +31,14 @@ Pose Inverse(const Pose& p) {
 
 // The arm whose tool flange the gripper is placed on; fails naming `parent` otherwise.
 const ArmSpec& FlangeArm(EquipmentContext& ctx) {
-  std::string flanges;
+  std::vector<std::string> flanges;
   for (const ArmSpec& arm : ctx.build.site.arms) {
     if (ctx.entity.parent == arm.entity + "/flange") return arm;
-    flanges += (flanges.empty() ? "" : ", ") + arm.entity + "/flange";
+    flanges.push_back(arm.entity + "/flange");
   }
   const std::string what = "a " + ctx.entity.type + " goes on an arm's tool flange";
   const std::string fix = flanges.empty() ? "declare an arm above it and set parent: <arm>/flange"
-                                          : "set parent: to one of " + flanges;
+                                          : "set parent: to one of " + base::JoinNames(flanges);
   if (const auto parent = ctx.item.Optional("parent")) {
     parent->Fail(what + ", and '" + ctx.entity.parent + "' is not one; " + fix);
   }
@@ -70,11 +72,36 @@ Xml* TendonSection(MjcfDocument& mjcf) {
 
 }  // namespace
 
+const Block& SuctionGripperSchema() {
+  static const Block block{
+      "suction_gripper",
+      "a vacuum suction cup for an arm's flange (parent: ARM/flange)",
+      {
+          Number("cup_radius", 0.04, schema::kPositive, "m", "of the cup"),
+          Number("length", 0.12, schema::kPositive, "m",
+                 "flange to cup face (at least 0.04: adapter plate, tube and cup)"),
+          Number("max_force", 150, schema::kPositive, "N", "the vacuum's pull"),
+      }};
+  return block;
+}
+
+const Block& ParallelGripperSchema() {
+  static const Block block{
+      "parallel_gripper",
+      "a parallel-jaw gripper for an arm's flange (parent: ARM/flange; Robotiq 2F-85-like)",
+      {
+          Number("stroke", 0.085, {0.005, 0.5}, "m", "opening between the pads, fully open"),
+          Number("max_force", 40, schema::kPositive, "N", "grip force"),
+          Number("finger_length", 0.05, {0.01, 0.5}, "m", "of the fingers"),
+      }};
+  return block;
+}
+
 void BuildSuctionGripper(EquipmentContext& ctx) {
   const ArmSpec& arm = FlangeArm(ctx);
-  const double radius = ctx.Positive("cup_radius", 0.04);
-  const double length = ctx.Positive("length", 0.12);
-  const double max_force = ctx.Positive("max_force", 150);
+  const double radius = ctx.Number("cup_radius");
+  const double length = ctx.Number("length");
+  const double max_force = ctx.Number("max_force");
   if (length < 0.04) {
     ctx.item.Required("length").Fail("must be at least 0.04 m (adapter plate, tube and cup)");
   }
@@ -130,9 +157,9 @@ void BuildSuctionGripper(EquipmentContext& ctx) {
 
 void BuildParallelGripper(EquipmentContext& ctx) {
   const ArmSpec& arm = FlangeArm(ctx);
-  const double stroke = ctx.Param("stroke", 0.085, 0.005, 0.5);  // Robotiq 2F-85: 85 mm
-  const double max_force = ctx.Positive("max_force", 40);        // gentle on cartons
-  const double finger_length = ctx.Param("finger_length", 0.05, 0.01, 0.5);
+  const double stroke = ctx.Number("stroke");        // Robotiq 2F-85: 85 mm
+  const double max_force = ctx.Number("max_force");  // gentle on cartons
+  const double finger_length = ctx.Number("finger_length");
   const std::string metal = ctx.build.Material("tool_aluminium", "0.7 0.72 0.75 1", 0.6);
   const std::string rubber = ctx.build.Material("suction_rubber", "0.1 0.1 0.1 1", 0.1);
 

@@ -17,21 +17,52 @@ void AddCartonBox(LayoutBuild& build, Xml* body, const std::string& geom_name, c
   Set(box, "friction", {friction, 0.005, 0.0001});
 }
 
+namespace {
+constexpr const char* kEverySide = "every side must be > 0 metres";
+}  // namespace
+
+const Block& CartonSchema() {
+  static const Block block{
+      "carton",
+      "a cardboard box, loose (simulated) unless fixed",
+      {
+          Vector("size", {0.4, 0.3, 0.25}, schema::kPositive, "m", "length, width, height",
+                 kEverySide),
+          Number("mass", 2.0, schema::kPositive, "kg", "its mass"),
+          Number("friction", 0.5, {0, 5}, "1", "sliding friction coefficient"),
+          Enum("texture", "plain", {"plain", "printed", "taped"}, "the cardboard's look"),
+      }};
+  return block;
+}
+
 void BuildCarton(EquipmentContext& ctx) {
-  const Vec3 size = ctx.Size("size", {0.4, 0.3, 0.25});
-  const double mass = ctx.Positive("mass", 2.0);
-  const double friction = ctx.Param("friction", 0.5, 0.0, 5.0);
-  const std::string texture = ctx.item.Choice("texture", "plain", {"plain", "printed", "taped"});
+  const Vec3 size = ctx.Size("size");
+  const double mass = ctx.Number("mass");
+  const double friction = ctx.Number("friction");
+  const std::string texture = ctx.item.Text("texture");
   ctx.entity.parameters["texture"] = texture == "plain" ? 0 : texture == "printed" ? 1 : 2;
   // The body origin is the centre of the bottom face, so a carton placed at z = 0 rests on it.
   AddCartonBox(ctx.build, ctx.root, ctx.Name("box"), size, mass, friction, texture);
   ctx.AddMount("", {{0, 0, size[2]}, {1, 0, 0, 0}});
 }
 
+const Block& ToteSchema() {
+  static const Block block{
+      "tote",
+      "an open plastic container (600 x 400 Euro container by default)",
+      {
+          Vector("size", {0.6, 0.4, 0.22}, schema::kPositive, "m", "outer length, width, height",
+                 kEverySide),
+          Number("wall", 0.006, {0.001, 0.05}, "m", "wall and bottom thickness"),
+          Number("mass", 1.8, schema::kPositive, "kg", "its mass (spread over the panels)"),
+      }};
+  return block;
+}
+
 void BuildTote(EquipmentContext& ctx) {
-  const Vec3 size = ctx.Size("size", {0.6, 0.4, 0.22});
-  const double wall = ctx.Param("wall", 0.006, 0.001, 0.05);
-  const double mass = ctx.Positive("mass", 1.8);
+  const Vec3 size = ctx.Size("size");
+  const double wall = ctx.Number("wall");
+  const double mass = ctx.Number("mass");
   const std::string material = ctx.build.Material("tote_plastic", "0.15 0.35 0.65 1", 0.4);
 
   // Bottom and four walls; the mass is spread by area so the centre of mass is realistic.
@@ -58,11 +89,24 @@ void BuildTote(EquipmentContext& ctx) {
   ctx.AddMount("", {{0, 0, wall}, {1, 0, 0, 0}});  // the inside of the bottom
 }
 
+const Block& PalletSchema() {
+  static const Block block{
+      "pallet",
+      "a wooden pallet (EUR pallet, EN 13698-1, by default); forks enter from its short sides",
+      {
+          Number("length", 1.2, schema::kPositive, "m", "along x"),
+          Number("width", 0.8, schema::kPositive, "m", "along y"),
+          Number("height", 0.144, schema::kPositive, "m", "to the top of its deck"),
+          Number("mass", 25.0, schema::kPositive, "kg", "its mass"),
+      }};
+  return block;
+}
+
 void BuildPallet(EquipmentContext& ctx) {
-  const double length = ctx.Positive("length", 1.2);  // EUR pallet: 1200 x 800 x 144 mm
-  const double width = ctx.Positive("width", 0.8);
-  const double height = ctx.Positive("height", 0.144);
-  const double mass = ctx.Positive("mass", 25.0);
+  const double length = ctx.Number("length");
+  const double width = ctx.Number("width");
+  const double height = ctx.Number("height");
+  const double mass = ctx.Number("mass");
   const std::string wood = ctx.build.Material("pallet_wood", "0.78 0.66 0.48 1");
 
   // Top deck, nine blocks, three bottom boards along the length: forks enter from the short

@@ -3,40 +3,69 @@
 // deep frames, 80 mm uprights, 120 mm box beams).
 #include "../equipment.h"
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 namespace twin::scenes::internal {
 
+const Block& RackSchema() {
+  static const Block block{
+      "rack",
+      "a selective pallet rack: bays along x, beam levels up the uprights",
+      {
+          Integer("bays", 2, 1, 50, "bays side by side along x"),
+          Number("bay_width", 2.7, schema::kPositive, "m", "clear width of a bay"),
+          Number("depth", 1.1, schema::kPositive, "m", "of the frames, along y"),
+          Number("upright", 0.08, schema::kPositive, "m", "upright section"),
+          Number("beam_height", 0.12, schema::kPositive, "m", "height of a beam's section"),
+          {.key = "beam_heights",
+           .type = Type::kNumbers,
+           .unit = "m",
+           .description = "the top of each beam level, rising (instead of levels, level_height)",
+           .has_default = false,
+           .excludes = {"levels", "level_height"}},
+          Integer("levels", 3, 1, 20, "beam levels, evenly spaced"),
+          Number("level_height", 1.5, schema::kPositive, "m", "between evenly spaced levels"),
+          {.key = "height",
+           .type = Type::kNumber,
+           .unit = "m",
+           .description = "of the uprights (at least the top beam)",
+           .has_default = false,
+           .default_note = "top beam + 0.3",
+           .range = schema::kPositive},
+      }};
+  return block;
+}
+
 void BuildRack(EquipmentContext& ctx) {
-  const int bays = ctx.item.Integer("bays", 2, 1, 50);
+  const int bays = ctx.item.Integer("bays");
   ctx.entity.parameters["bays"] = bays;
-  const double bay_width = ctx.Positive("bay_width", 2.7);
-  const double depth = ctx.Positive("depth", 1.1);
-  const double upright = ctx.Positive("upright", 0.08);
-  const double beam = ctx.Positive("beam_height", 0.12);
+  const double bay_width = ctx.Number("bay_width");
+  const double depth = ctx.Number("depth");
+  const double upright = ctx.Number("upright");
+  const double beam = ctx.Number("beam_height");
 
   // Beam levels: an explicit list of heights (top of the beam), or `levels` evenly spaced.
   std::vector<double> heights;
-  if (const auto list = ctx.item.Optional("beam_heights")) {
-    heights = list->AsNumbers();
+  if (ctx.item.Has("beam_heights")) {
+    heights = ctx.item.Numbers("beam_heights");
+    const LayoutNode list = ctx.item.Required("beam_heights");
     double previous = 0;
     for (double h : heights) {
       if (h <= previous + beam) {
-        list->Fail("beam heights must rise by more than the beam height (" + std::to_string(beam) +
-                   " m) from the floor and from each other");
+        list.Fail("beam heights must rise by more than the beam height (" + std::to_string(beam) +
+                  " m) from the floor and from each other");
       }
       previous = h;
     }
-    ctx.item.Optional("levels");
-    ctx.item.Optional("level_height");
   } else {
-    const int levels = ctx.item.Integer("levels", 3, 1, 20);
-    const double level_height = ctx.Positive("level_height", 1.5);
+    const int levels = ctx.item.Integer("levels");
+    const double level_height = ctx.Number("level_height");
     for (int i = 1; i <= levels; ++i) heights.push_back(i * level_height);
   }
   if (heights.empty()) ctx.item.Required("beam_heights").Fail("give at least one beam height");
   ctx.entity.parameters["levels"] = static_cast<double>(heights.size());
-  const double height = ctx.Positive("height", heights.back() + 0.3);
+  const double height = ctx.item.Has("height") ? ctx.Number("height") : heights.back() + 0.3;
+  ctx.entity.parameters["height"] = height;
   if (height < heights.back()) {
     ctx.item.Required("height").Fail("the uprights must reach the top beam (" +
                                      std::to_string(heights.back()) + " m)");

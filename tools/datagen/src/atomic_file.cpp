@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 namespace twin::datagen {
 namespace {
@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 [[noreturn]] void Fail(const std::string& path, const std::string& temporary, int error) {
   if (!temporary.empty()) unlink(temporary.c_str());
-  throw Error("cannot write '" + path + "': " + WriteFailureReason(error));
+  throw base::Error("cannot write '" + path + "': " + WriteFailureReason(error));
 }
 
 std::string FolderOf(const std::string& path) {
@@ -66,12 +66,13 @@ void WriteTextAtomic(const std::string& path, const std::string& text, bool sync
 
 void SyncDirectory(const std::string& dir) {
   const int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw Error("cannot open the folder '" + dir + "' to sync it: " + strerror(errno));
+  if (fd < 0)
+    throw base::Error("cannot open the folder '" + dir + "' to sync it: " + strerror(errno));
   const int result = fsync(fd);
   const int error = errno;
   close(fd);
   if (result != 0)
-    throw Error("cannot sync the folder '" + dir + "': " + WriteFailureReason(error));
+    throw base::Error("cannot sync the folder '" + dir + "': " + WriteFailureReason(error));
 }
 
 void CreateDirectories(const std::string& dir, bool sync) {
@@ -81,7 +82,7 @@ void CreateDirectories(const std::string& dir, bool sync) {
   if (path.has_parent_path() && path.parent_path() != path)
     CreateDirectories(path.parent_path().string(), sync);
   if (!fs::create_directory(path, ec) && !fs::is_directory(path))
-    throw Error("cannot create the folder '" + dir + "': " + WriteFailureReason(ec.value()));
+    throw base::Error("cannot create the folder '" + dir + "': " + WriteFailureReason(ec.value()));
   if (sync) SyncDirectory(FolderOf(dir));
 }
 

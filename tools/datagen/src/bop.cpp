@@ -4,7 +4,7 @@
 #include <limits>
 #include <string>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 namespace twin::datagen {
 namespace {

@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <string>
 
+#include <twin/base/error.h>
 #include <twin/datagen/coco.h>
-#include <twin/scenes/error.h>
 
 namespace twin::datagen {
 namespace {
@@ -17,8 +17,9 @@ void SortById(std::vector<json>& items, const std::string& what) {
   });
   for (size_t i = 1; i < items.size(); ++i)
     if (items[i].at("id") == items[i - 1].at("id"))
-      throw Error("coco.json: " + what + " id " + items[i].at("id").dump() +
-                  " appears twice; the shards overlap (merge shards with disjoint frame ranges)");
+      throw base::Error(
+          "coco.json: " + what + " id " + items[i].at("id").dump() +
+          " appears twice; the shards overlap (merge shards with disjoint frame ranges)");
 }
 
 json Categories(const std::vector<std::string>& classes) {
@@ -44,8 +45,8 @@ json MergeDocuments(const std::vector<json>& documents) {
                     std::to_string(i);
           break;
         }
-      throw Error("coco.json: the shards have different categories (" + differs +
-                  "); only shards of one scene and config can be merged");
+      throw base::Error("coco.json: the shards have different categories (" + differs +
+                        "); only shards of one scene and config can be merged");
     }
     for (const json& image : doc.at("images")) images.push_back(image);
     for (const json& annotation : doc.at("annotations")) annotations.push_back(annotation);
@@ -94,11 +95,11 @@ json CocoDocument(std::vector<json> images, std::vector<json> annotations,
 }
 
 json MergeCoco(const std::vector<json>& documents) {
-  if (documents.empty()) throw Error("coco.json: nothing to merge");
+  if (documents.empty()) throw base::Error("coco.json: nothing to merge");
   try {
     return MergeDocuments(documents);
   } catch (const json::exception& e) {
-    throw Error(std::string("coco.json: a shard's document is malformed (") + e.what() + ")");
+    throw base::Error(std::string("coco.json: a shard's document is malformed (") + e.what() + ")");
   }
 }
 

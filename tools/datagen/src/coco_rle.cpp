@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 namespace twin::datagen {
 namespace {

@@ -16,6 +16,8 @@
 #include <set>
 #include <sstream>
 
+#include <twin/base/error.h>
+#include <twin/base/suggest.h>
 #include <twin/datagen/atomic_file.h>
 #include <twin/datagen/bop.h>
 #include <twin/datagen/coco.h>
@@ -31,7 +33,6 @@
 #include <twin/render/lidar.h>
 #include <twin/render/renderer.h>
 #include <twin/render/scene_cameras.h>
-#include <twin/scenes/error.h>
 #include <twin/scenes/randomize.h>
 #include <twin/scenes/scene_sources.h>
 #include <twin/sim/domain_randomizer.h>
@@ -59,7 +60,7 @@ std::vector<render::RenderCamera> PickCameras(const std::vector<render::RenderCa
   std::set<std::string> wanted;
   std::stringstream list(selection);
   for (std::string name; std::getline(list, name, ',');) {
-    if (name.empty()) throw Error("--cameras: empty name in '" + selection + "'");
+    if (name.empty()) throw base::Error("--cameras: empty name in '" + selection + "'");
     render::SelectCameras(all, name);  // throws for an unknown name
     wanted.insert(name);
   }
@@ -215,15 +216,14 @@ std::vector<ManifestFile> HashDatasetFiles(
     const std::map<std::string, std::pair<int64_t, ManifestFile>>& recorded, int threads) {
   std::vector<ManifestFile> files = HashFiles(out, paths, threads);
   std::set<int64_t> changed_frames;
-  std::string changed;
+  std::vector<std::string> changed;
   for (const ManifestFile& f : files) {
     const auto it = recorded.find(f.path);
     if (it == recorded.end()) continue;
     const ManifestFile& r = it->second.second;
     if (f.sha256 == r.sha256 && f.bytes == r.bytes) continue;
     if (changed_frames.size() < 3)
-      changed += (changed.empty() ? "" : ", ") + f.path + " (frame " +
-                 std::to_string(it->second.first) + ")";
+      changed.push_back(f.path + " (frame " + std::to_string(it->second.first) + ")");
     changed_frames.insert(it->second.first);
   }
   if (changed_frames.empty()) return files;
@@ -231,10 +231,12 @@ std::vector<ManifestFile> HashDatasetFiles(
     std::error_code ec;
     fs::remove(FrameRecordPath(out, k), ec);
   }
-  throw Error("in " + out + ", " + std::to_string(changed_frames.size()) +
-              " frame(s) changed on disk after they were written (size or SHA-256 differ from "
-              "their records): " +
-              changed + "; they are marked not done: rerun with --resume to make them again");
+  throw base::Error(
+      "in " + out + ", " + std::to_string(changed_frames.size()) +
+      " frame(s) changed on disk after they were written (size or SHA-256 differ from "
+      "their records): " +
+      base::JoinNames(changed) +
+      "; they are marked not done: rerun with --resume to make them again");
 }
 
 }  // namespace
@@ -249,11 +251,12 @@ double ProcessCpuSeconds() {
 DatagenStats RunDatagen(const DatagenOptions& opt) {
   auto log = opt.log ? opt.log
                      : [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-  if (opt.frames < 1) throw Error("--frames must be >= 1 (got " + std::to_string(opt.frames) + ")");
+  if (opt.frames < 1)
+    throw base::Error("--frames must be >= 1 (got " + std::to_string(opt.frames) + ")");
   if (opt.shard.count < 1 || opt.shard.index < 0 || opt.shard.index >= opt.shard.count)
-    throw Error("--shard " + std::to_string(opt.shard.index) + "/" +
-                std::to_string(opt.shard.count) + " does not exist");
-  if (opt.workers < 0) throw Error("--workers must be >= 0");
+    throw base::Error("--shard " + std::to_string(opt.shard.index) + "/" +
+                      std::to_string(opt.shard.count) + " does not exist");
+  if (opt.workers < 0) throw base::Error("--workers must be >= 0");
   const bool writing = opt.workers > 0;
 
   std::vector<fs::path> source_files;
@@ -374,9 +377,9 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
       const auto start = Clock::now();
       sim::FrameDraw draw = randomizer.Apply(world, identity.seed, static_cast<uint64_t>(k));
       if (world.diverged())
-        throw Error("the simulation diverged while frame " + std::to_string(k) +
-                    " settled (t=" + std::to_string(world.time()) +
-                    " s); check the scene's randomize ranges with twin check");
+        throw base::Error("the simulation diverged while frame " + std::to_string(k) +
+                          " settled (t=" + std::to_string(world.time()) +
+                          " s); check the scene's randomize ranges with twin check");
       stats.randomize_ms += Ms(Clock::now() - start);
       return draw;
     };
@@ -459,10 +462,11 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
   for (int64_t k = range.first; k < range.last; ++k) {
     const auto read = ReadJsonFile(FrameRecordPath(opt.out, k));
     if (!read)
-      throw Error(FrameRecordPath(opt.out, k) + " vanished or is damaged; rerun with --resume");
+      throw base::Error(FrameRecordPath(opt.out, k) +
+                        " vanished or is damaged; rerun with --resume");
     const nlohmann::json& record = *read;
     if (!RecordIsWellFormed(record))
-      throw Error(FrameRecordPath(opt.out, k) + " is damaged; rerun with --resume");
+      throw base::Error(FrameRecordPath(opt.out, k) + " is damaged; rerun with --resume");
     for (const ManifestFile& f : RecordedFiles(record)) {
       paths.push_back(f.path);
       recorded[f.path] = {k, f};

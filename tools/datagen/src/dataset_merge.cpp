@@ -11,11 +11,11 @@
 #include <filesystem>
 #include <map>
 
+#include <twin/base/error.h>
 #include <twin/datagen/atomic_file.h>
 #include <twin/datagen/coco.h>
 #include <twin/datagen/manifest.h>
 #include <twin/datagen/sha256.h>
-#include <twin/scenes/error.h>
 
 #include "dataset_state.h"
 
@@ -48,8 +48,8 @@ void CheckShardPaths(const std::string& shard, const Manifest& manifest) {
   for (const ManifestFile& file : manifest.files) {
     const std::string reason = UnsafePathReason(file.path);
     if (!reason.empty())
-      throw Error("shard " + shard + ": manifest.json lists '" + file.path + "': " + reason +
-                  "; a shard's files must be inside its folder, so it is not merged");
+      throw base::Error("shard " + shard + ": manifest.json lists '" + file.path + "': " + reason +
+                        "; a shard's files must be inside its folder, so it is not merged");
   }
 }
 
@@ -62,19 +62,21 @@ std::string ReadShardFile(const std::string& shard, const ManifestFile& file) {
     walked /= part;
     struct stat info {};
     if (lstat(walked.c_str(), &info) != 0)
-      throw Error(source + " is listed in its shard's manifest but cannot be read (" +
-                  std::strerror(errno) + "); run twin dataset verify " + shard);
+      throw base::Error(source + " is listed in its shard's manifest but cannot be read (" +
+                        std::strerror(errno) + "); run twin dataset verify " + shard);
     if (S_ISLNK(info.st_mode))
-      throw Error("shard " + shard + ": " + walked.string() +
-                  " is a symbolic link; a shard's files must be plain files inside its folder, "
-                  "so it is not merged");
+      throw base::Error(
+          "shard " + shard + ": " + walked.string() +
+          " is a symbolic link; a shard's files must be plain files inside its folder, "
+          "so it is not merged");
   }
   const int fd = open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) throw Error("cannot read " + source + ": " + std::strerror(errno));
+  if (fd < 0) throw base::Error("cannot read " + source + ": " + std::strerror(errno));
   struct stat info {};
   if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     close(fd);
-    throw Error("shard " + shard + ": " + file.path + " is not a plain file, so it is not merged");
+    throw base::Error("shard " + shard + ": " + file.path +
+                      " is not a plain file, so it is not merged");
   }
   std::string bytes;
   bytes.reserve(static_cast<size_t>(std::min<uint64_t>(file.bytes, 1u << 30)));
@@ -85,7 +87,7 @@ std::string ReadShardFile(const std::string& shard, const ManifestFile& file) {
     if (n < 0) {
       const int error = errno;
       close(fd);
-      throw Error("cannot read " + source + ": " + std::strerror(error));
+      throw base::Error("cannot read " + source + ": " + std::strerror(error));
     }
     if (n == 0) break;
     bytes.append(buffer, static_cast<size_t>(n));
@@ -93,8 +95,8 @@ std::string ReadShardFile(const std::string& shard, const ManifestFile& file) {
   }
   close(fd);
   if (bytes.size() != file.bytes || Sha256Hex(bytes.data(), bytes.size()) != file.sha256)
-    throw Error(source + " does not match its shard's manifest (damaged or changed); " +
-                "run twin dataset verify " + shard);
+    throw base::Error(source + " does not match its shard's manifest (damaged or changed); " +
+                      "run twin dataset verify " + shard);
   return bytes;
 }
 
@@ -103,7 +105,8 @@ nlohmann::json ReadShardJson(const std::string& shard, const ManifestFile& file)
   const std::string text = ReadShardFile(shard, file);
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded())
-    throw Error(shard + "/" + file.path + " is not valid JSON; run twin dataset verify " + shard);
+    throw base::Error(shard + "/" + file.path + " is not valid JSON; run twin dataset verify " +
+                      shard);
   return j;
 }
 
@@ -112,13 +115,14 @@ Manifest ReadShardManifest(const std::string& shard) {
   std::error_code ec;
   const fs::file_status status = fs::symlink_status(path, ec);
   if (ec || !fs::exists(status))
-    throw Error("shard " + shard + " has no manifest.json: it has not finished; run its " +
-                "twin datagen again with --resume");
+    throw base::Error("shard " + shard + " has no manifest.json: it has not finished; run its " +
+                      "twin datagen again with --resume");
   if (!fs::is_regular_file(status))
-    throw Error("shard " + shard + ": manifest.json is not a plain file (a symbolic link?), " +
-                "so it is not merged");
+    throw base::Error("shard " + shard +
+                      ": manifest.json is not a plain file (a symbolic link?), " +
+                      "so it is not merged");
   const auto json = ReadJsonFile(path);
-  if (!json) throw Error(path + " is not valid JSON; run twin dataset verify " + shard);
+  if (!json) throw base::Error(path + " is not valid JSON; run twin dataset verify " + shard);
   Manifest manifest = ManifestFromJson(*json, path);
   CheckShardPaths(shard, manifest);
   return manifest;
@@ -144,7 +148,7 @@ std::string Joined(const std::vector<std::string>& items) {
 }  // namespace
 
 MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>& shards) {
-  if (shards.empty()) throw Error("twin dataset merge: name at least one shard folder");
+  if (shards.empty()) throw base::Error("twin dataset merge: name at least one shard folder");
   std::vector<Manifest> manifests;
   for (const std::string& shard : shards) manifests.push_back(ReadShardManifest(shard));
   const DatasetIdentity identity = IdentityOf(manifests[0]);
@@ -153,16 +157,17 @@ MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>&
   for (size_t s = 0; s < shards.size(); ++s) {
     const DatasetIdentity theirs = IdentityOf(manifests[s]);
     if (!SameDataset(identity, theirs))
-      throw Error("shard " + shards[s] + " is part of a different dataset than " + shards[0] +
-                  ": " +
-                  Joined(IdentityDifferences(theirs, identity,
-                                             "the one shard " + shards[0] + " was made with")));
+      throw base::Error("shard " + shards[s] + " is part of a different dataset than " + shards[0] +
+                        ": " +
+                        Joined(IdentityDifferences(
+                            theirs, identity, "the one shard " + shards[0] + " was made with")));
     for (const auto& r : manifests[s].frame_ranges) {
       for (const auto& [other, owner] : owners)
         if (r[0] < other[1] && other[0] < r[1])
-          throw Error("shards " + owner + " and " + shards[s] + " both hold frames " +
-                      std::to_string(std::max(r[0], other[0])) + " to " +
-                      std::to_string(std::min(r[1], other[1]) - 1) + "; merge each shard once");
+          throw base::Error("shards " + owner + " and " + shards[s] + " both hold frames " +
+                            std::to_string(std::max(r[0], other[0])) + " to " +
+                            std::to_string(std::min(r[1], other[1]) - 1) +
+                            "; merge each shard once");
       owners.push_back({r, shards[s]});
       ranges.push_back(r);
     }
@@ -171,9 +176,9 @@ MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>&
   std::error_code ec;
   fs::create_directories(out, ec);
   if (!fs::is_directory(out))
-    throw Error("cannot create the merge folder " + out + ": " + ec.message());
+    throw base::Error("cannot create the merge folder " + out + ": " + ec.message());
   if (fs::directory_iterator(out) != fs::directory_iterator())
-    throw Error("the merge folder " + out + " is not empty; name a new or empty folder");
+    throw base::Error("the merge folder " + out + " is not empty; name a new or empty folder");
 
   MergeStats stats;
   stats.shards = static_cast<int>(shards.size());
@@ -192,18 +197,18 @@ MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>&
       if (IsKeyedLabels(file.path)) {
         nlohmann::json& merged = aggregates.keyed[file.path];
         const nlohmann::json part = ReadShardJson(shards[s], file);
-        if (!part.is_object()) throw Error(source + " is not a JSON object of frames");
+        if (!part.is_object()) throw base::Error(source + " is not a JSON object of frames");
         for (const auto& [key, value] : part.items()) {
           if (merged.contains(key))
-            throw Error(source + ": frame " + key + " is also in another shard");
+            throw base::Error(source + ": frame " + key + " is also in another shard");
           merged[key] = value;
         }
         continue;
       }
       if (const auto seen = copied.find(file.path); seen != copied.end()) {
         if (seen->second != file.sha256)
-          throw Error(file.path + " differs between the shards (e.g. " + source +
-                      "); they were not made from the same scene");
+          throw base::Error(file.path + " differs between the shards (e.g. " + source +
+                            "); they were not made from the same scene");
         continue;
       }
       const std::string bytes = ReadShardFile(shards[s], file);

@@ -5,11 +5,11 @@
 #include <fstream>
 #include <sstream>
 
+#include <twin/base/error.h>
 #include <twin/datagen/atomic_file.h>
 #include <twin/datagen/coco.h>
 #include <twin/datagen/frame_name.h>
 #include <twin/datagen/sha256.h>
-#include <twin/scenes/error.h>
 
 namespace twin::datagen {
 namespace {
@@ -67,33 +67,34 @@ OutputState CheckOutput(const std::string& out, const DatasetIdentity& identity,
                         bool resume) {
   std::error_code ec;
   if (fs::exists(out, ec) && !fs::is_directory(out, ec))
-    throw Error("--out " + out + " is a file, not a folder; choose a folder");
+    throw base::Error("--out " + out + " is a file, not a folder; choose a folder");
   fs::create_directories(out, ec);
   if (!fs::is_directory(out))
-    throw Error("cannot create the output folder " + out + ": " + ec.message() +
-                "; choose another with --out");
+    throw base::Error("cannot create the output folder " + out + ": " + ec.message() +
+                      "; choose another with --out");
   if (fs::exists(out + "/manifest.json")) {
     const auto json = ReadJsonFile(out + "/manifest.json");
-    if (!json) throw Error(out + "/manifest.json is not valid JSON; choose another --out");
+    if (!json) throw base::Error(out + "/manifest.json is not valid JSON; choose another --out");
     const Manifest manifest = ManifestFromJson(*json, out + "/manifest.json");
     const DatasetIdentity theirs = IdentityOf(manifest);
     if (!SameDataset(identity, theirs))
-      throw Error("--out " + out + " holds a different dataset (" +
-                  Describe(manifest.config, manifest.seed, manifest.frames) + "): " +
-                  Joined(IdentityDifferences(identity, theirs, "the one it was made with")) +
-                  "; choose another folder or delete it");
+      throw base::Error("--out " + out + " holds a different dataset (" +
+                        Describe(manifest.config, manifest.seed, manifest.frames) + "): " +
+                        Joined(IdentityDifferences(identity, theirs, "the one it was made with")) +
+                        "; choose another folder or delete it");
     const std::vector<std::array<int64_t, 2>> mine{{range.first, range.last}};
     if (manifest.frame_ranges != mine)
-      throw Error("--out " + out + " holds a finished part of this dataset with other frames; " +
-                  "write each shard to its own folder");
+      throw base::Error("--out " + out +
+                        " holds a finished part of this dataset with other frames; " +
+                        "write each shard to its own folder");
     fs::remove_all(out + "/" + kStateDir, ec);  // a run killed after its manifest
     return OutputState::kComplete;
   }
   if (fs::exists(out + "/" + kStateDir + "/run.json")) {
     const auto json = ReadJsonFile(out + "/" + kStateDir + "/run.json");
     if (!json || !json->is_object())
-      throw Error(out + "/" + kStateDir + "/run.json is damaged; delete " + out +
-                  " and start again");
+      throw base::Error(out + "/" + kStateDir + "/run.json is damaged; delete " + out +
+                        " and start again");
     if (*json != RunJson(identity, range)) {
       DatasetIdentity theirs;
       theirs.config = ValueOr(*json, "config", nlohmann::json::object());
@@ -103,21 +104,22 @@ OutputState CheckOutput(const std::string& out, const DatasetIdentity& identity,
       const std::vector<std::string> differences =
           IdentityDifferences(identity, theirs, "the one this dataset was started with");
       if (differences.empty())
-        throw Error("--out " + out + " holds an unfinished run of another shard of this " +
-                    "dataset; write each shard to its own folder");
-      throw Error("--out " + out +
-                  " holds an unfinished run of a different dataset: " + Joined(differences) +
-                  "; --resume continues a run only with the inputs it was started with: restore "
-                  "them, or choose another folder");
+        throw base::Error("--out " + out + " holds an unfinished run of another shard of this " +
+                          "dataset; write each shard to its own folder");
+      throw base::Error(
+          "--out " + out +
+          " holds an unfinished run of a different dataset: " + Joined(differences) +
+          "; --resume continues a run only with the inputs it was started with: restore "
+          "them, or choose another folder");
     }
     if (!resume)
-      throw Error("--out " + out +
-                  " holds an unfinished run of this dataset; add --resume to continue it");
+      throw base::Error("--out " + out +
+                        " holds an unfinished run of this dataset; add --resume to continue it");
     return OutputState::kUnfinished;
   }
   if (!FolderIsEmpty(out))
-    throw Error("--out " + out +
-                " is not empty and holds no twin dataset; choose an empty or new folder");
+    throw base::Error("--out " + out +
+                      " is not empty and holds no twin dataset; choose an empty or new folder");
   return OutputState::kNew;
 }
 

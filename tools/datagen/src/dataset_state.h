@@ -27,9 +27,9 @@ std::optional<nlohmann::json> ReadJsonFile(const std::string& path);
 enum class OutputState { kNew, kUnfinished, kComplete };
 
 /// Looks at `out` before a run: a new or empty folder starts, this dataset's unfinished run
-/// resumes (with `resume`), this dataset complete stops. Throws twin::Error saying what is there
-/// (for another dataset: what differs) and what to do for a different dataset, an unfinished run
-/// without `resume`, or a folder with other files. Creates `out` when missing.
+/// resumes (with `resume`), this dataset complete stops. Throws twin::base::Error saying what is
+/// there (for another dataset: what differs) and what to do for a different dataset, an unfinished
+/// run without `resume`, or a folder with other files. Creates `out` when missing.
 OutputState CheckOutput(const std::string& out, const DatasetIdentity& identity, FrameRange range,
                         bool resume);
 

@@ -7,9 +7,9 @@
 #include <set>
 #include <thread>
 
+#include <twin/base/error.h>
 #include <twin/datagen/sha256.h>
 #include <twin/datagen/thread_pool.h>
-#include <twin/scenes/error.h>
 
 namespace twin::datagen {
 namespace {
@@ -20,11 +20,12 @@ using nlohmann::json;
 template <class T>
 T Field(const json& j, const char* key, const std::string& source) {
   if (!j.contains(key))
-    throw Error(source + ": key '" + key + "' is missing; rewrite the dataset with twin datagen");
+    throw base::Error(source + ": key '" + key +
+                      "' is missing; rewrite the dataset with twin datagen");
   try {
     return j.at(key).get<T>();
   } catch (const json::exception& e) {
-    throw Error(source + ": key '" + key + "' has the wrong type (" + e.what() + ")");
+    throw base::Error(source + ": key '" + key + "' has the wrong type (" + e.what() + ")");
   }
 }
 
@@ -66,15 +67,15 @@ json ManifestJson(const Manifest& m) {
 }
 
 Manifest ManifestFromJson(const json& j, const std::string& source) {
-  if (!j.is_object()) throw Error(source + ": not a JSON object; is this a twin dataset?");
+  if (!j.is_object()) throw base::Error(source + ": not a JSON object; is this a twin dataset?");
   Manifest m;
   m.format = Field<std::string>(j, "format", source);
   if (m.format != "twin-dataset/1")
-    throw Error(source + ": format '" + m.format +
-                "' is not twin-dataset/1; use the twin version that wrote it");
+    throw base::Error(source + ": format '" + m.format +
+                      "' is not twin-dataset/1; use the twin version that wrote it");
   m.scene = Field<std::string>(j, "scene", source);
   m.scene_sha256 = Field<std::string>(j, "scene_sha256", source);
-  if (!j.contains("config")) throw Error(source + ": key 'config' is missing");
+  if (!j.contains("config")) throw base::Error(source + ": key 'config' is missing");
   m.config = j.at("config");
   m.seed = Field<uint64_t>(j, "seed", source);
   m.version = Field<std::string>(j, "version", source);
@@ -97,7 +98,7 @@ std::vector<ManifestFile> HashFiles(const std::string& root,
       const std::string full = root + "/" + path;
       std::error_code ec;
       const uint64_t bytes = fs::file_size(full, ec);
-      if (ec) throw Error("cannot read '" + full + "' to hash it: " + ec.message());
+      if (ec) throw base::Error("cannot read '" + full + "' to hash it: " + ec.message());
       return ManifestFile{path, Sha256File(full), bytes};
     }));
   std::vector<ManifestFile> files;
@@ -110,12 +111,12 @@ std::vector<ManifestFile> HashFiles(const std::string& root,
 VerifyReport VerifyDataset(const std::string& dir) {
   const std::string source = dir + "/manifest.json";
   std::ifstream in(source);
-  if (!in) throw Error("cannot read " + source + ": is " + dir + " a twin dataset?");
+  if (!in) throw base::Error("cannot read " + source + ": is " + dir + " a twin dataset?");
   json j;
   try {
     j = json::parse(in);
   } catch (const json::exception& e) {
-    throw Error(source + ": not valid JSON (" + e.what() + ")");
+    throw base::Error(source + ": not valid JSON (" + e.what() + ")");
   }
   const Manifest manifest = ManifestFromJson(j, source);
 
@@ -150,7 +151,7 @@ VerifyReport VerifyDataset(const std::string& dir) {
     if (relative != "manifest.json" && !listed.count(relative))
       report.unexpected.push_back(relative);
   }
-  if (ec) throw Error("cannot list " + dir + ": " + ec.message());
+  if (ec) throw base::Error("cannot list " + dir + ": " + ec.message());
   std::sort(report.unexpected.begin(), report.unexpected.end());
 
   // Frames of [0, frames) that no range covers.

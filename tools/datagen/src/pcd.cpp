@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 namespace twin::datagen {
 

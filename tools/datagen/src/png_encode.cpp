@@ -1,8 +1,8 @@
 // A PNG writer over libdeflate: rows filtered in one pass, one zlib stream, one IDAT chunk.
 #include <twin/datagen/png_encode.h>
 
+#include <twin/base/error.h>
 #include <twin/datagen/atomic_file.h>
-#include <twin/scenes/error.h>
 
 #include <libdeflate.h>
 

@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <twin/base/error.h>
 #include <twin/datagen/atomic_file.h>
-#include <twin/scenes/error.h>
 
 #include "dataset_state.h"
 
@@ -64,11 +64,11 @@ std::vector<std::string> RemoveStrayTemporaries(const std::string& out,
     if (IsDatasetFile(parts, cameras, lidars))
       strays.push_back(fs::relative(it->path(), out).generic_string());
   }
-  if (ec) throw Error("cannot list " + out + ": " + ec.message());
+  if (ec) throw base::Error("cannot list " + out + ": " + ec.message());
   for (const std::string& stray : strays) {
     if (!fs::remove(out + "/" + stray, ec) && ec)
-      throw Error("cannot remove the stray temporary file " + out + "/" + stray + ": " +
-                  ec.message());
+      throw base::Error("cannot remove the stray temporary file " + out + "/" + stray + ": " +
+                        ec.message());
   }
   std::sort(strays.begin(), strays.end());
   return strays;

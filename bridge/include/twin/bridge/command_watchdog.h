@@ -26,7 +26,7 @@ struct WatchdogEvent {
 
 class CommandWatchdog {
  public:
-  /// Watches `robot` with `timeout` sim seconds (> 0). Throws twin::Error on a bad timeout.
+  /// Watches `robot` with `timeout` sim seconds (> 0). Throws twin::base::Error on a bad timeout.
   void Watch(const std::string& robot, double timeout = 0.5);
   bool watches(std::string_view robot) const;
 

@@ -37,7 +37,7 @@ struct FrameTransform {
 class FrameTree {
  public:
   /// Finds every frame of `site` in `model`; `amrs` (in site.amrs order, may be empty) give the
-  /// AMRs' wheel odometry. Throws twin::Error naming what is missing from the model.
+  /// AMRs' wheel odometry. Throws twin::base::Error naming what is missing from the model.
   FrameTree(const scenes::Site& site, const mjModel& model,
             std::vector<std::shared_ptr<const sim::DiffDrive>> amrs = {});
 

@@ -77,7 +77,7 @@ struct HilOptions {
 class HilSession {
  public:
   /// Advertises every topic of the site, subscribes to its commands and serves its control
-  /// services on `transport`. Throws twin::Error on a bad topic override or option. The
+  /// services on `transport`. Throws twin::base::Error on a bad topic override or option. The
   /// transport's threads call into the session until the transport is destroyed: destroy the
   /// transport (or stop its threads) first.
   HilSession(sim::SiteWorld& site, Transport& transport, HilOptions options = {});
@@ -91,6 +91,11 @@ class HilSession {
   /// One step without pacing or waiting: commands, physics, outputs (for tests and benches).
   void Step();
 
+  /// Realtime mode, from the simulation thread: the CLOCK_MONOTONIC time (ns) at which sim time
+  /// `sim_time` is due as the pacer reckons it now (it moves when the pacer re-anchors); -1 in
+  /// the other modes and before Run (for `twin bench bridge`'s sensor latency).
+  int64_t RealtimeDeadlineNs(double sim_time) const;
+
   const std::vector<Topic>& topics() const;
   HilStats stats() const;
 
@@ -100,7 +105,7 @@ class HilSession {
   std::unique_ptr<Impl> impl_;
 };
 
-/// "realtime", "lockstep" or "fast"; throws twin::Error naming the allowed ones.
+/// "realtime", "lockstep" or "fast"; throws twin::base::Error naming the allowed ones.
 TimeMode ParseTimeMode(const std::string& text);
 
 }  // namespace twin::bridge

@@ -52,14 +52,16 @@ class RealtimePacer {
   /// Wall seconds from when `sim_time` was due until now (negative: it is not due yet).
   double Behind(double sim_time) const;
 
+  /// The monotonic clock's time (ns) at which `sim_time` is due from the current anchor.
+  int64_t DeadlineNs(double sim_time) const;
+  bool anchored() const { return anchored_; }
+
   /// Changes the factor from now on (re-anchors at the last sim time waited for).
   void SetFactor(double factor);
   double factor() const { return options_.factor; }
   const PacerStats& stats() const { return stats_; }
 
  private:
-  int64_t DeadlineNs(double sim_time) const;
-
   PacerOptions options_;
   PacerClock clock_;
   bool anchored_ = false;

@@ -14,7 +14,7 @@ namespace twin::bridge {
 
 class Ros1BagRecorder final : public MessageRecorder {
  public:
-  /// Opens `path` for writing (throws twin::Error naming it when it cannot).
+  /// Opens `path` for writing (throws twin::base::Error naming it when it cannot).
   explicit Ros1BagRecorder(const std::string& path);
   /// Finish(), if not done yet.
   ~Ros1BagRecorder() override;

@@ -30,7 +30,7 @@ struct Ros1Options {
 class Ros1Transport final : public Transport {
  public:
   /// Starts roscpp's threads and the registrar; returns at once, master or not. Throws
-  /// twin::Error when a Ros1Transport was already created in this process.
+  /// twin::base::Error when a Ros1Transport was already created in this process.
   explicit Ros1Transport(const Ros1Options& options = {});
   ~Ros1Transport() override;
   Ros1Transport(const Ros1Transport&) = delete;

@@ -98,8 +98,8 @@ struct TopicOptions {
   std::optional<std::vector<std::string>> joint_robots;
 };
 
-/// Every topic of `site`. Throws twin::Error when an override in `bridge: topics:` names no topic
-/// of the site (with the closest names), when a name or frame is not a valid ROS graph name
+/// Every topic of `site`. Throws twin::base::Error when an override in `bridge: topics:` names no
+/// topic of the site (with the closest names), when a name or frame is not a valid ROS graph name
 /// (naming the layout entity and how to rename it), or when two topics end up with one name.
 std::vector<Topic> SiteTopics(const scenes::Site& site, const TopicOptions& options = {});
 

@@ -33,7 +33,7 @@ struct CameraNoise {
 /// Intrinsics of a camera given by its vertical field of view (MJCF `fovy`), centred.
 CameraIntrinsics IntrinsicsFromFovy(int width, int height, double fovy_degrees);
 
-/// Throws twin::Error naming `camera` when the intrinsics are impossible: width/height < 1 or
+/// Throws twin::base::Error naming `camera` when the intrinsics are impossible: width/height < 1 or
 /// above `max_dimension`, fx or fy <= 0 or not finite, principal point outside the image, a
 /// distortion coefficient not finite. E.g. "camera 'overhead': fx must be > 0 (got -5)".
 void ValidateIntrinsics(const CameraIntrinsics& k, std::string_view camera, int max_dimension);

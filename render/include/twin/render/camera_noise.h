@@ -11,7 +11,7 @@ namespace twin::render {
 
 /// Adds Gaussian RGB noise (clamped to [0, 255], rounded), depth noise with sigma growing with
 /// z^2, and depth dropout (depth 0; ids and normals are kept). `stream` identifies the camera
-/// (e.g. twin::StreamId(camera name)), `frame_index` the frame.
+/// (e.g. twin::base::StreamId(camera name)), `frame_index` the frame.
 void ApplyCameraNoise(const CameraNoise& noise, uint64_t seed, uint64_t stream,
                       uint64_t frame_index, CameraFrame& frame);
 

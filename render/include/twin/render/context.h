@@ -39,7 +39,7 @@ class Context {
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
 
-  /// Every Vulkan device of this machine (throws twin::Error when Vulkan has none).
+  /// Every Vulkan device of this machine (throws twin::base::Error when Vulkan has none).
   static std::vector<DeviceInfo> ListDevices();
 
   VkInstance instance() const { return instance_; }

@@ -18,7 +18,7 @@ struct Image {
 /// Writes `image` to `path` atomically (a temporary name in the same folder, then rename), with
 /// libspng's defaults: zlib level 6 and, per row, the best of the five PNG filters (smallest
 /// files, slowest). Datasets are written faster by datagen/png_encode.h.
-/// Throws twin::Error naming the path and the reason (e.g. the folder is not writable; a full
+/// Throws twin::base::Error naming the path and the reason (e.g. the folder is not writable; a full
 /// disk says so and to free space and rerun with --resume).
 void WritePng(const std::string& path, const Image& image);
 
@@ -26,7 +26,7 @@ void WritePng(const std::string& path, const Image& image);
 std::vector<uint8_t> EncodePng(const Image& image);
 
 /// Reads an 8- or 16-bit gray/RGB/RGBA PNG (palette and gray+alpha files come back as RGB(A),
-/// low bit depths as 8-bit); throws twin::Error naming the path on failure.
+/// low bit depths as 8-bit); throws twin::base::Error naming the path on failure.
 Image ReadPng(const std::string& path);
 
 /// Depth (metres, 0 = none) as an RGB image with the turbo colour map between the nearest and

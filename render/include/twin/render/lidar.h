@@ -57,7 +57,7 @@ struct LidarModel {
 /// The model of a layout's lidar.
 LidarModel LidarFromSpec(const scenes::LidarSpec& spec);
 
-/// Throws twin::Error naming the lidar when its pattern is impossible, e.g.
+/// Throws twin::base::Error naming the lidar when its pattern is impossible, e.g.
 /// "lidar 'front': horizontal_fov must be in (0, 360] degrees (got 400)".
 void ValidateLidar(const LidarModel& lidar);
 
@@ -109,7 +109,7 @@ struct LidarRenderOptions {
 /// Other surfaces nearer than the renderer's near plane (1 cm) are not seen.
 class LidarRenderer {
  public:
-  /// Throws twin::Error when the lidar is impossible or its site is not in the model.
+  /// Throws twin::base::Error when the lidar is impossible or its site is not in the model.
   LidarRenderer(Context& context, const mjModel* m, SceneLabels labels, LidarModel lidar,
                 LidarRenderOptions options = {});
   ~LidarRenderer();

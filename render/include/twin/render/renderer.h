@@ -78,13 +78,13 @@ class Renderer {
   Renderer(const Renderer&) = delete;
   Renderer& operator=(const Renderer&) = delete;
 
-  /// Adds a camera; throws twin::Error naming it when its intrinsics are impossible or larger
+  /// Adds a camera; throws twin::base::Error naming it when its intrinsics are impossible or larger
   /// than the device allows. Returns its index.
   int AddCamera(const RenderCamera& camera);
   /// New intrinsics for camera `index` (e.g. jittered per dataset frame): same width and height
-  /// as it was added with (else twin::Error), validated like AddCamera. They apply from the next
-  /// Submit; frames already in flight are collected with the intrinsics they were submitted with.
-  /// The distortion map is rebuilt; device images are reallocated only when the canvas size
+  /// as it was added with (else twin::base::Error), validated like AddCamera. They apply from the
+  /// next Submit; frames already in flight are collected with the intrinsics they were submitted
+  /// with. The distortion map is rebuilt; device images are reallocated only when the canvas size
   /// changes, which needs no frame in flight.
   void SetCameraIntrinsics(int index, const CameraIntrinsics& k);
   int camera_count() const;

@@ -23,7 +23,7 @@ std::vector<RenderCamera> SceneCameras(const scenes::Scene& scene, const mjModel
 SceneLabels SceneLabelsOf(const scenes::Scene& scene, const mjModel* m);
 
 /// The cameras named in `selection` ("all" or a name), in scene order. An unknown name throws
-/// twin::Error listing the cameras there are, with a suggestion.
+/// twin::base::Error listing the cameras there are, with a suggestion.
 std::vector<RenderCamera> SelectCameras(const std::vector<RenderCamera>& cameras,
                                         const std::string& selection);
 

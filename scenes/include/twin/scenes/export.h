@@ -16,7 +16,7 @@ struct ExportResult {
 /// Compiles `scene` with MuJoCo and writes MuJoCo's canonical MJCF of it to `out` (atomically:
 /// a temporary name, then a rename). Mesh, texture and height-field files are copied into
 /// "<out stem>_assets/" beside it and referenced relatively, so the folder can be moved.
-/// Throws twin::Error naming the scene or the output path on failure.
+/// Throws twin::base::Error naming the scene or the output path on failure.
 ExportResult ExportScene(const Scene& scene, const std::string& out);
 
 }  // namespace twin::scenes

@@ -130,7 +130,7 @@ struct RandomizeSpec {
 /// physics, settle) that the file has by the file's one of the same name; the others stay.
 /// Classes, materials and pools are checked against `site`. Distractor bodies exist only when
 /// the layout declared distractors: an overlay may change their count (up to the bodies there
-/// are) and region, never their sizes. Throws twin::Error naming file:line:col and the key.
+/// are) and region, never their sizes. Throws twin::base::Error naming file:line:col and the key.
 void ApplyRandomizeOverlay(const std::string& path, RandomizeSpec& spec, const Site& site);
 
 }  // namespace twin::scenes

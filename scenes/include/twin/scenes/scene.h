@@ -22,8 +22,8 @@ struct Scene {
   Site site;  ///< layouts: everything placed; models: name and source only
 };
 
-/// Loads a scene file: a layout (.yaml/.yml) or a model (.xml MJCF, .urdf). Throws twin::Error
-/// naming the file, line, column and key, and what is allowed, on any problem.
+/// Loads a scene file: a layout (.yaml/.yml) or a model (.xml MJCF, .urdf). Throws
+/// twin::base::Error naming the file, line, column and key, and what is allowed, on any problem.
 Scene LoadScene(const std::string& path);
 
 /// Expands layout text (for tests and tools); `shown` names it in messages and `base_dir` is

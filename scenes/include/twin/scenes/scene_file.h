@@ -21,9 +21,9 @@ struct SceneFile {
   std::string text;  ///< the file's contents
 };
 
-/// Reads and checks `path`. Throws twin::Error naming the file (and line, for malformed XML) and
-/// saying what to do, for: a missing file, a directory, an unreadable or empty file, malformed XML,
-/// and a root element that is neither <mujoco> nor <robot>.
+/// Reads and checks `path`. Throws twin::base::Error naming the file (and line, for malformed XML)
+/// and saying what to do, for: a missing file, a directory, an unreadable or empty file, malformed
+/// XML, and a root element that is neither <mujoco> nor <robot>.
 SceneFile ReadSceneFile(const std::string& path);
 
 /// The XML checks of ReadSceneFile on text already in memory; `shown` names it in messages.

@@ -217,9 +217,9 @@ struct AutopilotSpec {
   std::string where;                    ///< where `autopilot:` was declared
   std::map<std::string, Value> params;  ///< every other key
 
-  /// A parameter's text; throws twin::Error naming the autopilot when it is missing.
+  /// A parameter's text; throws twin::base::Error naming the autopilot when it is missing.
   const Value& Require(const std::string& key) const;
-  /// Throws twin::Error at the parameter's location: "<where>: <message>".
+  /// Throws twin::base::Error at the parameter's location: "<where>: <message>".
   [[noreturn]] void Fail(const std::string& key, const std::string& message) const;
 };
 

@@ -30,7 +30,7 @@ namespace twin::sim {
 
 class ArmController {
  public:
-  /// Finds the arm's joints and servos in the world's model (throws twin::Error if one is
+  /// Finds the arm's joints and servos in the world's model (throws twin::base::Error if one is
   /// missing) and holds the arm where it is.
   ArmController(const scenes::ArmSpec& arm, const World& world);
 
@@ -40,14 +40,14 @@ class ArmController {
   void Apply(const mjModel& model, mjData& data);
 
   /// Holds `q` (radians) from the next step on; a jump away from the arm's pose is the servos'
-  /// to make. Throws twin::Error for a target outside the joint limits.
+  /// to make. Throws twin::base::Error for a target outside the joint limits.
   void Hold(const JointVector& q);
   /// Moves smoothly (at rest at both ends) from the current reference to `q` in `duration` s.
   void MoveTo(const JointVector& q, double duration);
   /// Follows a 6-joint trajectory whose times count from the next step. When its first point is
   /// later than 0 s, it starts from the reference at that step (position, and the rates the
   /// trajectory's kind carries), as ROS's joint_trajectory_controller does. Every waypoint must be
-  /// within the joint limits (twin::Error otherwise). A trajectory replaces the one before.
+  /// within the joint limits (twin::base::Error otherwise). A trajectory replaces the one before.
   void Follow(const JointTrajectory& trajectory);
   /// Holds the current reference position, abandoning any trajectory.
   void Stop();
@@ -64,7 +64,7 @@ class ArmController {
 
   /// A load carried at the flange (a gripped carton), like a UR controller's payload setting:
   /// its weight joins the gravity feedforward. `centre_of_mass` is in the flange frame. Mass 0
-  /// clears it; throws twin::Error for a negative or non-finite mass.
+  /// clears it; throws twin::base::Error for a negative or non-finite mass.
   void SetPayload(double mass, const scenes::Vec3& centre_of_mass);
   double payload_mass() const { return state_.payload_mass; }
 

@@ -34,8 +34,8 @@ class Autopilot {
   bool enabled_ = true;
 };
 
-/// Builds an autopilot for `site` from its spec, checking the parameters (twin::Error naming the
-/// layout's file, line and key on bad ones), and attaches it to site.world as a behaviour.
+/// Builds an autopilot for `site` from its spec, checking the parameters (twin::base::Error naming
+/// the layout's file, line and key on bad ones), and attaches it to site.world as a behaviour.
 using AutopilotFactory =
     std::function<std::shared_ptr<Autopilot>(SiteWorld& site, const scenes::AutopilotSpec& spec)>;
 
@@ -54,7 +54,7 @@ std::shared_ptr<Autopilot> MakeWarehouseAutopilot(SiteWorld& site,
                                                   const scenes::AutopilotSpec& spec);
 
 /// Creates the autopilot the site's layout asks for; null when it asks for none. Throws
-/// twin::Error for an unknown type (with a suggestion) or bad parameters.
+/// twin::base::Error for an unknown type (with a suggestion) or bad parameters.
 std::shared_ptr<Autopilot> AttachAutopilot(SiteWorld& site);
 
 }  // namespace twin::sim

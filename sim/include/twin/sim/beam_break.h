@@ -31,7 +31,7 @@ inline bool IsBeamBroken(double range, double length) {
 }
 
 /// The current state of `beam` in `world` (a world made from the layout that declared it).
-/// Throws twin::Error naming the missing sensor otherwise.
+/// Throws twin::base::Error naming the missing sensor otherwise.
 BeamBreakReading ReadBeamBreak(const World& world, const scenes::BeamBreakSpec& beam);
 
 }  // namespace twin::sim

@@ -20,7 +20,7 @@ namespace twin::sim {
 
 class ConveyorDrive {
  public:
-  /// Finds each conveyor's joints in the world's model; throws twin::Error if one is missing.
+  /// Finds each conveyor's joints in the world's model; throws twin::base::Error if one is missing.
   ConveyorDrive(const scenes::Site& site, const World& world);
 
   /// The pre-step hook: applies the current speeds.
@@ -33,7 +33,7 @@ class ConveyorDrive {
   State SaveState() const { return state_; }
   void RestoreState(const State& state) { state_ = state; }
 
-  /// Sets a conveyor's speed in m/s (throws twin::Error for an unknown name).
+  /// Sets a conveyor's speed in m/s (throws twin::base::Error for an unknown name).
   void SetSpeed(std::string_view conveyor, double speed);
   double speed(std::string_view conveyor) const;
   std::vector<std::string> names() const;

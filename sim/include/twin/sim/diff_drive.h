@@ -27,7 +27,8 @@ namespace twin::sim {
 
 class DiffDrive {
  public:
-  /// Finds the AMR's joints and actuators in the world's model; throws twin::Error if missing.
+  /// Finds the AMR's joints and actuators in the world's model; throws twin::base::Error if
+  /// missing.
   DiffDrive(const scenes::AmrSpec& spec, const World& world);
 
   /// The pre-step hook.
@@ -45,7 +46,7 @@ class DiffDrive {
   /// True once the goal set by GoTo() was reached (the drive then holds still).
   bool goal_reached() const { return state_.goal && state_.goal->reached(); }
 
-  /// Lift target in metres above the lowered deck, clamped to the stroke. Throws twin::Error
+  /// Lift target in metres above the lowered deck, clamped to the stroke. Throws twin::base::Error
   /// when the AMR has no lift.
   void SetLift(double height);
   double lift_target() const { return state_.lift_target; }

@@ -1,6 +1,6 @@
 // Domain randomization for synthetic datasets: frame k of a dataset is the scene's initial state
-// randomized by draws addressed by (seed, k) only (twin::CounterRng), so any frame can be made
-// alone, in any order, on any shard, and comes out bit-identical.
+// randomized by draws addressed by (seed, k) only (twin::base::CounterRng), so any frame can be
+// made alone, in any order, on any shard, and comes out bit-identical.
 //
 //   twin::sim::DomainRandomizer randomizer(site, site.randomize, world);
 //   for (uint64_t k = first; k < last; ++k) {

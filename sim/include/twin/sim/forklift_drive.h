@@ -25,7 +25,7 @@ namespace twin::sim {
 
 class ForkliftDrive {
  public:
-  /// Finds the forklift's joints and actuators in the world's model; throws twin::Error.
+  /// Finds the forklift's joints and actuators in the world's model; throws twin::base::Error.
   ForkliftDrive(const scenes::ForkliftSpec& spec, const World& world);
 
   /// The pre-step hook.

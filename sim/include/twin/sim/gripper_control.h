@@ -20,18 +20,18 @@ namespace twin::sim {
 
 class GripperControl {
  public:
-  /// Finds the gripper's actuator, tcp site and contact geoms (throws twin::Error if one is
+  /// Finds the gripper's actuator, tcp site and contact geoms (throws twin::base::Error if one is
   /// missing). Starts with the vacuum off, or the jaws open.
   GripperControl(const scenes::GripperSpec& gripper, const World& world);
 
   /// The pre-step hook: writes the actuator control.
   void Apply(const mjModel& model, mjData& data) const;
 
-  // Suction grippers (twin::Error on parallel jaws).
+  // Suction grippers (twin::base::Error on parallel jaws).
   void SetVacuum(bool on);
   bool vacuum() const;
 
-  // Parallel grippers (twin::Error on a suction gripper).
+  // Parallel grippers (twin::base::Error on a suction gripper).
   void Open();
   void Close();
   /// Drives the opening between the pads to `metres` (0 = closed, stroke = fully open).

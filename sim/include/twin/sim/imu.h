@@ -40,7 +40,7 @@ struct ImuReading {
 };
 
 /// The current reading of `imu` in `world` (a world made from the layout that declared it).
-/// Throws twin::Error naming the missing site or sensor otherwise.
+/// Throws twin::base::Error naming the missing site or sensor otherwise.
 ImuReading ReadImu(const World& world, const scenes::ImuSpec& imu);
 
 }  // namespace twin::sim

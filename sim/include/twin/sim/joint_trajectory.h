@@ -32,9 +32,9 @@ enum class Interpolation { kSpline, kCubic, kQuintic };
 
 class JointTrajectory {
  public:
-  /// Checks the points and fits the segments. Throws twin::Error naming the point (and joint) when
-  /// there are none, times do not strictly increase from >= 0, sizes differ, values are not finite,
-  /// or the points mix kinds of values.
+  /// Checks the points and fits the segments. Throws twin::base::Error naming the point (and joint)
+  /// when there are none, times do not strictly increase from >= 0, sizes differ, values are not
+  /// finite, or the points mix kinds of values.
   explicit JointTrajectory(std::vector<TrajectoryPoint> points);
 
   /// The reference at `time` seconds from the start. Before the first point it is the first

@@ -12,7 +12,7 @@
 // clocks at their start, the counts at 0.
 #pragma once
 
-#include <twin/scenes/random.h>
+#include <twin/base/random.h>
 #include <twin/scenes/site.h>
 #include <twin/sim/world.h>
 
@@ -77,7 +77,7 @@ class LogisticsFlow {
   };
   struct Spawner {
     scenes::SpawnerSpec spec;
-    CounterRng rng;
+    base::CounterRng rng;
     std::vector<int> items;            // indices into items_
     bool reported_exhaustion = false;  // logged once per flow, whatever is restored
   };

@@ -37,7 +37,7 @@ struct DueSample {
 
 class SampleSchedule {
  public:
-  /// Throws twin::Error naming the sensor when a rate is not a finite number > 0, or when the
+  /// Throws twin::base::Error naming the sensor when a rate is not a finite number > 0, or when the
   /// timestep is not.
   SampleSchedule(std::vector<ScheduledSensor> sensors, double timestep);
   /// The site's cameras, lidars and IMUs (in that order, each in layout order) with their

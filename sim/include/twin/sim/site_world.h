@@ -31,8 +31,8 @@ struct SiteWorld {
   std::map<std::string, std::shared_ptr<ArmController>> arms;       ///< by entity name
   std::map<std::string, std::shared_ptr<GripperControl>> grippers;  ///< by entity name
 
-  /// The behaviour of the AMR / forklift / arm / gripper named `name`; each throws twin::Error
-  /// naming the closest names when there is none.
+  /// The behaviour of the AMR / forklift / arm / gripper named `name`; each throws
+  /// twin::base::Error naming the closest names when there is none.
   DiffDrive& Amr(std::string_view name) const;
   ForkliftDrive& Forklift(std::string_view name) const;
   ArmController& Arm(std::string_view name) const;
@@ -45,7 +45,7 @@ struct SiteWorld {
 
 /// Loads `path` (layout or model) and attaches its behaviours, and its autopilot when the layout
 /// has one and `autopilot` is true. The seed is `seed` when given, else the layout's
-/// `site: seed:`, else kDefaultSeed.
+/// `site: seed:`, else base::kDefaultSeed.
 SiteWorld LoadSiteWorld(const std::string& path, WorldOptions options,
                         std::optional<uint64_t> seed = std::nullopt, bool autopilot = true);
 

@@ -1,7 +1,7 @@
 // twin::sim::World: one MuJoCo simulation (mjModel + mjData) that never takes the process down.
 #pragma once
 
-#include <twin/scenes/random.h>
+#include <twin/base/random.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/anomaly.h>
 #include <twin/sim/command_inbox.h>
@@ -23,11 +23,12 @@ namespace twin::sim {
 
 struct WorldOptions {
   /// Drives every random choice of this World (e.g. sensor noise). Same seed, same bits.
-  uint64_t seed = kDefaultSeed;
+  uint64_t seed = base::kDefaultSeed;
   DivergencePolicy on_divergence = DivergencePolicy::kStop;
   /// MuJoCo 2.2.2 stores each sensor's `noise` (standard deviation) but never applies it. When
   /// true, World adds that Gaussian noise to sensordata after every step, drawn from
-  /// CounterRng(seed, StreamId("sensor_noise")) at index (step, sensor value) - reproducible.
+  /// base::CounterRng(seed, base::StreamId("sensor_noise")) at index (step, sensor value) -
+  /// reproducible.
   bool sensor_noise = true;
   /// Receives one line per anomaly kind (its first occurrence). Default: print to stderr.
   std::function<void(const std::string&)> log;
@@ -80,7 +81,7 @@ using RestoreBehaviourState = std::function<void(const std::any& state)>;
 
 class World {
  public:
-  /// Loads an MJCF or URDF file. Throws twin::Error naming the file (and line) on bad input.
+  /// Loads an MJCF or URDF file. Throws twin::base::Error naming the file (and line) on bad input.
   static World FromFile(const std::string& path, WorldOptions options = {});
   /// Loads MJCF (or URDF) text. `name` is used in messages; relative asset paths (meshes,
   /// textures, includes) resolve against `base_dir` (default: the working directory).
@@ -106,7 +107,7 @@ class World {
 
   /// The simulation state and every registered behaviour's state.
   WorldSnapshot Snapshot() const;
-  /// Restores a snapshot taken from this World, behaviours included (throws twin::Error if it
+  /// Restores a snapshot taken from this World, behaviours included (throws twin::base::Error if it
   /// does not fit the model or its behaviours are not this World's).
   void Restore(const WorldSnapshot& snapshot);
 
@@ -173,7 +174,7 @@ class World {
   const mjData* data() const { return data_; }
   mjData* data() { return data_; }
 
-  // Named access. Each throws twin::Error naming the model, the missing name and the closest
+  // Named access. Each throws twin::base::Error naming the model, the missing name and the closest
   // existing ones.
   int BodyId(std::string_view name) const;
   int JointId(std::string_view name) const;
@@ -222,7 +223,7 @@ class World {
   mjModel* model_ = nullptr;
   mjData* data_ = nullptr;
   WorldOptions options_;
-  CounterRng noise_rng_;
+  base::CounterRng noise_rng_;
   std::vector<int> noisy_sensors_;
   std::vector<Hook> pre_hooks_, post_hooks_;
   std::vector<Hook> added_pre_hooks_, added_post_hooks_;  // added during a pass of hooks

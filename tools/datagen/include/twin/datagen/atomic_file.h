@@ -16,14 +16,14 @@
 
 namespace twin::datagen {
 
-/// Throws twin::Error naming `path` and the reason; when the disk is full (ENOSPC, EDQUOT, or
+/// Throws twin::base::Error naming `path` and the reason; when the disk is full (ENOSPC, EDQUOT, or
 /// EFBIG: a file size limit) the message says so and to free space and rerun with --resume.
 /// With `sync` the file is fsynced before the rename (its folder is not: see FileBatch).
 void WriteFileAtomic(const std::string& path, const void* data, size_t size, bool sync = false);
 void WriteTextAtomic(const std::string& path, const std::string& text, bool sync = false);
 
 /// fsyncs the folder `dir`, so that renames and new entries in it survive a power cut. Throws
-/// twin::Error naming the folder.
+/// twin::base::Error naming the folder.
 void SyncDirectory(const std::string& dir);
 
 /// fs::create_directories that, with `sync`, also fsyncs the parent of every folder it creates.

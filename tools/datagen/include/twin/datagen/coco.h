@@ -63,7 +63,7 @@ nlohmann::json CocoDocument(std::vector<nlohmann::json> images,
                             const std::vector<std::string>& classes);
 
 /// Merges shard documents: images/annotations concatenated and sorted by id (duplicate ids
-/// throw), categories must be identical (else twin::Error naming what differs).
+/// throw), categories must be identical (else twin::base::Error naming what differs).
 nlohmann::json MergeCoco(const std::vector<nlohmann::json>& documents);
 
 }  // namespace twin::datagen

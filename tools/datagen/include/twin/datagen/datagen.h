@@ -33,7 +33,7 @@ struct DatagenOptions {
   std::string scene;             ///< layout (.yaml) or model (.xml/.urdf)
   int64_t frames = 0;            ///< frames of the whole dataset (all shards)
   std::string out;               ///< output folder of this process
-  std::optional<uint64_t> seed;  ///< default: the layout's site seed, else kDefaultSeed
+  std::optional<uint64_t> seed;  ///< default: the layout's site seed, else base::kDefaultSeed
   Shard shard;
   bool resume = false;
   std::string cameras = "all";    ///< "all" or comma-separated camera names
@@ -71,8 +71,8 @@ struct DatagenStats {
 /// `twin bench datagen` measure CPU per frame with it.
 double ProcessCpuSeconds();
 
-/// Makes this shard's frames in opt.out. Throws twin::Error with a message naming the flag, file
-/// or folder on bad input (nothing already written is removed).
+/// Makes this shard's frames in opt.out. Throws twin::base::Error with a message naming the flag,
+/// file or folder on bad input (nothing already written is removed).
 DatagenStats RunDatagen(const DatagenOptions& opt);
 
 /// Writer threads `twin datagen` uses unless told (`twin bench datagen` measures this default):

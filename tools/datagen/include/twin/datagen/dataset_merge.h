@@ -20,7 +20,7 @@ struct MergeStats {
   int64_t dataset_frames = 0;  ///< frames of the whole dataset (all shards)
 };
 
-/// Throws twin::Error naming the shard and what is wrong: not finished (no manifest.json), a
+/// Throws twin::base::Error naming the shard and what is wrong: not finished (no manifest.json), a
 /// different dataset, overlapping frames, a file whose hash does not match, or an `out` that
 /// is not empty.
 MergeStats MergeDatasets(const std::string& out, const std::vector<std::string>& shards);

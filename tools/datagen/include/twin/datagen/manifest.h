@@ -31,7 +31,8 @@ struct Manifest {
 
 /// The JSON form; frame ranges are merged and files sorted by path on the way out.
 nlohmann::json ManifestJson(const Manifest& manifest);
-/// Throws twin::Error naming `source` and the key when a field is missing or of the wrong type.
+/// Throws twin::base::Error naming `source` and the key when a field is missing or of the wrong
+/// type.
 Manifest ManifestFromJson(const nlohmann::json& j, const std::string& source);
 
 /// Sorts [first, end) ranges and joins those that overlap or touch; empty ranges are dropped.
@@ -54,7 +55,7 @@ struct VerifyReport {
 
 /// Reads DIR/manifest.json, rehashes every listed file (threads allowed), lists files present but
 /// not listed (except manifest.json itself), and frames missing from [0, frames) when
-/// frame_ranges do not cover it. Throws twin::Error when the manifest is unreadable.
+/// frame_ranges do not cover it. Throws twin::base::Error when the manifest is unreadable.
 VerifyReport VerifyDataset(const std::string& dir);
 
 /// Canonical serialization used for every JSON file of a dataset, so that merged and

@@ -47,7 +47,7 @@ std::vector<uint8_t> EncodePngDeflate(const render::Image& image, const PngEncod
 /// EncodePngDeflate with DatasetPngEncoding(image).
 std::vector<uint8_t> EncodeDatasetPng(const render::Image& image);
 
-/// EncodeDatasetPng, then WriteFileAtomic (throws twin::Error naming `path`).
+/// EncodeDatasetPng, then WriteFileAtomic (throws twin::base::Error naming `path`).
 void WriteDatasetPng(const std::string& path, const render::Image& image);
 
 }  // namespace twin::datagen

@@ -9,7 +9,7 @@ namespace twin::datagen {
 
 std::string Sha256Hex(const void* data, size_t size);
 
-/// Hashes the file in chunks; throws twin::Error naming `path` when it cannot be read.
+/// Hashes the file in chunks; throws twin::base::Error naming `path` when it cannot be read.
 std::string Sha256File(const std::string& path);
 
 }  // namespace twin::datagen

@@ -25,7 +25,7 @@ struct FrameRange {
   int64_t size() const { return last - first; }
 };
 
-/// "I/N" with 0 <= I < N, e.g. "2/3". Throws twin::Error naming --shard and what is allowed.
+/// "I/N" with 0 <= I < N, e.g. "2/3". Throws twin::base::Error naming --shard and what is allowed.
 Shard ParseShard(const std::string& text);
 
 /// The shard given by a cluster scheduler, or nullopt when none is set:
@@ -35,14 +35,14 @@ Shard ParseShard(const std::string& text);
 ///    refused, since a shard is a contiguous block of frames numbered by its place in the array;
 ///  - Kubernetes Indexed Jobs: JOB_COMPLETION_INDEX of TWIN_SHARD_COUNT (Kubernetes has no
 ///    count variable; the Job sets TWIN_SHARD_COUNT to its completions).
-/// Throws twin::Error naming the variable when a value is malformed or out of range.
+/// Throws twin::base::Error naming the variable when a value is malformed or out of range.
 std::optional<Shard> ShardFromEnvironment(const std::function<const char*(const char*)>& getenv =
                                               [](const char* name) { return std::getenv(name); });
 
 /// The frames shard `shard` makes out of `frames` (0 <= frames <= kMaxFrames); overflow-free.
 FrameRange ShardFrames(int64_t frames, Shard shard);
 
-/// Throws twin::Error when `frames` cannot be split into `shard.count` non-empty shards.
+/// Throws twin::base::Error when `frames` cannot be split into `shard.count` non-empty shards.
 void CheckShardCount(int64_t frames, Shard shard);
 
 }  // namespace twin::datagen

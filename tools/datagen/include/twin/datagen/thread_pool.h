@@ -17,7 +17,7 @@
 #include <type_traits>
 #include <vector>
 
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 namespace twin::datagen {
 

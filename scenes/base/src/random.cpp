@@ -1,9 +1,9 @@
-#include <twin/scenes/random.h>
+#include <twin/base/random.h>
 
 #include <cmath>
 #include <numbers>
 
-namespace twin {
+namespace twin::base {
 
 std::array<uint32_t, 4> Philox4x32(std::array<uint32_t, 4> c, std::array<uint32_t, 2> k) {
   constexpr uint32_t kMul0 = 0xD2511F53, kMul1 = 0xCD9E8D57;
@@ -56,4 +56,4 @@ double CounterRng::Gaussian(uint64_t index) const {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
 }
 
-}  // namespace twin
+}  // namespace twin::base

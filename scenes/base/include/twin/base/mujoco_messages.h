@@ -1,8 +1,8 @@
 // MuJoCo reports errors and warnings through two global function pointers; its default error
 // handler exits the process and its default warning handler appends to MUJOCO_LOG.TXT in the
 // working directory. twin installs its own handlers (InstallMujocoHandlers, called by every World)
-// so that (scenes is the lowest module that calls MuJoCo, so this lives here):
-//  - a MuJoCo error becomes a twin::Error exception (no model can kill the process);
+// so that (in twin_base, below every module that calls MuJoCo):
+//  - a MuJoCo error becomes a twin::base::Error exception (no model can kill the process);
 //  - a MuJoCo warning is routed to the World whose call raised it (see World::warnings()), or
 //    printed as one line on stderr when it comes from outside any World;
 //  - an observer (used by the test listener) sees every warning text.
@@ -10,7 +10,7 @@
 
 #include <string>
 
-namespace twin {
+namespace twin::base {
 
 /// Installs twin's MuJoCo error and warning handlers. Idempotent and thread-safe.
 void InstallMujocoHandlers();
@@ -32,4 +32,4 @@ class MujocoWarningCapture {
   std::string* previous_;
 };
 
-}  // namespace twin
+}  // namespace twin::base

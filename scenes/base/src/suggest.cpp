@@ -1,9 +1,9 @@
-#include <twin/scenes/suggest.h>
+#include <twin/base/suggest.h>
 
 #include <algorithm>
 #include <cctype>
 
-namespace twin {
+namespace twin::base {
 
 namespace {
 std::string Lower(std::string_view s) {
@@ -64,4 +64,18 @@ std::string DidYouMean(std::string_view word, const std::vector<std::string>& ca
   return text + "?)";
 }
 
-}  // namespace twin
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) {
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
+
+std::string UnknownNameHint(std::string_view word, const std::vector<std::string>& known,
+                            std::string_view intro) {
+  return DidYouMean(word, known) + std::string(intro) + JoinNames(known);
+}
+
+}  // namespace twin::base

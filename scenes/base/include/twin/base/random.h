@@ -1,5 +1,5 @@
-// Counter-based random numbers: draw k is a pure function of (seed, stream, k). Lives in scenes,
-// the lowest module, because layouts draw from it too (e.g. spawner pool sizes).
+// Counter-based random numbers: draw k is a pure function of (seed, stream, k). Lives in twin_base,
+// below every module, because layouts draw from it too (e.g. spawner pool sizes).
 //
 // Nothing in twin keeps a shared random stream. A consumer picks a stream (a hash of its name,
 // e.g. StreamId("sensor_noise")) and an index that says *which* draw it wants (step number,
@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace twin {
+namespace twin::base {
 
 /// The seed used when the user gives none: runs are reproducible out of the box.
 inline constexpr uint64_t kDefaultSeed = 0x7477696e;  // "twin"
@@ -47,4 +47,4 @@ class CounterRng {
   uint64_t stream_;
 };
 
-}  // namespace twin
+}  // namespace twin::base

@@ -1,16 +1,16 @@
-#include <twin/scenes/random.h>
+#include <twin/base/random.h>
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <set>
 
-using twin::CounterRng;
-using twin::Philox4x32;
+using twin::base::CounterRng;
+using twin::base::Philox4x32;
 
 // Known-answer vectors of Philox4x32-10 from Random123's kat_vectors (the reference
 // implementation of Salmon et al.): counter, key -> output.
-TEST_CASE("Philox4x32-10 matches Random123's known-answer vectors", "[scenes][random]") {
+TEST_CASE("Philox4x32-10 matches Random123's known-answer vectors", "[base][random]") {
   CHECK(Philox4x32({0, 0, 0, 0}, {0, 0}) ==
         std::array<uint32_t, 4>{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8});
   CHECK(Philox4x32({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff}) ==
@@ -19,7 +19,7 @@ TEST_CASE("Philox4x32-10 matches Random123's known-answer vectors", "[scenes][ra
         std::array<uint32_t, 4>{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1});
 }
 
-TEST_CASE("A draw depends only on (seed, stream, index)", "[scenes][random]") {
+TEST_CASE("A draw depends only on (seed, stream, index)", "[base][random]") {
   const CounterRng a(42, 7), b(42, 7);
   // Ask in different orders: same answers.
   const double a5 = a.Uniform(5), a0 = a.Uniform(0);
@@ -27,10 +27,10 @@ TEST_CASE("A draw depends only on (seed, stream, index)", "[scenes][random]") {
   CHECK(b.Uniform(5) == a5);
   CHECK(CounterRng(43, 7).Uniform(5) != a5);
   CHECK(CounterRng(42, 8).Uniform(5) != a5);
-  CHECK(twin::StreamId("sensor_noise") != twin::StreamId("lights"));
+  CHECK(twin::base::StreamId("sensor_noise") != twin::base::StreamId("lights"));
 }
 
-TEST_CASE("Uniform draws fill the unit interval evenly", "[scenes][random]") {
+TEST_CASE("Uniform draws fill the unit interval evenly", "[base][random]") {
   const CounterRng rng(1, 2);
   constexpr int kN = 100000;
   int bins[10] = {};
@@ -48,7 +48,7 @@ TEST_CASE("Uniform draws fill the unit interval evenly", "[scenes][random]") {
   CHECK(rng.Uniform(3, -2.0, -1.0) < -1.0);
 }
 
-TEST_CASE("Gaussian draws have mean 0 and variance 1", "[scenes][random]") {
+TEST_CASE("Gaussian draws have mean 0 and variance 1", "[base][random]") {
   const CounterRng rng(9, 9);
   constexpr int kN = 200000;
   double sum = 0, sum_sq = 0;

@@ -1,5 +1,5 @@
-#include <twin/scenes/error.h>
-#include <twin/scenes/mujoco_messages.h>
+#include <twin/base/error.h>
+#include <twin/base/mujoco_messages.h>
 
 #include <mujoco/mujoco.h>
 
@@ -8,7 +8,7 @@
 #include <mutex>
 #include <string>
 
-namespace twin {
+namespace twin::base {
 namespace {
 
 thread_local std::string* t_warning_sink = nullptr;
@@ -59,4 +59,4 @@ MujocoWarningCapture::~MujocoWarningCapture() {
   t_warning_sink = previous_;
 }
 
-}  // namespace twin
+}  // namespace twin::base

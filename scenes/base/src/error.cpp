@@ -1,9 +1,9 @@
-#include <twin/scenes/error.h>
+#include <twin/base/error.h>
 
 #include <cstdio>
 #include <cstdlib>
 
-namespace twin::internal {
+namespace twin::base::internal {
 
 void AbortOnBrokenInvariant(const char* condition, const char* file, int line) {
   std::fprintf(stderr, "twin: internal error: '%s' is false at %s:%d. Please report this.\n",
@@ -11,4 +11,4 @@ void AbortOnBrokenInvariant(const char* condition, const char* file, int line) {
   std::abort();
 }
 
-}  // namespace twin::internal
+}  // namespace twin::base::internal
