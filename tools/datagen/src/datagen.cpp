@@ -39,6 +39,8 @@
 #include <twin/sim/site_world.h>
 #include <twin/version/version.h>
 
+#include "dataset_device.h"
+
 #include "dataset_state.h"
 
 namespace twin::datagen {
@@ -463,9 +465,11 @@ DatagenStats RunDatagen(const DatagenOptions& opt) {
       throw base::Error(FrameRecordPath(opt.out, k) +
                         " vanished or is damaged; rerun with --resume");
     const nlohmann::json& record = *read;
-    for (const auto& f : record.at("files")) {
-      paths.push_back(f.at("path"));
-      recorded[f.at("path")] = {k, {f.at("path"), f.at("sha256"), f.at("bytes")}};
+    if (!RecordIsWellFormed(record))
+      throw base::Error(FrameRecordPath(opt.out, k) + " is damaged; rerun with --resume");
+    for (const ManifestFile& f : RecordedFiles(record)) {
+      paths.push_back(f.path);
+      recorded[f.path] = {k, f};
     }
     aggregates.AddFrameRecord(record);
   }

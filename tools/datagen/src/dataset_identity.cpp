@@ -40,20 +40,6 @@ json SourcesJson(const fs::path& scene, const std::vector<fs::path>& files) {
   return sources;
 }
 
-json DeviceJson(const render::Context& context) {
-  VkPhysicalDeviceDriverProperties driver{};
-  driver.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES;
-  VkPhysicalDeviceProperties2 properties{};
-  properties.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
-  properties.pNext = &driver;
-  vkGetPhysicalDeviceProperties2(context.physical_device(), &properties);  // Vulkan 1.2 device
-  return {{"name", context.device_info().name},
-          {"driver", std::string(driver.driverName) + " " + driver.driverInfo},
-          {"driver_version", properties.properties.driverVersion},
-          {"vendor_id", properties.properties.vendorID},
-          {"device_id", properties.properties.deviceID}};
-}
-
 std::vector<std::string> IdentityDifferences(const DatasetIdentity& ours,
                                              const DatasetIdentity& theirs,
                                              const std::string& against) {

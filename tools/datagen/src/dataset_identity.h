@@ -10,7 +10,6 @@
 #include <vector>
 
 #include <twin/datagen/manifest.h>
-#include <twin/render/context.h>
 
 namespace twin::datagen {
 
@@ -28,10 +27,6 @@ DatasetIdentity IdentityOf(const Manifest& manifest);
 /// {"path relative to the scene's folder": sha256} of `files` (the scene's own file included).
 nlohmann::json SourcesJson(const std::filesystem::path& scene,
                            const std::vector<std::filesystem::path>& files);
-
-/// {name, driver, driver_version, vendor_id, device_id} of the context's device: frames
-/// rendered on another device or driver need not be the same bytes.
-nlohmann::json DeviceJson(const render::Context& context);
 
 /// One phrase per difference, naming the thing, e.g. "included file parts/rack.yaml differs from
 /// the one <against> (sha256 0123456789ab vs ba9876543210)"; `ours` is the new side, `theirs`

@@ -8,7 +8,7 @@
 #include <twin/base/error.h>
 #include <twin/datagen/atomic_file.h>
 #include <twin/datagen/coco.h>
-#include <twin/datagen/frame_images.h>
+#include <twin/datagen/frame_name.h>
 #include <twin/datagen/sha256.h>
 
 namespace twin::datagen {
@@ -16,8 +16,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// j[key] as a T, or `fallback` when j is no object, or key is missing or of another type (a
+// damaged run.json, a hand-edited manifest).
+template <class T>
+T ValueOr(const nlohmann::json& j, const char* key, T fallback) {
+  if (!j.contains(key)) return fallback;
+  try {
+    return j.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    return fallback;
+  }
+}
+
 std::string Describe(const nlohmann::json& config, uint64_t seed, int64_t frames) {
-  return "scene " + config.value("scene", std::string("?")) + ", seed " + std::to_string(seed) +
+  return "scene " + ValueOr(config, "scene", std::string("?")) + ", seed " + std::to_string(seed) +
          ", " + std::to_string(frames) + " frames";
 }
 
@@ -85,10 +97,10 @@ OutputState CheckOutput(const std::string& out, const DatasetIdentity& identity,
                         " and start again");
     if (*json != RunJson(identity, range)) {
       DatasetIdentity theirs;
-      theirs.config = json->value("config", nlohmann::json::object());
-      theirs.seed = json->value("seed", uint64_t{0});
-      theirs.version = json->value("version", std::string());
-      theirs.frames = json->value("frames", int64_t{0});
+      theirs.config = ValueOr(*json, "config", nlohmann::json::object());
+      theirs.seed = ValueOr(*json, "seed", uint64_t{0});
+      theirs.version = ValueOr(*json, "version", std::string());
+      theirs.frames = ValueOr(*json, "frames", int64_t{0});
       const std::vector<std::string> differences =
           IdentityDifferences(identity, theirs, "the one this dataset was started with");
       if (differences.empty())
@@ -126,24 +138,53 @@ std::string FrameRecordPath(const std::string& out, int64_t frame) {
 
 std::string FrameProblem(const std::string& out, int64_t frame, bool hash) {
   const auto record = ReadJsonFile(FrameRecordPath(out, frame));
-  if (!record || !record->is_object() || record->value("frame", int64_t{-1}) != frame)
+  if (!record || !record->is_object() || !record->contains("frame") || record->at("frame") != frame)
     return "no complete record";
-  if (!record->contains("files") || !record->at("files").is_array()) return "a damaged record";
-  for (const auto& f : record->at("files")) {
-    if (!f.is_object() || !f.contains("path") || !f.contains("bytes") || !f.contains("sha256"))
-      return "a damaged record";
-    const std::string relative = f.at("path").get<std::string>();
-    const std::string path = out + "/" + relative;
+  if (!RecordIsWellFormed(*record)) return "a damaged record";
+  for (const ManifestFile& f : RecordedFiles(*record)) {
+    const std::string path = out + "/" + f.path;
     std::error_code ec;
     const uint64_t bytes = fs::file_size(path, ec);
-    if (ec) return relative + " is missing";
-    if (bytes != f.at("bytes").get<uint64_t>())
-      return relative + " has " + std::to_string(bytes) + " bytes, its record says " +
-             std::to_string(f.at("bytes").get<uint64_t>());
-    if (hash && Sha256File(path) != f.at("sha256").get<std::string>())
-      return relative + " does not match the SHA-256 in its record";
+    if (ec) return f.path + " is missing";
+    if (bytes != f.bytes)
+      return f.path + " has " + std::to_string(bytes) + " bytes, its record says " +
+             std::to_string(f.bytes);
+    if (hash && Sha256File(path) != f.sha256)
+      return f.path + " does not match the SHA-256 in its record";
   }
   return "";
+}
+
+bool RecordIsWellFormed(const nlohmann::json& record) {
+  // What WriteFrame writes and AddFrameRecord and RecordedFiles read; anything else (a record
+  // damaged on disk or edited by hand) must not reach them.
+  auto object_with = [](const nlohmann::json& j, std::initializer_list<const char*> keys) {
+    if (!j.is_object()) return false;
+    for (const char* key : keys)
+      if (!j.contains(key)) return false;
+    return true;
+  };
+  if (!object_with(record, {"frame", "files", "cameras"}) ||
+      !record.at("frame").is_number_integer() || !record.at("files").is_array() ||
+      !record.at("cameras").is_object())
+    return false;
+  for (const auto& f : record.at("files"))
+    if (!object_with(f, {"path", "bytes", "sha256"}) || !f.at("path").is_string() ||
+        !f.at("bytes").is_number_unsigned() || !f.at("sha256").is_string())
+      return false;
+  for (const auto& [camera, labels] : record.at("cameras").items())
+    if (!object_with(labels, {"image", "annotations", "scene_gt", "scene_camera"}) ||
+        !labels.at("annotations").is_array())
+      return false;
+  return true;
+}
+
+std::vector<ManifestFile> RecordedFiles(const nlohmann::json& record) {
+  std::vector<ManifestFile> files;
+  for (const auto& f : record.at("files"))
+    files.push_back({f.at("path").get<std::string>(), f.at("sha256").get<std::string>(),
+                     f.at("bytes").get<uint64_t>()});
+  return files;
 }
 
 void Aggregates::AddFrameRecord(const nlohmann::json& record) {
@@ -185,8 +226,8 @@ void WriteManifest(const std::string& out, const DatasetIdentity& identity,
   std::sort(files.begin(), files.end(),
             [](const ManifestFile& a, const ManifestFile& b) { return a.path < b.path; });
   Manifest manifest;
-  manifest.scene = identity.config.value("scene", std::string());
-  manifest.scene_sha256 = identity.config.value("scene_sha256", std::string());
+  manifest.scene = ValueOr(identity.config, "scene", std::string());
+  manifest.scene_sha256 = ValueOr(identity.config, "scene_sha256", std::string());
   manifest.config = identity.config;
   manifest.seed = identity.seed;
   manifest.version = identity.version;

@@ -46,10 +46,19 @@ std::vector<std::string> RemoveStrayTemporaries(const std::string& out,
 
 std::string FrameRecordPath(const std::string& out, int64_t frame);
 
-/// Why `frame` does not count as done ("" when it does): its record must be complete JSON for
-/// this frame, and every file it names must exist with the size it names; with `hash`, also with
-/// the SHA-256 it names.
+/// Why `frame` does not count as done ("" when it does): its record must be complete, well-formed
+/// JSON for this frame (RecordIsWellFormed), and every file it names must exist with the size it
+/// names; with `hash`, also with the SHA-256 it names.
 std::string FrameProblem(const std::string& out, int64_t frame, bool hash);
+
+/// Whether `record` has the shape WriteFrame gives a frame record (frame, files with path, bytes
+/// and sha256, cameras with image, annotations, scene_gt and scene_camera); FrameProblem calls
+/// any other "a damaged record", so RecordedFiles and Aggregates::AddFrameRecord only ever see
+/// well-formed ones.
+bool RecordIsWellFormed(const nlohmann::json& record);
+
+/// The files a well-formed frame record names, as manifest entries.
+std::vector<ManifestFile> RecordedFiles(const nlohmann::json& record);
 
 /// Label files that several frames (and several shards) contribute to, keyed by their path
 /// relative to the dataset root. Frame records hold each frame's part.

@@ -69,10 +69,4 @@ render::Image PreviewSheet(const std::vector<render::CameraFrame>& frames, int t
   return render::ContactSheet(tiles, 5, tile_width);
 }
 
-std::string FrameFileName(int64_t index, const char* extension) {
-  char name[48];
-  std::snprintf(name, sizeof name, "%06lld%s", static_cast<long long>(index), extension);
-  return name;
-}
-
 }  // namespace twin::datagen

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <twin/datagen/frame_name.h>
 #include <twin/render/frame.h>
 #include <twin/render/image_io.h>
 
@@ -25,8 +26,5 @@ std::vector<ModalityImage> FrameImages(const render::CameraFrame& frame);
 /// The contact sheet a person looks at first: one row per camera with rgb, colourised depth,
 /// instance and semantic masks, and normals (a black tile for a modality not rendered).
 render::Image PreviewSheet(const std::vector<render::CameraFrame>& frames, int tile_width = 320);
-
-/// The file name of frame `index`, e.g. "000042" + extension.
-std::string FrameFileName(int64_t index, const char* extension);
 
 }  // namespace twin::datagen
