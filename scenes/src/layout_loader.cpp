@@ -4,6 +4,7 @@
 #include <twin/base/suggest.h>
 #include <twin/scenes/scene.h>
 
+#include "layout_buffers.h"
 #include "layout_parts.h"
 #include "layout_schema_tables.h"
 #include "model_include.h"
@@ -286,22 +287,8 @@ class Loader {
   std::vector<std::string> stack_;  // absolute paths of the layouts being read, for cycles
 };
 
-// MuJoCo 2.2.2 sizes its contact and constraint buffers from <size>; a warehouse with hundreds of
-// cartons needs far more than the defaults, so size them from what the layout holds.
-void SizeBuffers(LayoutBuild& build) {
-  int free_bodies = 0;
-  for (Xml* body = build.mjcf.worldbody()->FirstChildElement("body"); body;
-       body = body->NextSiblingElement("body")) {
-    free_bodies += body->FirstChildElement("freejoint") != nullptr;
-  }
-  // Cartons resting on each other touch at up to ~8 points with 4 constraint rows each.
-  const int contacts = std::max(500, 40 * free_bodies + 200);
-  Set(build.mjcf.size(), "nconmax", static_cast<double>(contacts));
-  Set(build.mjcf.size(), "njmax", static_cast<double>(4 * contacts));
-}
-
 Scene Finish(LayoutBuild& build, const std::string& shown, const std::string& base_dir) {
-  SizeBuffers(build);
+  SizeBuffers(build.mjcf);
   build.site.materials.assign(build.materials.begin(), build.materials.end());
   for (size_t i = 0; i < build.site.entities.size(); ++i) {
     build.site.entities[i].instance_id = static_cast<int>(i) + 1;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 
 using Catch::Matchers::Contains;
@@ -39,6 +40,17 @@ TEST_CASE("twin run runs a scene and reports speed and warnings", "[tools][cli]"
   CHECK_THAT(r.out, Contains("steps/s") && Contains("real-time factor"));
   CHECK_THAT(r.out, Contains("seed        5") && Contains("warnings    none"));
   CHECK(r.err.empty());  // no progress line when stderr is not a terminal
+  // MuJoCo's peak use of each fixed buffer, against its size.
+  std::smatch m;
+  const std::regex buffers(
+      R"(buffers     contacts (\d+) of (\d+), constraint rows (\d+) of (\d+), )"
+      R"(stack ([0-9]+) of ([0-9]+) KiB)");
+  REQUIRE(std::regex_search(r.out, m, buffers));
+  CHECK(std::stoi(m[1]) > 0);  // the cell's boxes rest on the floor
+  CHECK(std::stoi(m[1]) <= std::stoi(m[2]));
+  CHECK(std::stoi(m[3]) <= std::stoi(m[4]));
+  CHECK(std::stod(m[5]) > 0);
+  CHECK(std::stod(m[5]) <= std::stod(m[6]));
 }
 
 TEST_CASE("twin run --realtime paces simulated time to the wall clock", "[tools][cli]") {

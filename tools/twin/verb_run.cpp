@@ -64,6 +64,13 @@ int Run(const RunOptions& opt) {
               wall > 0 ? done / wall : 0.0, wall > 0 ? done * dt / wall : 0.0,
               opt.realtime ? " (paced to the wall clock)" : "");
   std::printf("  seed        %llu\n", static_cast<unsigned long long>(world.seed()));
+  const mjModel* m = world.model();
+  const mjData* d = world.data();
+  // MuJoCo's peak use of its fixed buffers: how close the run came to "raise <size ...>".
+  std::printf("  buffers     contacts %d of %d, constraint rows %d of %d, stack %.0f of %.0f KiB\n",
+              d->maxuse_con, m->nconmax, d->maxuse_efc, m->njmax,
+              std::ceil(d->maxuse_stack * sizeof(mjtNum) / 1024.0),
+              d->nstack * sizeof(mjtNum) / 1024.0);
   PrintAnomalies(world, stdout);
   if (site.autopilot) std::printf("  autopilot   %s\n", site.autopilot->Status().c_str());
   if (site.flows) {
