@@ -116,7 +116,7 @@ void ScalarPaths(const YAML::Node& node, const std::string& path, std::vector<st
   }
 }
 
-TEST_CASE("setting any scalar of any layout changes exactly that value, on one line") {
+TEST_CASE("setting any scalar of any layout changes exactly that value on one line") {
   // The span finder against yaml-cpp's own reading: after Set, the file parses to the same tree
   // but for that one value. warehouse_large.yaml is sampled (every 40th value): it is generated.
   for (const fs::path& p : AllLayouts()) {
@@ -164,7 +164,7 @@ TEST_CASE("a value edit changes one line and loads as the changed model") {
   CHECK(old_scene.mjcf.find("mass=\"16.5\"") == std::string::npos);
 }
 
-TEST_CASE("an edit inside an included layout is written there, the includer left alone") {
+TEST_CASE("an edit inside an included layout is written there and the includer left alone") {
   const fs::path p = TempCopy(fs::path(TWIN_TEST_DATA) / "layouts/two_aisles.yaml", "include");
   const fs::path aisle = p.parent_path() / "aisle.yaml";
   const std::string main_before = Read(p), aisle_before = Read(aisle);
@@ -178,7 +178,7 @@ TEST_CASE("an edit inside an included layout is written there, the includer left
                     Catch::Matchers::Contains("did you mean 'north_rack'"));
 }
 
-TEST_CASE("added keys and items follow the file's style; removed items take their comments") {
+TEST_CASE("added keys and items follow the file style and removed items take their comments") {
   const std::string text =
       "site:\n  name: s\n\nequipment:\n  # the robot\n  - {type: amr, name: a1, pose: {position: "
       "[1, 2, 0]}}\n  - type: rack\n    name: r1\n\nlights: []\n";
@@ -204,7 +204,7 @@ TEST_CASE("added keys and items follow the file's style; removed items take thei
                     Catch::Matchers::Contains("did you mean 'r1' or 'r2'"));
 }
 
-TEST_CASE("saving to an unwritable path names it, keeps the edits and the document dirty") {
+TEST_CASE("saving to an unwritable path names it and keeps the edits and the document dirty") {
   // Tests run as root in CI, where a read-only folder does not stop writes: a path under a
   // regular file cannot be created by anyone.
   const fs::path dir = fs::temp_directory_path() / "twin_layout_source_unwritable";
@@ -250,7 +250,7 @@ TEST_CASE("twin layout fmt --check passes on every layout and diffs a messy one"
   CHECK(r.exit_code == 0);  // fmt of fmt output: the same bytes
 }
 
-TEST_CASE("twin layout set edits in place, and refuses bad paths and values untouched") {
+TEST_CASE("twin layout set edits in place and refuses bad paths and values untouched") {
   const fs::path p = TempCopy(fs::path(TWIN_TWINS_DIR) / "warehouse.yaml", "set");
   const std::string before = Read(p);
   auto set = [&](const std::string& a) {
@@ -274,4 +274,21 @@ TEST_CASE("twin layout set edits in place, and refuses bad paths and values unto
   CHECK(ChangedLines(before, Read(p)) == 1);
   CHECK(Read(p).find("{type: amr, name: amr1, pose: {position: [1, 2, 0], yaw: 0}}") !=
         std::string::npos);
+}
+
+TEST_CASE("twin layout set edits an included layout and puts it back when the result is bad") {
+  const fs::path p = TempCopy(fs::path(TWIN_TEST_DATA) / "layouts/two_aisles.yaml", "set_include");
+  const fs::path aisle = p.parent_path() / "aisle.yaml";
+  const std::string main_before = Read(p), aisle_before = Read(aisle);
+  auto r = twin::testing::RunProcess(
+      {TWIN_BINARY, "layout", "set", p.string(), "equipment.south_rack.levels=0"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("levels") != std::string::npos);
+  CHECK(Read(aisle) == aisle_before);
+  r = twin::testing::RunProcess(
+      {TWIN_BINARY, "layout", "set", p.string(), "equipment.south_rack.levels=3"});
+  CHECK(r.exit_code == 0);
+  CHECK(Read(p) == main_before);
+  CHECK(ChangedLines(aisle_before, Read(aisle)) == 1);
+  CHECK(twin::scenes::LoadScene(p.string()).site.FindEntity("north_rack") != nullptr);
 }
