@@ -156,6 +156,17 @@ Reached Walk(const YAML::Node& root, std::vector<Segment> segs, const std::strin
   return at;
 }
 
+// Walk for an edit: an item that is missing becomes the user's message.
+Reached WalkTo(const YAML::Node& root, const std::vector<Segment>& segs, const std::string& path) {
+  try {
+    return Walk(root, segs, path);
+  } catch (const ItemMissing& missing) {
+    const Segment& seg = missing.segs[missing.segment];
+    throw base::Error("key path '" + path + "': no item with " + seg.field + " '" + seg.value +
+                      "'" + base::UnknownNameHint(seg.value, missing.known, "; the items are: "));
+  }
+}
+
 std::string Indent(size_t n) {
   return std::string(n, ' ');
 }
@@ -221,6 +232,7 @@ void LayoutSource::ReadIncludes(size_t file) {
 std::pair<size_t, std::string> LayoutSource::Locate(const std::string& path) const {
   // Depth-first through the includes: the first file whose item the name (less the prefixes of
   // the includes on the way) names.
+  if (includes_[0].empty()) return {0, path};  // one file: the edit's own walk reports misses
   std::vector<std::string> all_known;
   std::optional<ItemMissing> top_missing;  // the main file's
   std::function<bool(size_t, const std::string&, const std::string&,
@@ -268,7 +280,7 @@ void LayoutSource::Set(const std::string& path, const std::string& value) {
   const auto [file, in_file] = Locate(path);
   const std::vector<Segment> segs = text::ParsePath(in_file);
   std::string& text = files_[file].text;
-  const Reached at = Walk(Parse(files_[file]), segs, in_file);
+  const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
   const std::string v = text::ValueText(value, "key path '" + path + "'");
   if (at.matched == segs.size()) {
     text::Span span;
@@ -330,7 +342,7 @@ void LayoutSource::Append(const std::string& path, const std::vector<std::string
   const auto [file, in_file] = Locate(path);
   const std::vector<Segment> segs = text::ParsePath(in_file);
   std::string& text = files_[file].text;
-  const Reached at = Walk(Parse(files_[file]), segs, in_file);
+  const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
   std::vector<std::string> values;
   for (const std::string& item : items) values.push_back(text::ValueText(item, "item"));
 
@@ -394,7 +406,7 @@ void LayoutSource::Remove(const std::string& path) {
   const auto [file, in_file] = Locate(path);
   const std::vector<Segment> segs = text::ParsePath(in_file);
   std::string& text = files_[file].text;
-  const Reached at = Walk(Parse(files_[file]), segs, in_file);
+  const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
   if (at.matched < segs.size()) throw base::Error("key path '" + path + "': nothing to remove");
   if (!at.parent.IsDefined() || at.parent.IsNull()) {
     throw base::Error("key path '" + path + "' names the whole file");
@@ -450,7 +462,7 @@ std::string LayoutSource::Text(const std::string& path) const {
   const auto [file, in_file] = Locate(path);
   const std::vector<Segment> segs = text::ParsePath(in_file);
   const std::string& text = files_[file].text;
-  const Reached at = Walk(Parse(files_[file]), segs, in_file);
+  const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
   if (at.matched < segs.size()) {
     throw base::Error("key path '" + path + "': no key '" + segs[at.matched].key + "'" +
                       (at.node.IsMap() ? base::UnknownNameHint(segs[at.matched].key, Keys(at.node),

@@ -101,44 +101,48 @@ TEST_CASE("setting every value of warehouse.yaml to itself keeps the bytes") {
   }
 }
 
-// Every scalar of a layout, by index path (key.key[3].key), in document order.
-void ScalarPaths(const YAML::Node& node, const std::string& path, std::vector<std::string>* out) {
-  if (node.IsScalar() && !path.empty()) out->push_back(path);
+// Every scalar of a layout as (index path key.key[3].key, value), in document order.
+using Scalars = std::vector<std::pair<std::string, std::string>>;
+void CollectScalars(const YAML::Node& node, const std::string& path, Scalars* out) {
+  if (node.IsScalar() && !path.empty()) out->emplace_back(path, node.Scalar());
   if (node.IsMap()) {
     for (auto kv : node) {
-      ScalarPaths(kv.second, path + (path.empty() ? "" : ".") + kv.first.Scalar(), out);
+      CollectScalars(kv.second, path + (path.empty() ? "" : ".") + kv.first.Scalar(), out);
     }
   }
   if (node.IsSequence()) {
     for (size_t i = 0; i < node.size(); ++i) {
-      ScalarPaths(node[i], path + "[" + std::to_string(i) + "]", out);
+      CollectScalars(node[i], path + "[" + std::to_string(i) + "]", out);
     }
   }
 }
 
 TEST_CASE("setting any scalar of any layout changes exactly that value on one line") {
-  // The span finder against yaml-cpp's own reading: after Set, the file parses to the same tree
-  // but for that one value. warehouse_large.yaml is sampled (every 40th value): it is generated.
+  // The span finder against yaml-cpp's own reading: after Set the file reads as before but for
+  // that one value. Each layout is sampled evenly (about 50 values, the last one included).
   for (const fs::path& p : AllLayouts()) {
     const std::string original = Read(p);
-    const YAML::Node tree = YAML::Load(original);
-    std::vector<std::string> paths;
-    ScalarPaths(tree, "", &paths);
-    const size_t stride = p.filename() == "warehouse_large.yaml" ? 40 : 1;
-    for (size_t k = 0; k < paths.size(); k += stride) {
-      INFO(p << " " << paths[k]);
+    Scalars before;
+    CollectScalars(YAML::Load(original), "", &before);
+    REQUIRE_FALSE(before.empty());
+    std::vector<size_t> picks;
+    const size_t stride = std::max<size_t>(1, before.size() / 50);
+    for (size_t k = 0; k < before.size(); k += stride) picks.push_back(k);
+    picks.push_back(before.size() - 1);
+    for (const size_t k : picks) {
+      const std::string& path = before[k].first;
+      INFO(p << " " << path);
       LayoutSource doc = LayoutSource::FromText(original, p);
-      doc.Set(paths[k], "\"x y\"");
+      doc.Set(path, "\"x y\"");
       CHECK(ChangedLines(original, doc.main().text) == 1);
-      const YAML::Node changed = YAML::Load(doc.main().text);
-      std::vector<std::string> changed_paths;
-      ScalarPaths(changed, "", &changed_paths);
-      REQUIRE(changed_paths == paths);
-      // The value reads back as set, and the others as before.
-      CHECK(doc.Text(paths[k]) == "\"x y\"");
-      LayoutSource back = LayoutSource::FromText(doc.main().text, p);
-      back.Set(paths[k], LayoutSource::FromText(original, p).Text(paths[k]));
-      CHECK(back.main().text == original);
+      Scalars after;
+      CollectScalars(YAML::Load(doc.main().text), "", &after);
+      Scalars expected = before;
+      expected[k].second = "x y";
+      CHECK(after == expected);
+      // Setting the old text back gives the original bytes.
+      doc.Set(path, LayoutSource::FromText(original, p).Text(path));
+      CHECK(doc.main().text == original);
     }
   }
 }
