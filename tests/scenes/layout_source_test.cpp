@@ -154,7 +154,7 @@ TEST_CASE("a value edit changes one line and loads as the changed model") {
   doc.Set("equipment.p_move_load.mass", "16.5");
   doc.Set("equipment.amr1.pose.position", "[1,2,0]");
   CHECK(doc.Text("equipment.amr1.pose.position") == "[1, 2, 0]");
-  REQUIRE(doc.Save() == std::vector<fs::path>{p});
+  REQUIRE(twin::scenes::SaveLayout(doc) == std::vector<fs::path>{p});
   CHECK(ChangedLines(before, Read(p)) == 2);
   const auto scene = twin::scenes::LoadScene(p.string());
   const auto old_scene =
@@ -295,4 +295,23 @@ TEST_CASE("twin layout set edits an included layout and puts it back when the re
   CHECK(Read(p) == main_before);
   CHECK(ChangedLines(aisle_before, Read(aisle)) == 1);
   CHECK(twin::scenes::LoadScene(p.string()).site.FindEntity("north_rack") != nullptr);
+}
+
+TEST_CASE("removing block items and flow entries leaves the rest as written") {
+  LayoutSource doc = LayoutSource::FromText(
+      "equipment:\n  # a rack\n  # on two lines\n  - type: rack\n    name: r1\n    bays: 2  # why\n"
+      "\n  # the pallet\n  - type: pallet\n    name: p1\n    size: [1, 2, 3]\n"
+      "lights:\n  - {name: a, direction: [0, 0, -1], cutoff: 60}\n",
+      "t.yaml");
+  doc.Remove("equipment.r1");
+  CHECK(doc.main().text ==
+        "equipment:\n\n  # the pallet\n  - type: pallet\n    name: p1\n    size: [1, 2, 3]\n"
+        "lights:\n  - {name: a, direction: [0, 0, -1], cutoff: 60}\n");
+  doc.Remove("equipment.p1.size[1]");
+  doc.Remove("lights.a.direction");
+  doc.Remove("lights.a.cutoff");
+  CHECK(doc.main().text ==
+        "equipment:\n\n  # the pallet\n  - type: pallet\n    name: p1\n    size: [1, 3]\n"
+        "lights:\n  - {name: a}\n");
+  CHECK_THROWS_WITH(doc.Remove("equipment.p1.type"), Catch::Matchers::Contains("shares its line"));
 }

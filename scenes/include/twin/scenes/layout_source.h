@@ -90,6 +90,11 @@ class LayoutSource {
   std::vector<std::vector<Include>> includes_;  // per file
 };
 
+/// Saves a layout's changed files (LayoutSource::Save): the name the document model calls.
+inline std::vector<std::filesystem::path> SaveLayout(LayoutSource& source) {
+  return source.Save();
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename over it (keeping
 /// an existing file's permissions), fsync of the folder. Throws twin::base::Error naming `path`
 /// and the reason (errno's text) when any step fails; the temporary file is then removed.
