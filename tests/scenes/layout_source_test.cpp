@@ -5,6 +5,7 @@
 #include <twin/scenes/layout_source.h>
 #include <twin/scenes/scene.h>
 
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 #include <catch2/catch.hpp>
 
@@ -56,7 +57,8 @@ int ChangedLines(const std::string& a, const std::string& b) {
 }
 
 fs::path TempCopy(const fs::path& from, const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("twin_layout_source_" + name);
+  const fs::path dir =
+      fs::temp_directory_path() / ("twin_layout_source_" + name + "_" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   for (const auto& e : fs::directory_iterator(from.parent_path())) {
@@ -211,7 +213,8 @@ TEST_CASE("added keys and items follow the file style and removed items take the
 TEST_CASE("saving to an unwritable path names it and keeps the edits and the document dirty") {
   // Tests run as root in CI, where a read-only folder does not stop writes: a path under a
   // regular file cannot be created by anyone.
-  const fs::path dir = fs::temp_directory_path() / "twin_layout_source_unwritable";
+  const fs::path dir =
+      fs::temp_directory_path() / ("twin_layout_unwritable_" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "plain_file") << "x";
@@ -237,7 +240,7 @@ TEST_CASE("twin layout fmt --check passes on every layout and diffs a messy one"
     INFO(p << r.err);
     CHECK(r.exit_code == 0);
   }
-  const fs::path dir = fs::temp_directory_path() / "twin_layout_fmt";
+  const fs::path dir = fs::temp_directory_path() / ("twin_layout_fmt_" + std::to_string(getpid()));
   fs::create_directories(dir);
   const fs::path messy = dir / "messy.yaml";
   std::ofstream(messy) << "# c\nsite:\n    name:   s   # why\n    floor: {size: [ 4,3 ]}\n\n\n"
