@@ -56,15 +56,37 @@ int ChangedLines(const std::string& a, const std::string& b) {
   return n;
 }
 
-fs::path TempCopy(const fs::path& from, const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("twin_layout_source_" + name + "_" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  for (const auto& e : fs::directory_iterator(from.parent_path())) {
-    if (e.path().extension() == ".yaml") fs::copy_file(e.path(), dir / e.path().filename());
+// A folder of its own under the system's temporary folder, named by the process (the release and
+// asan test runs share the machine) and removed with everything in it when the test case ends,
+// failed checks included.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name)
+      : path_(fs::temp_directory_path() /
+              ("twin_layout_source_" + name + "_" + std::to_string(getpid()))) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
   }
-  return dir / from.filename();
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// Copies the layouts of `from`'s folder into `dir`: the copy of `from`.
+fs::path CopyLayouts(const fs::path& from, const TempDir& dir) {
+  for (const auto& e : fs::directory_iterator(from.parent_path())) {
+    if (e.path().extension() == ".yaml") {
+      fs::copy_file(e.path(), dir.path() / e.path().filename());
+    }
+  }
+  return dir.path() / from.filename();
 }
 
 }  // namespace
@@ -74,7 +96,8 @@ TEST_CASE("every layout round-trips byte for byte and is canonical") {
   REQUIRE(layouts.size() >= 10);
   for (const fs::path& p : layouts) {
     INFO(p);
-    const fs::path copy = TempCopy(p, "roundtrip");
+    const TempDir dir("roundtrip");
+    const fs::path copy = CopyLayouts(p, dir);
     LayoutSource doc = LayoutSource::Open(copy);
     CHECK_FALSE(doc.dirty());
     CHECK(doc.Save().empty());  // nothing changed, nothing written
@@ -150,7 +173,8 @@ TEST_CASE("setting any scalar of any layout changes exactly that value on one li
 }
 
 TEST_CASE("a value edit changes one line and loads as the changed model") {
-  const fs::path p = TempCopy(fs::path(TWIN_TWINS_DIR) / "warehouse.yaml", "edit");
+  const TempDir dir("edit");
+  const fs::path p = CopyLayouts(fs::path(TWIN_TWINS_DIR) / "warehouse.yaml", dir);
   const std::string before = Read(p);
   LayoutSource doc = LayoutSource::Open(p);
   doc.Set("equipment.p_move_load.mass", "16.5");
@@ -171,7 +195,8 @@ TEST_CASE("a value edit changes one line and loads as the changed model") {
 }
 
 TEST_CASE("an edit inside an included layout is written there and the includer left alone") {
-  const fs::path p = TempCopy(fs::path(TWIN_TEST_DATA) / "layouts/two_aisles.yaml", "include");
+  const TempDir dir("include");
+  const fs::path p = CopyLayouts(fs::path(TWIN_TEST_DATA) / "layouts/two_aisles.yaml", dir);
   const fs::path aisle = p.parent_path() / "aisle.yaml";
   const std::string main_before = Read(p), aisle_before = Read(aisle);
   LayoutSource doc = LayoutSource::Open(p);
@@ -213,10 +238,8 @@ TEST_CASE("added keys and items follow the file style and removed items take the
 TEST_CASE("saving to an unwritable path names it and keeps the edits and the document dirty") {
   // Tests run as root in CI, where a read-only folder does not stop writes: a path under a
   // regular file cannot be created by anyone.
-  const fs::path dir =
-      fs::temp_directory_path() / ("twin_layout_unwritable_" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const TempDir temp("unwritable");
+  const fs::path& dir = temp.path();
   std::ofstream(dir / "plain_file") << "x";
   LayoutSource doc = LayoutSource::FromText("site: {name: s}\n", dir / "plain_file" / "l.yaml");
   doc.Set("site.name", "t");
@@ -240,9 +263,8 @@ TEST_CASE("twin layout fmt --check passes on every layout and diffs a messy one"
     INFO(p << r.err);
     CHECK(r.exit_code == 0);
   }
-  const fs::path dir = fs::temp_directory_path() / ("twin_layout_fmt_" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  const fs::path messy = dir / "messy.yaml";
+  const TempDir dir("fmt");
+  const fs::path messy = dir.path() / "messy.yaml";
   std::ofstream(messy) << "# c\nsite:\n    name:   s   # why\n    floor: {size: [ 4,3 ]}\n\n\n"
                           "equipment:\n- {type: amr,name: a}\n";
   auto r = twin::testing::RunProcess({TWIN_BINARY, "layout", "fmt", "--check", messy.string()});
@@ -258,7 +280,8 @@ TEST_CASE("twin layout fmt --check passes on every layout and diffs a messy one"
 }
 
 TEST_CASE("twin layout set edits in place and refuses bad paths and values untouched") {
-  const fs::path p = TempCopy(fs::path(TWIN_TWINS_DIR) / "warehouse.yaml", "set");
+  const TempDir dir("set");
+  const fs::path p = CopyLayouts(fs::path(TWIN_TWINS_DIR) / "warehouse.yaml", dir);
   const std::string before = Read(p);
   auto set = [&](const std::string& a) {
     return twin::testing::RunProcess({TWIN_BINARY, "layout", "set", p.string(), a});
@@ -284,7 +307,8 @@ TEST_CASE("twin layout set edits in place and refuses bad paths and values untou
 }
 
 TEST_CASE("twin layout set edits an included layout and puts it back when the result is bad") {
-  const fs::path p = TempCopy(fs::path(TWIN_TEST_DATA) / "layouts/two_aisles.yaml", "set_include");
+  const TempDir dir("set_include");
+  const fs::path p = CopyLayouts(fs::path(TWIN_TEST_DATA) / "layouts/two_aisles.yaml", dir);
   const fs::path aisle = p.parent_path() / "aisle.yaml";
   const std::string main_before = Read(p), aisle_before = Read(aisle);
   auto r = twin::testing::RunProcess(
