@@ -6,6 +6,7 @@
 
 #include "layout_text.h"
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -183,6 +184,27 @@ size_t LastItemEnd(const std::string& text, const YAML::Node& seq) {
   return text::NodeSpan(text, seq, /*in_flow=*/false).end;
 }
 
+// Edits splice bytes and write '\n' line ends: refuse a file where that would corrupt it.
+void CheckEditable(const LayoutSourceFile& f) {
+  if (f.text.rfind("\xEF\xBB\xBF", 0) == 0) {
+    throw base::Error(f.path.string() +
+                      ":1:1: the file starts with a byte-order mark, which layout edits do not "
+                      "handle; remove it (its first 3 bytes) and edit again");
+  }
+  if (const size_t cr = f.text.find('\r'); cr != std::string::npos) {
+    const size_t line = std::count(f.text.begin(), f.text.begin() + cr, '\n') + 1;
+    const size_t column = cr - text::LineStart(f.text, cr) + 1;
+    throw base::Error(f.path.string() + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                      ": a carriage return (CRLF line ends), which layout edits do not handle; "
+                      "convert the file to LF line ends (dos2unix) and edit again");
+  }
+}
+
+// A value the edit cannot span, named with its file.
+base::Error InFile(const LayoutSourceFile& f, const text::UnsupportedScalar& e) {
+  return base::Error(f.path.string() + ":" + e.what());
+}
+
 }  // namespace
 
 LayoutSource LayoutSource::Open(const fs::path& layout) {
@@ -278,58 +300,64 @@ std::pair<size_t, std::string> LayoutSource::Locate(const std::string& path) con
 
 void LayoutSource::Set(const std::string& path, const std::string& value) {
   const auto [file, in_file] = Locate(path);
-  const std::vector<Segment> segs = text::ParsePath(in_file);
-  std::string& text = files_[file].text;
-  const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
-  const std::string v = text::ValueText(value, "key path '" + path + "'");
-  if (at.matched == segs.size()) {
-    text::Span span;
-    if (at.parent.IsMap()) {
-      span = text::ValueSpan(text, at.key, at.node, at.parent_in_flow || text::IsFlow(at.parent));
-      if (!at.node.IsNull() && !at.node.IsScalar() && !text::IsFlow(at.node)) {
-        // A block collection becomes the flow value, on the key's line.
-        span.begin = text::AfterColon(text, at.key.Mark().pos);
+  CheckEditable(files_[file]);
+  try {
+    const std::vector<Segment> segs = text::ParsePath(in_file);
+    std::string& text = files_[file].text;
+    const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
+    const std::string v = text::ValueText(value, "key path '" + path + "'");
+    if (at.matched == segs.size()) {
+      text::Span span;
+      if (at.parent.IsMap()) {
+        span = text::ValueSpan(text, at.key, at.node, at.parent_in_flow || text::IsFlow(at.parent));
+        if (!at.node.IsNull() && !at.node.IsScalar() && !text::IsFlow(at.node)) {
+          // A block collection becomes the flow value, on the key's line.
+          span.begin = text::AfterColon(text, at.key.Mark().pos);
+        }
+      } else if (at.parent.IsSequence()) {
+        span = text::NodeSpan(text, at.node, at.in_flow);
+      } else {
+        throw base::Error("key path '" + path + "' names the whole file");
       }
-    } else if (at.parent.IsSequence()) {
-      span = text::NodeSpan(text, at.node, at.in_flow);
-    } else {
-      throw base::Error("key path '" + path + "' names the whole file");
+      const bool after_colon =
+          span.begin == span.end || (span.begin > 0 && text[span.begin - 1] == ':');
+      text.replace(span.begin, span.end - span.begin, (after_colon ? " " : "") + v);
+      return;
     }
-    const bool after_colon =
-        span.begin == span.end || (span.begin > 0 && text[span.begin - 1] == ':');
-    text.replace(span.begin, span.end - span.begin, (after_colon ? " " : "") + v);
-    return;
-  }
-  // Keys missing from here on: add the first one to the mapping reached, the rest nested in it.
-  for (size_t i = at.matched; i < segs.size(); ++i) {
-    if (segs[i].select || segs[i].key.empty()) {
-      throw base::Error("key path '" + path + "': no '" + segs[at.matched].key + "' to select in");
-    }
-  }
-  const std::string& key = segs[at.matched].key;
-  const std::string entry = key + ": " + Nested(segs, at.matched, v);
-  const YAML::Node& map = at.node;
-  if (!map.IsMap()) throw base::Error("key path '" + path + "': cannot add '" + key + "' here");
-  if (text::IsFlow(map)) {
-    const size_t close = text::FlowEnd(text, map.Mark().pos) - 1;
-    if (map.size() == 0) {
-      text.insert(close, entry);
-    } else {
-      YAML::Node last_key, last_value;
-      for (auto kv : map) {
-        last_key.reset(kv.first);
-        last_value.reset(kv.second);
+    // Keys missing from here on: add the first one to the mapping reached, the rest nested in it.
+    for (size_t i = at.matched; i < segs.size(); ++i) {
+      if (segs[i].select || segs[i].key.empty()) {
+        throw base::Error("key path '" + path + "': no '" + segs[at.matched].key +
+                          "' to select in");
       }
-      text.insert(text::ValueSpan(text, last_key, last_value, true).end, ", " + entry);
     }
-    return;
-  }
-  const size_t end = text::LineEnd(text, text::NodeSpan(text, map, at.in_flow).end);
-  const std::string line = "\n" + Indent(map.Mark().column) + entry;
-  if (end == text.size()) {
-    text += line + "\n";
-  } else {
-    text.insert(end, line);
+    const std::string& key = segs[at.matched].key;
+    const std::string entry = key + ": " + Nested(segs, at.matched, v);
+    const YAML::Node& map = at.node;
+    if (!map.IsMap()) throw base::Error("key path '" + path + "': cannot add '" + key + "' here");
+    if (text::IsFlow(map)) {
+      const size_t close = text::FlowEnd(text, map.Mark().pos) - 1;
+      if (map.size() == 0) {
+        text.insert(close, entry);
+      } else {
+        YAML::Node last_key, last_value;
+        for (auto kv : map) {
+          last_key.reset(kv.first);
+          last_value.reset(kv.second);
+        }
+        text.insert(text::ValueSpan(text, last_key, last_value, true).end, ", " + entry);
+      }
+      return;
+    }
+    const size_t end = text::LineEnd(text, text::NodeSpan(text, map, at.in_flow).end);
+    const std::string line = "\n" + Indent(map.Mark().column) + entry;
+    if (end == text.size()) {
+      text += line + "\n";
+    } else {
+      text.insert(end, line);
+    }
+  } catch (const text::UnsupportedScalar& e) {
+    throw InFile(files_[file], e);
   }
 }
 
@@ -340,85 +368,92 @@ void LayoutSource::Append(const std::string& path, const std::string& item) {
 void LayoutSource::Append(const std::string& path, const std::vector<std::string>& items) {
   if (items.empty()) return;
   const auto [file, in_file] = Locate(path);
-  const std::vector<Segment> segs = text::ParsePath(in_file);
-  std::string& text = files_[file].text;
-  const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
-  std::vector<std::string> values;
-  for (const std::string& item : items) values.push_back(text::ValueText(item, "item"));
+  CheckEditable(files_[file]);
+  try {
+    const std::vector<Segment> segs = text::ParsePath(in_file);
+    std::string& text = files_[file].text;
+    const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
+    std::vector<std::string> values;
+    for (const std::string& item : items) values.push_back(text::ValueText(item, "item"));
 
-  if (at.matched < segs.size() || at.node.IsNull()) {
-    // No list yet: a block sequence under the key (added at the end of its mapping).
-    std::string block;
-    const size_t column = at.matched < segs.size()
-                              ? at.node.Mark().column
-                              : (at.key.IsDefined() ? at.key.Mark().column : 0);
-    for (const std::string& v : values) block += "\n" + Indent(column + 2) + "- " + v;
-    if (at.matched == segs.size()) {
-      text.insert(text::AfterColon(text, at.key.Mark().pos), block);
+    if (at.matched < segs.size() || at.node.IsNull()) {
+      // No list yet: a block sequence under the key (added at the end of its mapping).
+      std::string block;
+      const size_t column = at.matched < segs.size()
+                                ? at.node.Mark().column
+                                : (at.key.IsDefined() ? at.key.Mark().column : 0);
+      for (const std::string& v : values) block += "\n" + Indent(column + 2) + "- " + v;
+      if (at.matched == segs.size()) {
+        text.insert(text::AfterColon(text, at.key.Mark().pos), block);
+        return;
+      }
+      if (at.matched + 1 != segs.size() || !at.node.IsMap() || text::IsFlow(at.node)) {
+        throw base::Error("key path '" + path + "': no list '" + segs[at.matched].key +
+                          "' to add to");
+      }
+      const std::string entry = "\n" + Indent(column) + segs[at.matched].key + ":" + block;
+      const size_t end = text::LineEnd(text, text::NodeSpan(text, at.node, false).end);
+      text.insert(end, end == text.size() ? entry + "\n" : entry);
       return;
     }
-    if (at.matched + 1 != segs.size() || !at.node.IsMap() || text::IsFlow(at.node)) {
-      throw base::Error("key path '" + path + "': no list '" + segs[at.matched].key +
-                        "' to add to");
-    }
-    const std::string entry = "\n" + Indent(column) + segs[at.matched].key + ":" + block;
-    const size_t end = text::LineEnd(text, text::NodeSpan(text, at.node, false).end);
-    text.insert(end, end == text.size() ? entry + "\n" : entry);
-    return;
-  }
-  const YAML::Node& seq = at.node;
-  if (!seq.IsSequence()) throw base::Error("key path '" + path + "' is not a list");
-  if (text::IsFlow(seq)) {
-    std::string joined;
-    for (const std::string& v : values) joined += (joined.empty() ? "" : ", ") + v;
-    if (seq.size() == 0) {
-      text.insert(seq.Mark().pos + 1, joined);
-    } else {
-      text.insert(LastItemEnd(text, seq), ", " + joined);
-    }
-    return;
-  }
-  // A block list: each item on its own line(s) at the indentation of the last one, flow when the
-  // last one is flow (or a scalar), block when it is a block mapping.
-  const YAML::Node last = seq[seq.size() - 1];
-  const size_t dash_column = seq.Mark().column;
-  std::string lines;
-  for (size_t k = 0; k < values.size(); ++k) {
-    const YAML::Node parsed = YAML::Load(values[k]);
-    if (last.IsMap() && !text::IsFlow(last) && parsed.IsMap() && parsed.size() > 0) {
-      const size_t key_column = last.Mark().column;
-      bool first = true;
-      for (auto kv : parsed) {
-        lines += "\n" + Indent(first ? dash_column : key_column) + (first ? "- " : "") +
-                 Indent(first ? key_column - dash_column - 2 : 0) + text::FlowText(kv.first) +
-                 ": " + text::FlowText(kv.second);
-        first = false;
+    const YAML::Node& seq = at.node;
+    if (!seq.IsSequence()) throw base::Error("key path '" + path + "' is not a list");
+    if (text::IsFlow(seq)) {
+      std::string joined;
+      for (const std::string& v : values) joined += (joined.empty() ? "" : ", ") + v;
+      if (seq.size() == 0) {
+        text.insert(seq.Mark().pos + 1, joined);
+      } else {
+        text.insert(LastItemEnd(text, seq), ", " + joined);
       }
-    } else {
-      lines += "\n" + Indent(dash_column) + "- " + values[k];
+      return;
     }
+    // A block list: each item on its own line(s) at the indentation of the last one, flow when the
+    // last one is flow (or a scalar), block when it is a block mapping.
+    const YAML::Node last = seq[seq.size() - 1];
+    const size_t dash_column = seq.Mark().column;
+    std::string lines;
+    for (size_t k = 0; k < values.size(); ++k) {
+      const YAML::Node parsed = YAML::Load(values[k]);
+      if (last.IsMap() && !text::IsFlow(last) && parsed.IsMap() && parsed.size() > 0) {
+        const size_t key_column = last.Mark().column;
+        bool first = true;
+        for (auto kv : parsed) {
+          lines += "\n" + Indent(first ? dash_column : key_column) + (first ? "- " : "") +
+                   Indent(first ? key_column - dash_column - 2 : 0) + text::FlowText(kv.first) +
+                   ": " + text::FlowText(kv.second);
+          first = false;
+        }
+      } else {
+        lines += "\n" + Indent(dash_column) + "- " + values[k];
+      }
+    }
+    const size_t end = text::LineEnd(text, LastItemEnd(text, seq));
+    text.insert(end, end == text.size() ? lines + "\n" : lines);
+  } catch (const text::UnsupportedScalar& e) {
+    throw InFile(files_[file], e);
   }
-  const size_t end = text::LineEnd(text, LastItemEnd(text, seq));
-  text.insert(end, end == text.size() ? lines + "\n" : lines);
 }
 
 void LayoutSource::Remove(const std::string& path) {
   const auto [file, in_file] = Locate(path);
-  const std::vector<Segment> segs = text::ParsePath(in_file);
-  std::string& text = files_[file].text;
-  const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
-  if (at.matched < segs.size()) throw base::Error("key path '" + path + "': nothing to remove");
-  if (!at.parent.IsDefined() || at.parent.IsNull()) {
-    throw base::Error("key path '" + path + "' names the whole file");
-  }
-  const bool parent_map = at.parent.IsMap();
-  const size_t begin = parent_map ? at.key.Mark().pos : at.node.Mark().pos;
-  const size_t end = parent_map ? text::ValueSpan(text, at.key, at.node, at.in_flow).end
-                                : text::NodeSpan(text, at.node, at.in_flow).end;
-  if (at.in_flow) {
-    // In a flow collection: the entry and the comma after it (or before it, for the last one).
-    const size_t count = at.parent.size();
-    const size_t position = parent_map ? [&] {
+  CheckEditable(files_[file]);
+  try {
+    const std::vector<Segment> segs = text::ParsePath(in_file);
+    std::string& text = files_[file].text;
+    const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
+    if (at.matched < segs.size()) throw base::Error("key path '" + path + "': nothing to remove");
+    if (!at.parent.IsDefined() || at.parent.IsNull()) {
+      throw base::Error("key path '" + path + "' names the whole file");
+    }
+    const bool parent_map = at.parent.IsMap();
+    const size_t begin = parent_map ? at.key.Mark().pos : at.node.Mark().pos;
+    const size_t end = parent_map ? text::ValueSpan(text, at.key, at.node, at.in_flow).end
+                                  : text::NodeSpan(text, at.node, at.in_flow).end;
+    if (at.in_flow) {
+      // In a flow collection: the entry and the comma after it (or before it, for the last one).
+      const size_t count = at.parent.size();
+      const size_t position = parent_map ? [&] {
       size_t k = 0;
       for (auto kv : at.parent) {
         if (static_cast<size_t>(kv.first.Mark().pos) == begin) break;
@@ -427,51 +462,59 @@ void LayoutSource::Remove(const std::string& path) {
       return k;
     }()
                                        : at.index;
-    if (position + 1 < count) {
-      size_t next = text.find(',', end) + 1;
-      while (next < text.size() && (text[next] == ' ' || text[next] == '\n')) ++next;
-      text.erase(begin, next - begin);
-    } else if (count > 1) {
-      const size_t comma = text.rfind(',', begin);
-      text.erase(comma, end - comma);
-    } else {
-      text.erase(begin, end - begin);
+      if (position + 1 < count) {
+        size_t next = text.find(',', end) + 1;
+        while (next < text.size() && (text[next] == ' ' || text[next] == '\n')) ++next;
+        text.erase(begin, next - begin);
+      } else if (count > 1) {
+        const size_t comma = text.rfind(',', begin);
+        text.erase(comma, end - comma);
+      } else {
+        text.erase(begin, end - begin);
+      }
+      return;
     }
-    return;
+    // A block entry: its lines, and the comment lines right above it.
+    size_t first = text::LineStart(text, begin);
+    const std::string lead = text.substr(first, begin - first);
+    if (lead.find_first_not_of(parent_map ? " " : " -") != std::string::npos ||
+        (parent_map && lead.find('-') != std::string::npos)) {
+      throw base::Error("key path '" + path + "': cannot remove an entry that shares its line");
+    }
+    while (first > 0) {
+      const size_t above = text::LineStart(text, first - 1);
+      const std::string line = text.substr(above, first - 1 - above);
+      const size_t nonblank = line.find_first_not_of(' ');
+      if (nonblank == std::string::npos || line[nonblank] != '#') break;
+      first = above;
+    }
+    size_t last = text::LineEnd(text, end);
+    if (last < text.size()) ++last;
+    text.erase(first, last - first);
+  } catch (const text::UnsupportedScalar& e) {
+    throw InFile(files_[file], e);
   }
-  // A block entry: its lines, and the comment lines right above it.
-  size_t first = text::LineStart(text, begin);
-  const std::string lead = text.substr(first, begin - first);
-  if (lead.find_first_not_of(parent_map ? " " : " -") != std::string::npos ||
-      (parent_map && lead.find('-') != std::string::npos)) {
-    throw base::Error("key path '" + path + "': cannot remove an entry that shares its line");
-  }
-  while (first > 0) {
-    const size_t above = text::LineStart(text, first - 1);
-    const std::string line = text.substr(above, first - 1 - above);
-    const size_t nonblank = line.find_first_not_of(' ');
-    if (nonblank == std::string::npos || line[nonblank] != '#') break;
-    first = above;
-  }
-  size_t last = text::LineEnd(text, end);
-  if (last < text.size()) ++last;
-  text.erase(first, last - first);
 }
 
 std::string LayoutSource::Text(const std::string& path) const {
   const auto [file, in_file] = Locate(path);
-  const std::vector<Segment> segs = text::ParsePath(in_file);
-  const std::string& text = files_[file].text;
-  const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
-  if (at.matched < segs.size()) {
-    throw base::Error("key path '" + path + "': no key '" + segs[at.matched].key + "'" +
-                      (at.node.IsMap() ? base::UnknownNameHint(segs[at.matched].key, Keys(at.node),
-                                                               "; there are: ")
-                                       : ""));
+  CheckEditable(files_[file]);
+  try {
+    const std::vector<Segment> segs = text::ParsePath(in_file);
+    const std::string& text = files_[file].text;
+    const Reached at = WalkTo(Parse(files_[file]), segs, in_file);
+    if (at.matched < segs.size()) {
+      throw base::Error("key path '" + path + "': no key '" + segs[at.matched].key + "'" +
+                        (at.node.IsMap() ? base::UnknownNameHint(segs[at.matched].key,
+                                                                 Keys(at.node), "; there are: ")
+                                         : ""));
+    }
+    const text::Span span = at.parent.IsMap() ? text::ValueSpan(text, at.key, at.node, at.in_flow)
+                                              : text::NodeSpan(text, at.node, at.in_flow);
+    return text.substr(span.begin, span.end - span.begin);
+  } catch (const text::UnsupportedScalar& e) {
+    throw InFile(files_[file], e);
   }
-  const text::Span span = at.parent.IsMap() ? text::ValueSpan(text, at.key, at.node, at.in_flow)
-                                            : text::NodeSpan(text, at.node, at.in_flow);
-  return text.substr(span.begin, span.end - span.begin);
 }
 
 bool LayoutSource::dirty() const {

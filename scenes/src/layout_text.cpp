@@ -152,9 +152,30 @@ bool IsFlow(const YAML::Node& node) {
   return (node.IsMap() || node.IsSequence()) && node.Style() == YAML::EmitterStyle::Flow;
 }
 
+UnsupportedScalar::UnsupportedScalar(size_t l, size_t c, const std::string& what)
+    : base::Error(std::to_string(l + 1) + ":" + std::to_string(c + 1) + ": " + what),
+      line(l),
+      column(c) {}
+
 Span NodeSpan(const std::string& text, const YAML::Node& node, bool in_flow) {
   const size_t begin = node.Mark().pos;
-  if (node.IsScalar()) return {begin, ScalarEnd(text, begin, in_flow)};
+  if (node.IsScalar()) {
+    const Span span{begin, ScalarEnd(text, begin, in_flow)};
+    const char first = begin < text.size() ? text[begin] : '\0';
+    if (first == '|' || first == '>') {
+      throw UnsupportedScalar(node.Mark().line, node.Mark().column,
+                              "a block scalar ('" + std::string(1, first) +
+                                  "'), which layout edits do not change; write it as one "
+                                  "quoted line (\"first\\nsecond\") or edit the file by hand");
+    }
+    // A plain scalar's value is its text, so one longer than its text on this line goes on.
+    if (first != '"' && first != '\'' && node.Scalar().size() > span.end - span.begin) {
+      throw UnsupportedScalar(node.Mark().line, node.Mark().column,
+                              "a plain scalar continued on the next line, which layout edits do "
+                              "not change; join it into one line (quote it if needed) first");
+    }
+    return span;
+  }
   if (IsFlow(node)) return {begin, FlowEnd(text, begin)};
   if (node.IsMap() && node.size() > 0) {
     YAML::Node last_key, last_value;

@@ -3,6 +3,7 @@
 // and layout_format.cpp.
 #pragma once
 
+#include <twin/base/error.h>
 #include <yaml-cpp/yaml.h>
 
 #include <string>
@@ -31,7 +32,18 @@ size_t FlowEnd(const std::string& text, size_t begin);
 /// Index just past a key's colon (the key starts at `key_begin`).
 size_t AfterColon(const std::string& text, size_t key_begin);
 
-/// [begin, end) of a (non-null) node's text.
+/// A scalar whose text cannot be spanned by the rules above: a block scalar (`|`, `>`) or a plain
+/// scalar continued on the next line. what() is "LINE:COLUMN: what it is" (1-based) for the
+/// caller to prefix with the file; `line`/`column` are 0-based.
+class UnsupportedScalar : public base::Error {
+ public:
+  UnsupportedScalar(size_t line, size_t column, const std::string& what);
+  size_t line;
+  size_t column;
+};
+
+/// [begin, end) of a (non-null) node's text. Throws UnsupportedScalar when `node` (or the last
+/// value of a block collection, which decides where it ends) is a scalar it cannot span.
 struct Span {
   size_t begin = 0;
   size_t end = 0;

@@ -342,3 +342,90 @@ TEST_CASE("removing block items and flow entries leaves the rest as written") {
         "lights:\n  - {name: a}\n");
   CHECK_THROWS_WITH(doc.Remove("equipment.p1.type"), Catch::Matchers::Contains("shares its line"));
 }
+
+TEST_CASE("edits refuse block scalars and multi-line plain scalars naming file line and column") {
+  using Catch::Matchers::Contains;
+  // A block scalar as the value set, as the last value of the mapping a key is added to, and as
+  // the last value of an item removed: each would leave its content lines behind.
+  const std::string block =
+      "site:\n  name: s\n  note: |\n    first\n    second\nequipment:\n  - type: rack\n"
+      "    name: r1\n    label: >\n      folded\n";
+  LayoutSource doc = LayoutSource::FromText(block, "b.yaml");
+  CHECK_THROWS_WITH(doc.Set("site.note", "x"),
+                    Contains("b.yaml:3:9: a block scalar ('|')") && Contains("one quoted line"));
+  CHECK_THROWS_WITH(doc.Set("site.seed", "7"), Contains("b.yaml:3:9: a block scalar"));
+  CHECK_THROWS_WITH(doc.Remove("equipment.r1"), Contains("b.yaml:9:12: a block scalar ('>')"));
+  CHECK_THROWS_WITH(doc.Text("site.note"), Contains("b.yaml:3:9"));
+  CHECK(doc.main().text == block);
+  doc.Set("site.name", "t");  // a value elsewhere is still set
+  CHECK(ChangedLines(block, doc.main().text) == 1);
+
+  const std::string plain = "site:\n  name: a long\n    name\n  seed: 1\n";
+  doc = LayoutSource::FromText(plain, "p.yaml");
+  CHECK_THROWS_WITH(doc.Set("site.name", "x"),
+                    Contains("p.yaml:2:9: a plain scalar continued on the next line") &&
+                        Contains("join it into one line"));
+  CHECK(doc.main().text == plain);
+  // In a flow collection too.
+  doc = LayoutSource::FromText("site: {name: [a\n  b, c]}\n", "f.yaml");
+  CHECK_THROWS_WITH(doc.Set("site.name[0]", "x"), Contains("f.yaml:1:15: a plain scalar"));
+  doc.Set("site.name[1]", "d");
+  CHECK(doc.main().text == "site: {name: [a\n  b, d]}\n");
+}
+
+TEST_CASE("edits refuse files with CRLF line ends or a byte-order mark") {
+  using Catch::Matchers::Contains;
+  const std::string crlf = "site:\r\n  name: s\r\n";
+  LayoutSource doc = LayoutSource::FromText(crlf, "w.yaml");
+  CHECK_THROWS_WITH(
+      doc.Set("site.name", "t"),
+      Contains("w.yaml:1:6: a carriage return (CRLF line ends)") && Contains("dos2unix"));
+  CHECK_THROWS_WITH(doc.Set("site.seed", "1"), Contains("w.yaml:1:6"));
+  CHECK_THROWS_WITH(doc.Remove("site.name"), Contains("w.yaml:1:6"));
+  CHECK_THROWS_WITH(doc.Append("lights", "{name: sun}"), Contains("w.yaml:1:6"));
+  CHECK(doc.main().text == crlf);
+  // A lone CR further down is named where it is.
+  doc = LayoutSource::FromText("site:\n  name: s\r\n", "w.yaml");
+  CHECK_THROWS_WITH(doc.Set("site.name", "t"), Contains("w.yaml:2:10: a carriage return"));
+
+  const std::string bom = "\xEF\xBB\xBFsite:\n  name: s\n";
+  doc = LayoutSource::FromText(bom, "m.yaml");
+  CHECK_THROWS_WITH(
+      doc.Set("site.name", "t"),
+      Contains("m.yaml:1:1: the file starts with a byte-order mark") && Contains("remove it"));
+  CHECK(doc.main().text == bom);
+}
+
+TEST_CASE("setting a block collection writes the flow value on the key's line") {
+  // The collection's lines (and comments among them) go; a comment after its last value stays.
+  LayoutSource doc = LayoutSource::FromText(
+      "equipment:\n  - type: amr\n    name: a1\n    pose:\n      # where it starts\n"
+      "      position: [1, 2, 0]\n      yaw: 90  # facing north\n    speed: 1\n"
+      "  - type: pallet\n    name: p1\n    size:\n      - 1\n      - 2\n      - 3\nlights: []\n",
+      "c.yaml");
+  doc.Set("equipment.a1.pose", "{position: [3,4,0]}");
+  doc.Set("equipment.p1.size", "[4, 5, 6]");
+  CHECK(doc.main().text ==
+        "equipment:\n  - type: amr\n    name: a1\n    pose: {position: [3, 4, 0]}  # facing north\n"
+        "    speed: 1\n  - type: pallet\n    name: p1\n    size: [4, 5, 6]\nlights: []\n");
+  const YAML::Node read = YAML::Load(doc.main().text);
+  CHECK(read["equipment"][0]["pose"]["position"][1].as<int>() == 4);
+  CHECK(read["equipment"][0]["speed"].as<int>() == 1);
+  CHECK(read["equipment"][1]["size"].size() == 3);
+}
+
+TEST_CASE("twin layout set refuses a CRLF file and a block scalar and leaves them unchanged") {
+  const TempDir dir("set_refused");
+  const fs::path crlf = dir.path() / "crlf.yaml";
+  const fs::path block = dir.path() / "block.yaml";
+  std::ofstream(crlf, std::ios::binary) << "site:\r\n  name: s\r\n";
+  std::ofstream(block, std::ios::binary) << "site:\n  name: s\n  note: >\n    folded\n";
+  auto r = twin::testing::RunProcess({TWIN_BINARY, "layout", "set", crlf.string(), "site.name=t"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(crlf.string() + ":1:6: a carriage return") != std::string::npos);
+  CHECK(Read(crlf) == "site:\r\n  name: s\r\n");
+  r = twin::testing::RunProcess({TWIN_BINARY, "layout", "set", block.string(), "site.note=x"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(block.string() + ":3:9: a block scalar ('>')") != std::string::npos);
+  CHECK(Read(block) == "site:\n  name: s\n  note: >\n    folded\n");
+}
