@@ -76,7 +76,8 @@ std::string Join(const std::string& path, const std::string& key) {
 
 std::optional<double> NumberOf(const YAML::Node& node) {
   double value = 0;
-  if (!node.IsDefined() || !node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value)) {
+  if (!node.IsDefined() || !node.IsScalar() || !YAML::convert<double>::decode(node, value) ||
+      !std::isfinite(value)) {
     return std::nullopt;
   }
   return value;
@@ -178,8 +179,8 @@ LayoutItem ItemOf(const YAML::Node& node, const std::string& file, const std::st
   item.class_name = TextOf(node, "class");
   item.pose = PoseOf(node, file, path);
   const schema::Block* block = schema::ItemBlock(item.type);
-  item.parameters = ValuesOf(node, block, {"type", "name", "parent", "class", "pose", "randomize"},
-                             file, path);
+  item.parameters =
+      ValuesOf(node, block, {"type", "name", "parent", "class", "pose", "randomize"}, file, path);
   const YAML::Node randomize = node["randomize"];
   if (randomize && randomize.IsMap()) {
     static const schema::Param kRange{.key = "range", .type = schema::Type::kInterval};
@@ -260,9 +261,9 @@ LayoutFile FileOf(const LayoutStore& store, const StoredFile& stored) {
       const YAML::Node list = node[key];
       if (!list || !list.IsSequence()) continue;
       for (size_t i = 0; i < list.size(); ++i) {
-        out.sensors.push_back(EntryOf(type, BlockOf(*sensors, key), list[i], file,
-                                      std::string("sensors.") + key + "[" + std::to_string(i) +
-                                          "]"));
+        out.sensors.push_back(
+            EntryOf(type, BlockOf(*sensors, key), list[i], file,
+                    std::string("sensors.") + key + "[" + std::to_string(i) + "]"));
       }
     }
   }
@@ -337,7 +338,8 @@ bool Layout::operator==(const Layout& other) const {
 
 void Layout::Reindex() {
   files_.clear();
-  for (const internal::StoredFile& f : store_->files) files_.push_back(internal::FileOf(*store_, f));
+  for (const internal::StoredFile& f : store_->files)
+    files_.push_back(internal::FileOf(*store_, f));
 }
 
 Layout ParseLayoutDocument(const std::string& text, const std::string& shown,

@@ -43,8 +43,8 @@ struct LayoutValue {
 /// A pose as written: each field empty when the file does not give it.
 struct LayoutPose {
   std::vector<double> position;
-  std::optional<double> yaw;    ///< degrees
-  std::vector<double> rpy;      ///< degrees
+  std::optional<double> yaw;  ///< degrees
+  std::vector<double> rpy;    ///< degrees
   std::vector<double> quaternion;
   SourceRef at;
 
@@ -75,7 +75,7 @@ struct LayoutEntry {
 };
 
 struct LayoutInclude {
-  std::string file;  ///< as written
+  std::string file;   ///< as written
   int document = -1;  ///< index in Layout::files() of the included layout; -1: a model or unread
   std::optional<LayoutPose> pose;
   std::string prefix;
