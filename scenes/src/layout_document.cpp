@@ -24,7 +24,8 @@ const StoredFile* LayoutStore::Find(const std::string& absolute) const {
 
 LayoutStore LayoutStore::DeepCopy() const {
   LayoutStore copy = *this;
-  for (StoredFile& f : copy.files) f.root = YAML::Clone(f.root);
+  // reset, not operator=: YAML::Node's assignment would write the clone into the shared original.
+  for (StoredFile& f : copy.files) f.root.reset(YAML::Clone(f.root));
   return copy;
 }
 
@@ -50,7 +51,7 @@ void StoreIncludes(LayoutStore& store, const YAML::Node& root, const std::string
     if (store.Find(absolute)) continue;
     StoredFile stored{path.string(), absolute, path.parent_path().string(), YAML::Node(), ""};
     try {
-      stored.root = ParseLayoutFile(path.string()).yaml();
+      stored.root.reset(ParseLayoutFile(path.string()).yaml());
     } catch (const base::Error& e) {
       stored.error = e.what();
     }
