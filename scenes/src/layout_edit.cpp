@@ -262,6 +262,7 @@ std::set<size_t> Descendants(const YAML::Node& list, const std::string& name) {
     const std::string parent = parents.back();
     parents.pop_back();
     for (size_t i = 0; i < list.size(); ++i) {
+      if (!list[i].IsMap()) continue;
       const YAML::Node p = list[i]["parent"];
       if (p.IsDefined() && p.IsScalar() && RefersTo(p.Scalar(), parent) && out.insert(i).second) {
         parents.push_back(NameOf(list[i]));
@@ -518,6 +519,10 @@ EditResult ApplyEdit(Layout& layout, const LayoutEditOp& op) {
     changes = std::visit([&](const auto& o) { return Build(layout, o, label); }, op);
   } catch (const Refused& refused) {
     result.error = refused.message;
+    return result;
+  } catch (const YAML::Exception& e) {
+    // A document that does not expand (an item that is not a mapping...): nothing to edit there.
+    result.error = "cannot edit this part of the layout: " + std::string(e.what());
     return result;
   }
   size_t applied = 0;

@@ -265,3 +265,29 @@ TEST_CASE("A drag is one undo step until it is sealed", "[scenes][layout_edit]")
   REQUIRE(history.Redo());
   CHECK(Bytes(doc) == dragged);
 }
+
+TEST_CASE("Edits keep the source positions of what they do not replace", "[scenes][layout_edit]") {
+  Layout doc = ParseLayoutDocument(kBase, "test.yaml", kData);
+  const LayoutItem before = doc.top().items[0];
+  LayoutHistory history(doc);
+  const EditResult result =
+      history.Apply(edit::SetParameter{.item = "belt", .key = "length", .value = Number(3)});
+  REQUIRE(result.ok);
+  // What was replaced, where it was written: for writing the change back into the text.
+  const std::vector<ChangedNode> changed = result.applied.changed();
+  REQUIRE(changed.size() == 1);
+  CHECK(changed[0].kind == ChangedNode::Kind::kReplaced);
+  CHECK(changed[0].path == "equipment[0].length");
+  CHECK(changed[0].before.line == 3);
+  CHECK(changed[0].before.column ==
+        static_cast<int>(kBase.find("2, speed") - kBase.find("  - {type: conveyor")) + 1);
+  const LayoutItem& edited = doc.top().items[0];
+  CHECK(edited.at.line == before.at.line);
+  CHECK(edited.parameters[1].key == "speed");
+  CHECK(edited.parameters[1].at.column == before.parameters[1].at.column);
+  CHECK(edited.parameters[0].at.line == 0);  // the new value was written by the edit
+  REQUIRE(history.Undo());
+  // The value put back is the one that was read, position and all.
+  CHECK(doc.top().items[0].parameters[0].at.line == 3);
+  CHECK(doc.top().items[0].parameters[0].at.column == before.parameters[0].at.column);
+}
