@@ -91,7 +91,9 @@ YAML::Node EntryNode(const LayoutEntry& entry) {
 
 // ---- Finding things ----------------------------------------------------------------------------
 
-YAML::Node Root(Layout& layout, size_t file) {
+// Const, so that looking up a key that is absent does not add it: yaml-cpp's non-const
+// operator[] adds an undefined entry, which a later insertion of that key would hide.
+const YAML::Node Root(Layout& layout, size_t file) {
   if (file >= layout.store().files.size()) {
     throw Refused{"no file #" + std::to_string(file) + " in the document"};
   }
@@ -183,7 +185,8 @@ NodeChange AddToList(Layout& layout, size_t file, const std::vector<std::string>
   std::vector<PathStep> path;
   YAML::Node node = Root(layout, file);
   for (size_t i = 0; i < keys.size(); ++i) {
-    const YAML::Node child = node[keys[i]];
+    const YAML::Node& lookup = node;  // const: see Root
+    const YAML::Node child = lookup[keys[i]];
     if (!child.IsDefined() || child.IsNull()) {
       // Build the rest of the path around the value.
       YAML::Node inner(YAML::NodeType::Sequence);

@@ -291,3 +291,39 @@ TEST_CASE("Edits keep the source positions of what they do not replace", "[scene
   CHECK(doc.top().items[0].parameters[0].at.line == 3);
   CHECK(doc.top().items[0].parameters[0].at.column == before.parameters[0].at.column);
 }
+
+TEST_CASE("The first item, sensor and light go into a layout that has none",
+          "[scenes][layout_edit]") {
+  const std::string empty = "site: {name: cell}\n";
+  Layout doc = ParseLayoutDocument(empty, "test.yaml", kData);
+  const std::string before = Bytes(doc);
+  LayoutHistory history(doc);
+  // Refused lookups in the missing sections first: they must not leave anything behind.
+  CHECK_FALSE(history.Apply(edit::RemoveSensor{.name = "cam"}).ok);
+  CHECK_FALSE(history.Apply(edit::RemoveLight{.name = "sun"}).ok);
+  CHECK_FALSE(history.Apply(edit::RemoveItem{.name = "p1"}).ok);
+  LayoutItem pallet;
+  pallet.type = "pallet";
+  pallet.name = "p1";
+  REQUIRE(history.Apply(edit::AddItem{.item = pallet}).ok);
+  LayoutEntry camera;
+  camera.type = "camera";
+  camera.name = "cam";
+  camera.parameters = {{"position", {std::vector<double>{0, -5, 4}, {}}, {}},
+                       {"look_at", {std::vector<double>{0, 0, 0}, {}}, {}}};
+  REQUIRE(history.Apply(edit::AddSensor{.sensor = camera}).ok);
+  LayoutEntry sun;
+  sun.type = "light";
+  sun.name = "sun";
+  sun.parameters = {{"type", {std::string("directional"), {}}, {}}};
+  REQUIRE(history.Apply(edit::AddLight{.light = sun}).ok);
+  CHECK(Bytes(doc) ==
+        Truth(empty +
+              "equipment: [{type: pallet, name: p1}]\n"
+              "sensors: {cameras: [{name: cam, position: [0, -5, 4], look_at: [0, 0, 0]}]}\n"
+              "lights: [{name: sun, type: directional}]\n"));
+  while (history.Undo()) {
+  }
+  CHECK(Bytes(doc) == before);
+  CHECK(doc == ParseLayoutDocument(empty, "test.yaml", kData));
+}
