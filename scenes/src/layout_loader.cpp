@@ -5,8 +5,10 @@
 #include <twin/scenes/scene.h>
 
 #include "layout_buffers.h"
+#include "layout_diagnostics_collector.h"
 #include "layout_parts.h"
 #include "layout_schema_tables.h"
+#include "layout_store.h"
 #include "model_include.h"
 
 #include <algorithm>
@@ -106,7 +108,9 @@ std::vector<std::string> TypeNames() {
 
 class Loader {
  public:
-  explicit Loader(LayoutBuild& build) : build_(build) {}
+  /// `collect`: go on past mistakes, listing them there (else the first one throws).
+  Loader(LayoutBuild& build, const LayoutStore& store, DiagnosticsCollector* collect)
+      : build_(build), store_(store), collect_(collect) {}
 
   // Reads one layout document placed at `at`; `file` is its absolute path ("" for text).
   void Load(const LayoutNode& unbound, const Placement& at, const std::string& file,
@@ -117,35 +121,51 @@ class Loader {
           "a layout is a mapping with the sections site:, equipment:, include:, sensors:, "
           "lights:, bridge:, autopilot:, randomize:");
     }
-    if (top_level) {
-      if (const auto site = root.Optional("site"))
-        ReadSiteSection(*site, build_);
-      else
-        ReadSiteSection(ParseLayoutText("{}", root.file()).Bound(SiteSchema()), build_);
-    } else if (root.Has("site")) {
-      root.Required("site").Fail(
-          "only the top-level layout has a site: section; an included "
-          "layout contributes equipment, sensors and lights");
-    }
+    Unit([&] {
+      if (top_level) {
+        if (const auto site = root.Optional("site"))
+          ReadSiteSection(*site, build_);
+        else
+          ReadSiteSection(ParseLayoutText("{}", root.file()).Bound(SiteSchema()), build_);
+      } else if (root.Has("site")) {
+        root.Required("site").Fail(
+            "only the top-level layout has a site: section; an included "
+            "layout contributes equipment, sensors and lights");
+      }
+    });
     stack_.push_back(file);
-    if (const auto equipment = root.Optional("equipment")) ReadEquipment(*equipment, at);
-    if (const auto includes = root.Optional("include")) ReadIncludes(*includes, at, base_dir);
-    if (const auto sensors = root.Optional("sensors")) ReadSensors(*sensors, at, build_);
-    if (const auto lights = root.Optional("lights")) ReadLights(*lights, at, build_);
+    if (const auto equipment = root.Optional("equipment")) {
+      Unit([&] { ReadEquipment(*equipment, at); });
+    }
+    if (const auto includes = root.Optional("include")) {
+      Unit([&] { ReadIncludes(*includes, at, base_dir); });
+    }
+    if (const auto sensors = root.Optional("sensors")) {
+      Unit([&] { ReadSensors(*sensors, at, build_); });
+    }
+    if (const auto lights = root.Optional("lights")) {
+      Unit([&] { ReadLights(*lights, at, build_); });
+    }
     if (const auto autopilot = root.Optional("autopilot")) {
-      if (!top_level) autopilot->Fail("only the top-level layout has an autopilot: section");
-      ReadAutopilot(*autopilot, build_);
+      Unit([&] {
+        if (!top_level) autopilot->Fail("only the top-level layout has an autopilot: section");
+        ReadAutopilot(*autopilot, build_);
+      });
     }
     if (const auto bridge = root.Optional("bridge")) {
-      if (!top_level) bridge->Fail("only the top-level layout has a bridge: section");
-      ReadBridge(*bridge, build_);
+      Unit([&] {
+        if (!top_level) bridge->Fail("only the top-level layout has a bridge: section");
+        ReadBridge(*bridge, build_);
+      });
     }
     if (const auto randomize = root.Optional("randomize")) {
-      if (!top_level) randomize->Fail("only the top-level layout has a randomize: section");
-      ReadRandomizeSection(*randomize, build_);
+      Unit([&] {
+        if (!top_level) randomize->Fail("only the top-level layout has a randomize: section");
+        ReadRandomizeSection(*randomize, build_);
+      });
     }
     stack_.pop_back();
-    root.CheckNoUnknownKeys();
+    Unit([&] { root.CheckNoUnknownKeys(); });
   }
 
  private:
@@ -158,7 +178,31 @@ class Loader {
         later[at.prefix + item.Required("name").AsString()] = item.Where();
       }
     }
-    for (const LayoutNode& item : items) ReadItem(item, at, later);
+    for (const LayoutNode& item : items) {
+      // An item left out (when checking) takes its name with it: items on it are left out too.
+      std::string name;
+      if (item.IsMap() && item.Has("name") && item.Required("name").IsScalar()) {
+        name = at.prefix + item.Required("name").AsString();
+      }
+      Unit([&] { ReadItem(item, at, later); }, name);
+    }
+  }
+
+  // Runs one unit of the layout: when checking, a mistake is listed and the unit left out.
+  template <class F>
+  void Unit(F&& read, const std::string& left_out_name = "") {
+    if (!collect_) {
+      read();
+      return;
+    }
+    try {
+      read();
+    } catch (const LeftOut&) {
+      if (!left_out_name.empty()) collect_->left_out.insert(left_out_name);
+    } catch (const base::Error& e) {
+      if (!left_out_name.empty()) collect_->left_out.insert(left_out_name);
+      collect_->Add(e);  // throws DiagnosticsCollector::Full at the limit
+    }
   }
 
   void ReadItem(const LayoutNode& unbound, const Placement& at,
@@ -191,6 +235,9 @@ class Loader {
     if (const auto parent = item.Optional("parent")) {
       entity.parent = at.prefix + parent->AsString();
       const auto mount = build_.mounts.find(entity.parent);
+      if (mount == build_.mounts.end() && collect_ && collect_->LeftOut(entity.parent)) {
+        throw LeftOut{};  // its parent has a mistake of its own, already listed
+      }
       if (mount == build_.mounts.end()) {
         if (const auto it = declared.find(entity.parent); it != declared.end()) {
           parent->Fail("parent '" + entity.parent + "' is declared later (" + it->second +
@@ -277,13 +324,26 @@ class Loader {
         }
         item.Required("file").Fail("include cycle: " + cycle + " -> " + path.filename().string());
       }
-      const LayoutNode root = ParseLayoutFile(path.string());
+      const LayoutNode root = IncludedRoot(absolute, path.string());
       build_.sources.push_back(fs::path(absolute).lexically_normal());
       Load(root, inner, absolute, path.parent_path().string(), /*top_level=*/false);
     }
   }
 
+  // An included layout as the document parsed it (its parse error, if it had one, is raised here,
+  // where the loader meets it).
+  LayoutNode IncludedRoot(const std::string& absolute, const std::string& shown) const {
+    const StoredFile* stored = store_.Find(absolute);
+    if (!stored) return ParseLayoutFile(shown);  // not reached by the document's own walk
+    if (!stored->error.empty()) throw base::Error(stored->error);
+    return LayoutNode(stored->root, shown);
+  }
+
+  struct LeftOut {};
+
   LayoutBuild& build_;
+  const LayoutStore& store_;
+  DiagnosticsCollector* collect_;
   std::vector<std::string> stack_;  // absolute paths of the layouts being read, for cycles
 };
 
@@ -304,35 +364,47 @@ Scene Finish(LayoutBuild& build, const std::string& shown, const std::string& ba
 
 }  // namespace
 
+Scene ExpandLayout(const Layout& layout, std::vector<std::filesystem::path>* sources,
+                   DiagnosticsCollector* collect) {
+  namespace fs = std::filesystem;
+  const StoredFile& top = layout.store().files.front();
+  const LayoutNode root(top.root, top.shown);
+  LayoutBuild build(fs::path(top.shown).stem().string());
+  build.site.name = fs::path(top.shown).stem().string();
+  build.site.source = top.shown;
+  Loader(build, layout.store(), collect).Load(root, {}, top.absolute, top.base_dir, true);
+  Set(build.mjcf.root(), "model", build.site.name);
+  if (sources) sources->insert(sources->end(), build.sources.begin(), build.sources.end());
+  return Finish(build, top.shown, top.base_dir);
+}
+
 Scene LoadLayout(const std::string& text, const std::string& shown, const std::string& base_dir,
                  std::vector<std::filesystem::path>* sources) {
+  return ExpandLayout(ParseLayoutDocument(text, shown, base_dir), sources, nullptr);
+}
+
+std::string ReadLayoutFileText(const std::string& path) {
   namespace fs = std::filesystem;
-  const internal::LayoutNode root = internal::ParseLayoutText(text, shown);
-  internal::LayoutBuild build(fs::path(shown).stem().string());
-  build.site.name = fs::path(shown).stem().string();
-  build.site.source = shown;
-  internal::Loader(build).Load(root, {}, fs::absolute(shown).string(), base_dir, true);
-  internal::Set(build.mjcf.root(), "model", build.site.name);
-  if (sources) sources->insert(sources->end(), build.sources.begin(), build.sources.end());
-  return internal::Finish(build, shown, base_dir);
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw base::Error(path + ": no such file (check the path)");
+  if (fs::is_directory(path, ec)) throw base::Error(path + ": is a directory, not a layout file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw base::Error(path + ": cannot open the file for reading (check its permissions)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw base::Error(path + ": the layout is empty; start from the example in scenes/README.md");
+  }
+  return text.str();
 }
 
 Scene LoadSceneFile(const std::string& path, std::vector<std::filesystem::path>* sources) {
   namespace fs = std::filesystem;
   const std::string ext = fs::path(path).extension().string();
   if (ext == ".yaml" || ext == ".yml") {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw base::Error(path + ": no such file (check the path)");
-    if (fs::is_directory(path, ec)) throw base::Error(path + ": is a directory, not a layout file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw base::Error(path + ": cannot open the file for reading (check its permissions)");
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.str().find_first_not_of(" \t\r\n") == std::string::npos) {
-      throw base::Error(path + ": the layout is empty; start from the example in scenes/README.md");
-    }
+    const std::string text = ReadLayoutFileText(path);
     if (sources) sources->push_back(fs::absolute(path).lexically_normal());
-    return LoadLayout(text.str(), path, fs::absolute(path).parent_path().string(), sources);
+    return LoadLayout(text, path, fs::absolute(path).parent_path().string(), sources);
   }
   const SceneFile file = ReadSceneFile(path);
   Scene scene;
@@ -354,6 +426,10 @@ Scene LoadSceneFile(const std::string& path, std::vector<std::filesystem::path>*
 Scene LoadLayoutText(const std::string& text, const std::string& shown,
                      const std::string& base_dir) {
   return internal::LoadLayout(text, shown, base_dir, nullptr);
+}
+
+Scene Expand(const Layout& layout) {
+  return internal::ExpandLayout(layout, nullptr, nullptr);
 }
 
 Scene LoadScene(const std::string& path) {

@@ -45,8 +45,27 @@ std::string LayoutNode::Where() const {
   return *file_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
+namespace {
+
+std::string ErrorText(const SourceRef& at, const std::string& message) {
+  std::string where = at.file;
+  if (at.line > 0) where += ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+  return where + ": " + (at.path.empty() ? "" : at.path + ": ") + message;
+}
+
+}  // namespace
+
+LayoutError::LayoutError(SourceRef at, std::string message)
+    : base::Error(ErrorText(at, message)), at_(std::move(at)), message_(std::move(message)) {}
+
+SourceRef LayoutNode::Ref() const {
+  const YAML::Mark mark = node_.Mark();
+  if (mark.line < 0) return {*file_, 0, 0, path_};
+  return {*file_, mark.line + 1, mark.column + 1, path_};
+}
+
 void LayoutNode::Fail(const std::string& message) const {
-  throw base::Error(Where() + ": " + (path_.empty() ? "" : path_ + ": ") + message);
+  throw LayoutError(Ref(), message);
 }
 
 void LayoutNode::ExpectMap(const std::string& what) const {
@@ -327,10 +346,10 @@ LayoutNode ParseLayoutText(const std::string& text, const std::string& shown) {
   try {
     return LayoutNode(YAML::Load(text), shown);
   } catch (const YAML::ParserException& e) {
-    throw base::Error(
-        shown + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-        ": YAML syntax error: " + e.msg +
-        " (check the indentation and the brackets/quotes on or just before that line)");
+    throw LayoutError({shown, e.mark.line + 1, e.mark.column + 1, ""},
+                      "YAML syntax error: " + e.msg +
+                          " (check the indentation and the brackets/quotes on or just before "
+                          "that line)");
   }
 }
 

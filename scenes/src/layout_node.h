@@ -7,6 +7,8 @@
 // read and rejects keys the block does not declare, with a "did you mean" suggestion.
 #pragma once
 
+#include <twin/base/error.h>
+#include <twin/scenes/layout_document.h>
 #include <twin/scenes/layout_schema.h>
 #include <twin/scenes/pose.h>
 
@@ -20,6 +22,18 @@
 
 namespace twin::scenes::internal {
 
+/// What LayoutNode::Fail throws: the whole message, and its parts for diagnostics lists.
+class LayoutError : public base::Error {
+ public:
+  LayoutError(SourceRef at, std::string message);
+  const SourceRef& at() const { return at_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  SourceRef at_;
+  std::string message_;
+};
+
 class LayoutNode {
  public:
   /// The root of a parsed file. `file` is the path shown in messages.
@@ -31,9 +45,13 @@ class LayoutNode {
   const std::string& path() const { return path_; }
   const std::string& file() const { return *file_; }
   int line() const;  ///< 1-based, 0 when unknown
+  /// File, line, column and key path.
+  SourceRef Ref() const;
   /// Throws twin::base::Error "Where(): path: message".
   [[noreturn]] void Fail(const std::string& message) const;
 
+  /// The YAML value itself (for the document's view, layout_document.cpp).
+  const YAML::Node& yaml() const { return node_; }
   bool IsMap() const { return node_.IsMap(); }
   bool IsSequence() const { return node_.IsSequence(); }
   bool IsScalar() const { return node_.IsScalar(); }

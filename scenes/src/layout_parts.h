@@ -8,6 +8,7 @@
 //   randomize:  layout_randomize.cpp (domain randomization, distractor bodies)
 #pragma once
 
+#include <twin/scenes/layout_document.h>
 #include <twin/scenes/scene.h>
 
 #include "equipment.h"
@@ -37,6 +38,14 @@ void ReadSensors(const LayoutNode& sensors, const Placement& at, LayoutBuild& bu
 /// Returns the body element and the frame of `mount` in that body; fails naming the key.
 std::pair<Xml*, Pose> ResolveMount(const LayoutNode& where, const std::string& mount,
                                    LayoutBuild& build);
+
+struct DiagnosticsCollector;
+/// Expand, listing mistakes in `collect` when given (else the first throws); `sources`, when
+/// given, gets the files read.
+Scene ExpandLayout(const Layout& layout, std::vector<std::filesystem::path>* sources,
+                   DiagnosticsCollector* collect);
+/// The text of a layout file; throws naming the file when it is missing, unreadable or empty.
+std::string ReadLayoutFileText(const std::string& path);
 
 /// LoadLayoutText and LoadScene; `sources`, when given, gets the files read (scene_sources.h).
 Scene LoadLayout(const std::string& text, const std::string& shown, const std::string& base_dir,

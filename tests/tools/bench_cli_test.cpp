@@ -126,6 +126,40 @@ TEST_CASE("twin bench physics prints ratios equal to its times and rotates the l
   CHECK_THAT(bad.err, Contains("missing.xml: no such file"));
 }
 
+TEST_CASE("twin bench layout-edit prints ratios equal to its times and a verdict that fits",
+          "[tools][cli][bench]") {
+  const ProcessResult r =
+      Twin({"bench", "layout-edit", "--scene", kData + "/layouts/line.yaml", "--repeats", "3"});
+  RequireCleanExit(r, 0);
+  INFO(r.out);
+  const std::string number = R"(([0-9]+(?:\.[0-9]+)?))";
+  const auto load =
+      Match(r.out, R"(^  load from disk\s+)" + number + R"( ms  ([0-9.]+)x \(baseline\))");
+  REQUIRE(load.size() == 2);
+  CHECK(load[1] == "1.000");
+  std::string edit_ms;
+  for (const char* row : {"expand the document", "edit one value \\+ expand"}) {
+    CAPTURE(row);
+    const auto m = Match(r.out, std::string("^  ") + row + R"(\s+)" + number +
+                                    R"( ms  ([0-9.]+)x the time of loading)");
+    REQUIRE(m.size() == 2);
+    CHECK(RatioMatches(ParsePrinted(m[1]), ParsePrinted(m[0]), ParsePrinted(load[0])));
+    edit_ms = m[0];
+  }
+  const auto goal = Match(
+      r.out, R"(goal        edit one value \+ expand < 50 ms: (met|NOT met) \(([0-9.]+) ms\))");
+  REQUIRE(goal.size() == 2);
+  CHECK(goal[1] == edit_ms);
+  CHECK(VerdictMatches(goal[0], goal[1], 50, /*at_most=*/true));
+  // The edit changes a real number of the layout's first item that writes one.
+  CHECK(Match(r.out, R"(edit: ([a-z_0-9]+)\.[a-z_]+ [0-9.]+ <-> [0-9.]+; 3 rounds)").size() == 1);
+  CHECK_THAT(r.out,
+             Contains("round 2     expand the document, edit one value + expand, load from disk"));
+  const ProcessResult bad = Twin({"bench", "layout-edit", "--scene", kData + "/missing.yaml"});
+  RequireCleanExit(bad, 1);
+  CHECK_THAT(bad.err, Contains("missing.yaml: no such file"));
+}
+
 TEST_CASE("twin bench physics refuses a diverging model instead of timing it",
           "[tools][cli][bench]") {
   const ProcessResult r = Twin({"bench", "physics", "--model", kData + "/diverging.xml", "--steps",

@@ -242,6 +242,33 @@ TEST_CASE("twin refuses a layout with a typo and points at it", "[tools][cli]") 
                              "mean 'speed'?)"));
 }
 
+TEST_CASE("twin check lists every mistake of a layout in file order", "[tools][cli]") {
+  const auto path = std::filesystem::temp_directory_path() / "twin_cli_mistakes.yaml";
+  std::ofstream(path) << "equipment:\n"
+                         "  - {type: conveyor, name: belt, sped: 0.5}\n"
+                         "  - {type: conveyor, name: belt2, length: -1}\n"
+                         "  - {type: carton, name: c1, parent: nowhere}\n"
+                         "  - {type: pallet, name: belt}\n";
+  const ProcessResult r = Twin({"check", path.string()});
+  RequireCleanExit(r, 1);
+  const std::string file = path.string();
+  const std::vector<std::string> expected = {
+      file + ":2:34: equipment[0]: unknown key 'sped'",
+      file + ":3:43: equipment[1].length: must be > 0, got -1",
+      file + ":4:38: equipment[2].parent: unknown parent 'nowhere'",
+      file + ":5:26: equipment[3].name: duplicate name 'belt'",
+      "twin check: 4 error(s) in " + file};
+  size_t at = 0;
+  for (const std::string& line : expected) {
+    INFO(r.err);
+    const size_t found = r.err.find(line, at);
+    REQUIRE(found != std::string::npos);
+    at = found + line.size();
+  }
+  CHECK(r.out.empty());
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("Every built-in twin passes twin check", "[tools][cli][twins]") {
   int twins = 0;
   for (const auto& entry : std::filesystem::directory_iterator(TWIN_TWINS_DIR)) {

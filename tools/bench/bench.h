@@ -26,6 +26,12 @@ struct BenchRenderOptions {
 };
 int BenchRender(const BenchRenderOptions& options);
 
+struct BenchLayoutEditOptions {
+  std::string scene;  ///< default: the warehouse twin
+  int repeats = 20;   ///< rounds of the three rows, interleaved; the median is reported
+};
+int BenchLayoutEdit(const BenchLayoutEditOptions& options);
+
 struct BenchDatagenOptions {
   std::string scene;  ///< default: the warehouse twin
   int frames = 20;    ///< frames per row

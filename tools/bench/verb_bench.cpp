@@ -136,6 +136,21 @@ void AddBenchVerb(CLI::App& app, int* exit_code) {
 
   AddBenchBridgeVerbs(*bench, exit_code);
 
+  auto layout_edit = std::make_shared<BenchLayoutEditOptions>();
+  layout_edit->scene = std::string(TWIN_TWINS_DIR) + "/warehouse.yaml";
+  CLI::App* layout_edit_verb = bench->add_subcommand(
+      "layout-edit",
+      "A one-value edit of a layout document re-expanded vs loading the layout from disk");
+  layout_edit_verb->add_option("--scene", layout_edit->scene, "Layout (.yaml)")
+      ->capture_default_str();
+  layout_edit_verb
+      ->add_option("--repeats", layout_edit->repeats,
+                   "Rounds of the three rows, interleaved; the median is reported")
+      ->check(PositiveCount("a number of rounds, e.g. --repeats 20"))
+      ->capture_default_str();
+  layout_edit_verb->callback(
+      [layout_edit, exit_code] { *exit_code = BenchLayoutEdit(*layout_edit); });
+
   auto datagen = std::make_shared<BenchDatagenOptions>();
   datagen->scene = std::string(TWIN_TWINS_DIR) + "/warehouse.yaml";
   CLI::App* datagen_verb = bench->add_subcommand(

@@ -1,4 +1,5 @@
 // twin check SCENE: load, compile, summarise, settle briefly, and say whether the scene is usable.
+#include <twin/scenes/layout_diagnostics.h>
 #include <twin/scenes/scene.h>
 #include <twin/sim/site_world.h>
 
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -103,7 +105,23 @@ int PrintPenetrations(const sim::World& world, double threshold_mm) {
   return deep;
 }
 
+// A layout with mistakes: every one of them (up to 100), as the loader words each, on stderr.
+bool ReportLayoutMistakes(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext != ".yaml" && ext != ".yml") return false;
+  const scenes::LayoutCheck check = scenes::CheckLayoutFile(path);
+  if (check.errors() == 0) return false;
+  for (const scenes::Diagnostic& d : check.diagnostics) {
+    const bool error = d.severity == scenes::Diagnostic::Severity::kError;
+    std::fprintf(stderr, "twin: %s: %s\n", error ? "error" : "warning", d.text.c_str());
+  }
+  std::fprintf(stderr, "twin check: %zu error(s)%s in %s; nothing was simulated\n", check.errors(),
+               check.truncated ? " (the first 100 listed)" : "", path.c_str());
+  return true;
+}
+
 int Check(const CheckOptions& opt) {
+  if (ReportLayoutMistakes(opt.scene)) return kExitError;
   sim::SiteWorld site = sim::LoadSiteWorld(opt.scene, {});
   sim::World& world = site.world;
   PrintSummary(world, site.scene);
