@@ -123,10 +123,13 @@ void HilSession::Impl::MakeRenderers() {
         std::make_unique<render::Renderer>(*context, m, render::SceneLabelsOf(site.scene, m));
     for (const render::RenderCamera& rc : all)
       if (rc.name == c.name) c.renderer->AddCamera(rc);
+    if (options.mode == TimeMode::kRealtime) c.snapshot = std::make_unique<RenderSnapshot>(m);
   }
-  for (LidarStreams& l : lidars)
+  for (LidarStreams& l : lidars) {
     l.renderer = std::make_unique<render::LidarRenderer>(
         *context, m, render::SceneLabelsOf(site.scene, m), l.model);
+    if (options.mode == TimeMode::kRealtime) l.snapshot = std::make_unique<RenderSnapshot>(m);
+  }
 }
 
 void HilSession::Impl::PublishStatic() {
@@ -158,17 +161,8 @@ void HilSession::Impl::PublishOutputs() {
       for (size_t i = 0; i < s.imus.size(); ++i)
         if (s.imus[i].name == sensor.name) imus[i].Publish(MakeImu(sim::ReadImu(world, s.imus[i])));
     } else if (sensor.kind == sim::SensorKind::kLidar && options.render) {
-      for (LidarStreams& l : lidars) {
-        if (l.name != sensor.name) continue;
-        if (l.points.SubscriberCount() + (l.scan ? l.scan->SubscriberCount() : 0) == 0) {
-          ++stats.skipped_frames;
-          continue;
-        }
-        const render::LidarScan scan = l.renderer->Scan(world.data());
-        if (l.scan) l.scan->Publish(MakeLaserScan(scan, l.model, l.name, 1.0 / sensor.rate));
-        l.points.Publish(MakePointCloud(scan, l.name));
-        ++stats.lidar_scans;
-      }
+      for (LidarStreams& l : lidars)
+        if (l.name == sensor.name) SampleLidar(l, sample, sensor.rate);
     }
   }
   PublishCameras(due);
@@ -201,21 +195,57 @@ void HilSession::Impl::PublishCameras(const std::vector<sim::DueSample>& due) {
     const sim::ScheduledSensor& sensor = sensors[sample.sensor];
     if (sensor.kind != sim::SensorKind::kCamera) continue;
     for (CameraStreams& c : cameras)
-      if (c.name == sensor.name && c.renderer) PublishCamera(c);
+      if (c.name == sensor.name && c.renderer) SampleCamera(c, sample);
   }
 }
 
-void HilSession::Impl::PublishCamera(CameraStreams& c) {
+void HilSession::Impl::SampleCamera(CameraStreams& c, const sim::DueSample& sample) {
   if (c.Subscribers() == 0) {
     ++stats.skipped_frames;
     return;
   }
+  const double stamp = world.sensor_time();  // what the poses in mjData depict
+  if (!render_thread) return PublishCamera(c, world.data(), stamp);
+  if (render_thread->Busy(sample.sensor)) {
+    ++stats.late_frames;
+    return CountLate(c.name, stamp);
+  }
+  c.snapshot->Take(world.model(), *world.data(), stamp);
+  render_thread->Post(sample.sensor,
+                      [this, &c, stamp] { PublishCamera(c, c.snapshot->data(), stamp); });
+}
+
+void HilSession::Impl::SampleLidar(LidarStreams& l, const sim::DueSample& sample, double rate) {
+  if (l.points.SubscriberCount() + (l.scan ? l.scan->SubscriberCount() : 0) == 0) {
+    ++stats.skipped_frames;
+    return;
+  }
+  const double stamp = world.sensor_time();
+  if (!render_thread) return PublishLidar(l, world.data(), stamp, rate);
+  if (render_thread->Busy(sample.sensor)) {
+    ++stats.late_scans;
+    return CountLate(l.name, stamp);
+  }
+  l.snapshot->Take(world.model(), *world.data(), stamp);
+  render_thread->Post(
+      sample.sensor, [this, &l, stamp, rate] { PublishLidar(l, l.snapshot->data(), stamp, rate); });
+}
+
+void HilSession::Impl::CountLate(const std::string& sensor, double stamp) {
+  Warn({{"late frames " + sensor,
+         sensor +
+             ": rendering cannot keep up in real time (the sample of t = " + std::to_string(stamp) +
+             " s was dropped: the one before it is still rendering; physics goes on)"}});
+}
+
+void HilSession::Impl::PublishCamera(CameraStreams& c, const mjData* d, double stamp) {
+  if (options.before_render) options.before_render(c.name, stamp);
   uint32_t modalities = render::kRgb | render::kDepth;
   if (options.masks) modalities |= render::kLabels;
-  std::vector<render::CameraFrame> frames_out = c.renderer->Render(world.data(), modalities);
+  std::vector<render::CameraFrame> frames_out = c.renderer->Render(d, modalities);
   TWIN_DEMAND(frames_out.size() == 1);
   render::CameraFrame& frame = frames_out.front();
-  frame.time = world.sensor_time();  // what the rendered poses depict
+  frame.time = stamp;
   CameraInfo info = MakeCameraInfo(frame, c.optical_frame);
   c.info.Publish(info);
   c.depth_info.Publish(std::move(info));
@@ -225,14 +255,16 @@ void HilSession::Impl::PublishCamera(CameraStreams& c) {
     c.semantic.Publish(MakeMono16Image(frame, frame.semantic, c.optical_frame));
   }
   c.image.Publish(MakeRgbImage(frame, c.optical_frame));
-  ++stats.camera_frames;
-  if (options.mode == TimeMode::kRealtime && pacer.Behind(frame.time) > 1.0 / c.rate) {
-    ++stats.late_frames;
-    Warn({{"late frames " + c.name, c.name +
-                                        ": rendering cannot keep up in real time (a frame went "
-                                        "out " +
-                                        std::to_string(pacer.Behind(frame.time)) + " s late)"}});
-  }
+  ++camera_frames;
+}
+
+void HilSession::Impl::PublishLidar(LidarStreams& l, const mjData* d, double stamp, double rate) {
+  if (options.before_render) options.before_render(l.name, stamp);
+  render::LidarScan scan = l.renderer->Scan(d);
+  scan.time = stamp;
+  if (l.scan) l.scan->Publish(MakeLaserScan(scan, l.model, l.name, 1.0 / rate));
+  l.points.Publish(MakePointCloud(scan, l.name));
+  ++lidar_scans;
 }
 
 void HilSession::Impl::PublishOnChange() {

@@ -5,6 +5,8 @@
 
 #include "hil_session_impl.h"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -21,6 +23,22 @@ std::vector<std::string> JointRobots(const sim::SiteWorld& site) {
   for (const sim::RobotJoints& r : sim::FindRobotJoints(site.world.model(), site.scene.site))
     names.push_back(r.entity);
   return names;
+}
+
+// Every camera frame builds a few messages of about a megabyte (640x480 rgb8 is 900 KB, its depth
+// 1.2 MB). Above glibc's mmap threshold each such block is a fresh mmap and munmap, its pages
+// faulted in and zeroed by the kernel every time: `twin bench bridge` measured about 4 ms a frame
+// of it. Serving them from the heap (and keeping freed heap rather than trimming it) reuses the
+// same pages. Process-wide, set once by the first session; the Vulkan CPU context sets the same.
+void KeepImageBlocksInHeap() {
+#ifdef __GLIBC__
+  static const bool done = [] {
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's upper bound for it (64-bit)
+    return true;
+  }();
+  (void)done;
+#endif
 }
 
 void CheckPositive(double value, const char* what) {
@@ -91,6 +109,7 @@ HilSession::Impl::Impl(sim::SiteWorld& s, Transport& t, HilOptions o)
           },
           1.0),
       pacer(PacerOptions{options.realtime_factor}) {
+  KeepImageBlocksInHeap();
   CheckPositive(options.state_rate, "the state rate");
   CheckPositive(options.clock_rate, "the clock rate");
   CheckPositive(options.control_period, "the control period");
@@ -150,8 +169,19 @@ const std::vector<Topic>& HilSession::topics() const {
 }
 
 int64_t HilSession::RealtimeDeadlineNs(double sim_time) const {
-  if (impl_->options.mode != TimeMode::kRealtime || !impl_->pacer.anchored()) return -1;
-  return impl_->pacer.DeadlineNs(sim_time);
+  const Impl& s = *impl_;
+  if (s.options.mode != TimeMode::kRealtime) return -1;
+  std::lock_guard lock(s.pacer_line_mutex);
+  if (!s.line_anchored) return -1;
+  return s.line_origin_ns + std::llround(sim_time / s.line_factor * 1e9);
+}
+
+void HilSession::Impl::NotePacerLine() {
+  if (options.mode != TimeMode::kRealtime) return;
+  std::lock_guard lock(pacer_line_mutex);
+  line_anchored = pacer.anchored();
+  line_origin_ns = pacer.DeadlineNs(0);
+  line_factor = pacer.factor();
 }
 
 HilStats HilSession::stats() const {
@@ -159,6 +189,8 @@ HilStats HilSession::stats() const {
   s.sim_time = impl_->world.time();
   s.commands = impl_->commands.load();
   s.rejected_commands = impl_->rejected.load();
+  s.camera_frames = impl_->camera_frames.load();
+  s.lidar_scans = impl_->lidar_scans.load();
   s.pacer = impl_->pacer.stats();
   return s;
 }
@@ -217,7 +249,18 @@ void HilSession::Run(const std::atomic<bool>& stop, double duration) {
     std::lock_guard lock(s.step_mutex);
     s.run_returned = false;
   }
+  // Realtime: cameras and lidars render on a thread of the run's own, joined before Run returns
+  // (by the guard also when a step throws), so that nothing is published after it.
+  struct RenderThreadOfRun {
+    Impl& s;
+    explicit RenderThreadOfRun(Impl& session) : s(session) {
+      if (s.options.mode == TimeMode::kRealtime && s.context)
+        s.render_thread = std::make_unique<RenderThread>();
+    }
+    ~RenderThreadOfRun() { s.render_thread.reset(); }
+  } render_thread_of_run(s);
   s.pacer.Anchor(s.world.time());
+  s.NotePacerLine();
   auto next_progress = std::chrono::steady_clock::now();
   while (!stop.load()) {
     if (s.options.progress && std::chrono::steady_clock::now() >= next_progress) {
@@ -225,23 +268,29 @@ void HilSession::Run(const std::atomic<bool>& stop, double duration) {
       next_progress = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
     }
     s.RunControlRequests();
+    s.NotePacerLine();  // a reset or resume re-anchors
     if (s.paused && s.steps_requested == 0) {
       s.world.RunCommands();
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       s.pacer.Anchor(s.world.time());
+      s.NotePacerLine();
       continue;
     }
     if (duration > 0 && s.world.time() >= end - 0.5 * s.world.timestep()) break;
     s.StepOnce();
     if (s.steps_requested > 0 && --s.steps_requested == 0) s.FinishStepRequest();
     switch (s.options.mode) {
-      case TimeMode::kRealtime: s.pacer.WaitUntil(s.world.time()); break;
+      case TimeMode::kRealtime:
+        s.pacer.WaitUntil(s.world.time());
+        s.NotePacerLine();  // it re-anchors when too far behind
+        break;
       case TimeMode::kLockstep:
         if (s.stats.steps % s.steps_per_period == 0) s.WaitForAnswer(stop);
         break;
       case TimeMode::kFast: break;
     }
   }
+  if (s.render_thread) s.render_thread->Drain();  // the frames in hand go out
   {
     std::lock_guard lock(s.step_mutex);
     s.run_returned = true;

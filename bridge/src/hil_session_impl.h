@@ -13,6 +13,8 @@
 #include <twin/sim/joint_states.h>
 #include <twin/sim/sample_schedule.h>
 
+#include "hil_render_thread.h"
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -34,6 +36,7 @@ struct CameraStreams {
   Publisher<CameraInfo> info, depth_info;
   bool masks = false;
   std::unique_ptr<render::Renderer> renderer;  // null with rendering off
+  std::unique_ptr<RenderSnapshot> snapshot;    // realtime mode: what the render thread draws
   int Subscribers() const;
 };
 
@@ -41,6 +44,7 @@ struct LidarStreams {
   std::string name;
   render::LidarModel model;
   std::unique_ptr<render::LidarRenderer> renderer;
+  std::unique_ptr<RenderSnapshot> snapshot;  // realtime mode: what the render thread draws
   Publisher<PointCloud2> points;
   std::optional<Publisher<LaserScan>> scan;
 };
@@ -93,7 +97,18 @@ struct HilSession::Impl {
   void PublishOutputs();
   void PublishState(double time, double sensor_time);
   void PublishCameras(const std::vector<sim::DueSample>& due);
-  void PublishCamera(CameraStreams& camera);  // render it and publish every stream of it
+  /// A camera's sample is due: rendered now, handed to the render thread, skipped (nobody
+  /// subscribes) or counted late (realtime: its previous frame is still rendering).
+  void SampleCamera(CameraStreams& camera, const sim::DueSample& sample);
+  void SampleLidar(LidarStreams& lidar, const sim::DueSample& sample, double rate);
+  /// Renders `d` (stamped `stamp`) and publishes every stream of the camera; on the render
+  /// thread in realtime mode, else on the simulation thread.
+  void PublishCamera(CameraStreams& camera, const mjData* d, double stamp);
+  void PublishLidar(LidarStreams& lidar, const mjData* d, double stamp, double rate);
+  /// Realtime: a sensor's sample came while its last one was still rendering.
+  void CountLate(const std::string& sensor, double stamp);
+  /// Realtime: copies the pacer's current time line for RealtimeDeadlineNs (any thread).
+  void NotePacerLine();
   void PublishOnChange();
   void CheckWatchdog();
 
@@ -175,10 +190,21 @@ struct HilSession::Impl {
   bool run_returned = false;   // guarded by step_mutex
   RealtimePacer pacer;
   int64_t steps_per_period = 1;
+  // The pacer's time line as last noted by the simulation thread: sim time t is due at
+  // line_origin_ns + t / line_factor seconds (RealtimeDeadlineNs, from the thread publishing).
+  mutable std::mutex pacer_line_mutex;
+  bool line_anchored = false;
+  int64_t line_origin_ns = 0;
+  double line_factor = 1;
 
-  // Counters read by stats() (atomic: transport threads count too).
-  std::atomic<int64_t> commands{0}, rejected{0};
+  // Counters read by stats() (atomic: transport threads and the render thread count too).
+  std::atomic<int64_t> commands{0}, rejected{0}, camera_frames{0}, lidar_scans{0};
   HilStats stats;
+
+  // Realtime mode, during Run: renders and publishes cameras and lidars (hil_render_thread.h).
+  // Null otherwise: fast and lockstep render on the simulation thread, every frame. Last: it is
+  // joined before anything its jobs use is destroyed.
+  std::unique_ptr<RenderThread> render_thread;
 };
 
 }  // namespace twin::bridge

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -546,28 +547,173 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "hil: in realtime, frames that rendering cannot deliver in time are counted late and "
-    "reported",
+    "hil: in realtime, physics goes on while a frame renders; samples due meanwhile are counted "
+    "late and reported, and each frame shows its stamp's state",
     "[bridge][hil][render]") {
-  auto site = Warehouse();
-  InProcessTransport transport;
+  const std::string image_topic = "/cam_aisle_south/image_raw";  // amr1 patrols in its view
+  // Run's end is not on a sample time (3.992 s after the warm-up step: samples 1 ... 119).
+  constexpr double kRate = 30, kDuration = 3.99, kHeldUntil = 1.5;
+  std::vector<Image> images;
+  HilStats stats;
   std::vector<std::string> log;
   std::mutex log_mutex;
-  HilOptions o = Fast(&log, &log_mutex);
-  o.mode = TimeMode::kRealtime;
-  o.realtime_factor = 1000;  // a sim second per wall millisecond: no device renders 30 frames in it
+  std::atomic<double> sim_seen{0};
+  std::atomic<bool> gave_up{false};
+  {
+    auto site = Warehouse();
+    InProcessTransport transport;
+    HilOptions o = Fast(&log, &log_mutex);
+    o.mode = TimeMode::kRealtime;
+    o.render = true;
+    o.autopilot = true;
+    o.progress = [&](const HilStats& s) { sim_seen = s.sim_time; };
+    // The first frame Run renders (sample 1) is held until the simulation thread has reported
+    // kHeldUntil s of sim time: were it rendered on the simulation thread, it would wait for
+    // itself (and give up after 30 s of wall time, failing the test).
+    std::atomic<bool> held{false};
+    o.before_render = [&](const std::string&, double stamp) {
+      if (stamp == 0 || held.exchange(true)) return;
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (sim_seen.load() < kHeldUntil) {
+        if (std::chrono::steady_clock::now() > give_up) {
+          gave_up = true;
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    };
+    HilSession session(site, transport, o);
+    transport.SetSubscriberCount(image_topic, 1);
+    // A warm-up step renders sample 0 here, so that the held frame is not the renderer's first
+    // (lavapipe compiles its pipelines then, for seconds on a loaded machine).
+    session.Step();
+    std::atomic<bool> stop{false};
+    session.Run(stop, kDuration);
+    stats = session.stats();
+    images = Published<Image>(transport, image_topic);
+  }
+  REQUIRE_FALSE(gave_up.load());
+  // Samples 0 ... 119 (k / 30 s): each published or dropped as late; 2 ... 45 were due while
+  // sample 1 was held. Once let go, the held frame goes out, and the next sample due after it
+  // renders and goes out before Run returns.
+  CHECK(stats.camera_frames + stats.late_frames == 120);
+  CHECK(stats.late_frames >= 44);
+  CHECK(stats.sim_time == Approx(0.002 + kDuration));
+  REQUIRE(static_cast<int64_t>(images.size()) == stats.camera_frames);
+  {
+    std::lock_guard lock(log_mutex);
+    bool said = false;
+    for (const std::string& line : log)
+      said = said || line.find("cam_aisle_south: rendering cannot keep up in real time") !=
+                         std::string::npos;
+    CHECK(said);
+  }
+  // Every stamp is the time of the step that takes a sample (sample k of time k / 30 s is taken
+  // at the first step of time >= k / 30: 1/30 s is not a whole number of 2 ms steps), in order;
+  // the warm-up's is sample 0, the held one's sample 1, and frames came after the hold.
+  const double dt = 0.002;
+  std::vector<int64_t> samples;
+  for (const Image& image : images) {
+    const double t = image.header.stamp.Seconds();
+    INFO("stamp " << t);
+    const double n = t / dt;
+    CHECK(std::abs(n - std::round(n)) < 1e-6);
+    const int64_t k = static_cast<int64_t>(std::floor(t * kRate + 1e-6));
+    CHECK(t - static_cast<double>(k) / kRate < dt - 1e-9);
+    samples.push_back(k);
+  }
+  REQUIRE(images.size() >= 3);
+  CHECK(samples[0] == 0);
+  CHECK(samples[1] == 1);
+  CHECK(samples.back() > kHeldUntil * kRate);
+  for (size_t i = 1; i < samples.size(); ++i) CHECK(samples[i] > samples[i - 1]);
+
+  // Each frame shows the state at its stamp: the same run in fast mode (no commands, so the same
+  // trajectory), rendered on the simulation thread at the steps that take those samples, gives
+  // the same pixels.
+  const std::vector<size_t> compared = {1, images.size() / 2, images.size() - 1};
+  auto site = Warehouse();
+  InProcessTransport transport;
+  HilOptions o = Fast();
   o.render = true;
-  HilSession session(site, transport, o);
-  transport.SetSubscriberCount("/cam_dock/image_raw", 1);
-  std::atomic<bool> stop{false};
-  session.Run(stop, 0.5);
-  const HilStats stats = session.stats();
-  CHECK(stats.camera_frames == 15);  // samples of 0, 1/30, ... 14/30 s
-  CHECK(stats.late_frames >= 10);
-  std::lock_guard lock(log_mutex);
-  bool said = false;
-  for (const std::string& line : log)
-    said =
-        said || line.find("cam_dock: rendering cannot keep up in real time") != std::string::npos;
-  CHECK(said);
+  o.autopilot = true;
+  HilSession replay(site, transport, o);
+  size_t next = 0;
+  while (next < compared.size()) {
+    // The step from the state of the stamp's time takes the sample.
+    const double want = images[compared[next]].header.stamp.Seconds();
+    const bool takes = std::abs(site.world.time() - want) < 1e-7;
+    transport.SetSubscriberCount(image_topic, takes ? 1 : 0);
+    replay.Step();
+    if (takes) ++next;
+    REQUIRE(site.world.time() < kDuration + 0.1);
+  }
+  const std::vector<Image> replayed = Published<Image>(transport, image_topic);
+  REQUIRE(replayed.size() == compared.size());
+  for (size_t i = 0; i < compared.size(); ++i) {
+    const Image& live = images[compared[i]];
+    INFO("frame of sample " << samples[compared[i]]);
+    CHECK(replayed[i].header.stamp == live.header.stamp);
+    CHECK(replayed[i].data == live.data);
+  }
+  // The check has teeth: the scene moved between the held frame and the last.
+  CHECK(images[1].data != images.back().data);
+}
+
+TEST_CASE(
+    "hil: in realtime, a lidar renders on the render thread; each scan is the synchronous "
+    "scan of the state at its stamp",
+    "[bridge][hil][render]") {
+  const std::string topic = "/amr1_lidar/points";
+  constexpr double kRate = 10, kDuration = 0.99;  // samples 0 ... 9 (0.1 s is 50 whole steps)
+  std::vector<PointCloud2> clouds;
+  HilStats stats;
+  {
+    auto site = Warehouse();
+    InProcessTransport transport;
+    HilOptions o = Fast();
+    o.mode = TimeMode::kRealtime;
+    o.render = true;
+    o.autopilot = true;
+    HilSession session(site, transport, o);
+    transport.SetSubscriberCount(topic, 1);
+    std::atomic<bool> stop{false};
+    session.Run(stop, kDuration);
+    stats = session.stats();
+    clouds = Published<PointCloud2>(transport, topic);
+  }
+  CHECK(stats.lidar_scans + stats.late_scans == 10);
+  REQUIRE(static_cast<int64_t>(clouds.size()) == stats.lidar_scans);
+  REQUIRE(!clouds.empty());
+  std::vector<double> stamps;
+  for (const PointCloud2& c : clouds) {
+    const double k = c.header.stamp.Seconds() * kRate;
+    CHECK(std::abs(k - std::round(k)) < 1e-6);
+    if (!stamps.empty()) CHECK(c.header.stamp.Seconds() > stamps.back());
+    stamps.push_back(c.header.stamp.Seconds());
+  }
+  // The same trajectory in fast mode, scanned on the simulation thread at the first and last
+  // stamps.
+  auto site = Warehouse();
+  InProcessTransport transport;
+  HilOptions o = Fast();
+  o.render = true;
+  o.autopilot = true;
+  HilSession replay(site, transport, o);
+  std::vector<size_t> compared = {0};
+  if (clouds.size() > 1) compared.push_back(clouds.size() - 1);
+  size_t next = 0;
+  while (next < compared.size() && site.world.time() < kDuration + 0.1) {
+    const bool takes = std::abs(site.world.time() - stamps[compared[next]]) < 1e-7;
+    transport.SetSubscriberCount(topic, takes ? 1 : 0);
+    replay.Step();
+    if (takes) ++next;
+  }
+  const std::vector<PointCloud2> replayed = Published<PointCloud2>(transport, topic);
+  REQUIRE(replayed.size() == compared.size());
+  for (size_t i = 0; i < replayed.size(); ++i) {
+    INFO("scan at " << stamps[compared[i]] << " s");
+    CHECK(replayed[i].header.stamp == clouds[compared[i]].header.stamp);
+    CHECK(replayed[i].data == clouds[compared[i]].data);
+  }
 }

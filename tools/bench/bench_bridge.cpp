@@ -395,7 +395,7 @@ int BenchBridge(const BenchBridgeOptions& options) {
       "\nsensor latency: the wall time the depicted sim time was due (realtime pacer) -> receipt, "
       "render included\n");
   std::printf("  %-46s %-11s %8s %8s %s\n", "row", "TCP_NODELAY", "p50 ms", "p99 ms",
-              "frames late (twin hil's own count)");
+              "N of M: N samples dropped late, M frames published (twin hil's count)");
   for (const auto& [flag, l, account] : sensor_rows)
     std::printf("  %-46s %-11s %8s %8s %lld of %lld\n", "twin hil realtime", flag.c_str(),
                 Ms(Percentile(l.sensor_ms, 0.5)).c_str(), Ms(Percentile(l.sensor_ms, 0.99)).c_str(),
@@ -466,8 +466,9 @@ int BenchBridge(const BenchBridgeOptions& options) {
     std::printf("highest     none of the rates tried held\n");
   if (!sweep_failed && last_fps > 0 && last_fps < 0.9 * s.camera_rate)
     std::printf(
-        "            the camera delivered %.1f of its %g frames/s: rendering (on the simulation "
-        "thread) cannot keep up in real time here, so the sim itself falls behind the wall clock\n",
+        "            the camera delivered %.1f of its %g frames/s: rendering (on twin hil's render "
+        "thread) cannot keep up in real time here; the samples it could not take were dropped "
+        "as late while physics kept to the wall clock\n",
         last_fps, s.camera_rate);
 
   // (d) drift: a realtime run that keeps up (nothing rendered), on CLOCK_MONOTONIC.

@@ -72,7 +72,8 @@ int Hil(HilVerbOptions opt) {
   if (terminal)
     opt.hil.progress = [](const bridge::HilStats& s) {
       std::fprintf(stderr,
-                   "\r\033[Kt = %.2f s sim, %lld camera frames (%lld late), %lld lidar scans, "
+                   "\r\033[Kt = %.2f s sim, %lld camera frames (%lld dropped late), "
+                   "%lld lidar scans, "
                    "%lld commands (%lld refused)",
                    s.sim_time, static_cast<long long>(s.camera_frames),
                    static_cast<long long>(s.late_frames), static_cast<long long>(s.lidar_scans),
@@ -110,10 +111,12 @@ int Hil(HilVerbOptions opt) {
   std::printf("twin hil: %s\n", opt.scene.c_str());
   std::printf("  simulated   %.3f s in %lld steps (%s mode)\n", s.sim_time,
               static_cast<long long>(s.steps), opt.mode.c_str());
-  std::printf("  cameras     %lld frames published, %lld late, %lld not rendered (no subscriber)\n",
+  std::printf("  cameras     %lld frames published, %lld dropped late (the camera's last frame was "
+              "still rendering), %lld not rendered (no subscriber)\n",
               static_cast<long long>(s.camera_frames), static_cast<long long>(s.late_frames),
               static_cast<long long>(s.skipped_frames));
-  std::printf("  lidars      %lld scans\n", static_cast<long long>(s.lidar_scans));
+  std::printf("  lidars      %lld scans, %lld dropped late\n",
+              static_cast<long long>(s.lidar_scans), static_cast<long long>(s.late_scans));
   std::printf("  commands    %lld applied, %lld refused, %lld watchdog stops\n",
               static_cast<long long>(s.commands), static_cast<long long>(s.rejected_commands),
               static_cast<long long>(s.watchdog_stops));

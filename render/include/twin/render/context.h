@@ -5,6 +5,16 @@
 // picks one by index or by a substring of its name. Validation layers are on when asked for (or
 // when TWIN_VALIDATION=1); every validation message is counted so tests can fail on any, and
 // with TWIN_VALIDATION=1 each is also printed to stderr (the twin CLI then exits 4).
+//
+// Threads: a Context and every renderer made on it are used by one thread at a time. It has one
+// queue and one command pool, from which every Renderer and LidarRenderer allocates and records
+// its command buffers; Vulkan wants both externally synchronised, and nothing here locks them. A
+// mutex around SubmitAndWait or vkQueueSubmit alone would not be enough (recording into a buffer
+// of the pool, in Renderer::Submit, needs the pool too), and a lock held across a frame's
+// recording would serialise two threads' frames anyway, so a program that renders off its main
+// thread moves all of a context's rendering there: `twin hil` renders its cameras and lidars on
+// one render thread in realtime mode (bridge/src/hil_render_thread.h), and on the simulation
+// thread otherwise, never on both at once.
 #pragma once
 
 #include <vulkan/vulkan.h>
