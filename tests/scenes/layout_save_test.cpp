@@ -198,6 +198,13 @@ TEST_CASE("Saving added and removed items: the file's style, comments go with th
   CHECK(d.removed.empty());
   CHECK(d.added ==
         Lines_{"  - {type: carton, name: c3, parent: p1, pose: {position: [0.1, 0, 0]}, mass: 2}"});
+  // Inserted before the others: the list is written whole, as one flow value.
+  item.name = "c4";
+  d = SaveEdited(edit::AddItem{.item = item, .index = 3});
+  REQUIRE(d.added.size() == 1);
+  CHECK(d.added[0].rfind("equipment: [{type: conveyor, name: belt,", 0) == 0);
+  CHECK(d.added[0].find("}, {type: carton, name: c4, parent: p1,") != std::string::npos);
+  item.name = "c3";
   d = SaveEdited(edit::RemoveItem{.name = "belt"});
   CHECK(d.removed == Lines_{"  # the belt", "  - type: conveyor", "    name: belt",
                             "    pose: {position: [1, 2, 0], yaw: 90}", "    length: 2",
@@ -245,7 +252,7 @@ TEST_CASE("Saving added and removed sensors and lights", "[scenes][layout_save]"
   CHECK(d.added == Lines_{"lights: []"});
 }
 
-TEST_CASE("Saving after undo writes nothing; after redo, the edit", "[scenes][layout_save]") {
+TEST_CASE("Saving after undo writes nothing, after redo the edit", "[scenes][layout_save]") {
   const TempDir dir("undo");
   const fs::path p = dir.path() / "cell.yaml";
   Write(p, kCell);
