@@ -300,6 +300,12 @@ std::pair<size_t, std::string> LayoutSource::Locate(const std::string& path) con
 
 void LayoutSource::Set(const std::string& path, const std::string& value) {
   const auto [file, in_file] = Locate(path);
+  SetIn(file, in_file, value, path);
+}
+
+void LayoutSource::SetIn(size_t file, const std::string& in_file, const std::string& value,
+                         const std::string& shown) {
+  const std::string& path = shown.empty() ? in_file : shown;
   CheckEditable(files_[file]);
   try {
     const std::vector<Segment> segs = text::ParsePath(in_file);
@@ -368,6 +374,13 @@ void LayoutSource::Append(const std::string& path, const std::string& item) {
 void LayoutSource::Append(const std::string& path, const std::vector<std::string>& items) {
   if (items.empty()) return;
   const auto [file, in_file] = Locate(path);
+  AppendIn(file, in_file, items, path);
+}
+
+void LayoutSource::AppendIn(size_t file, const std::string& in_file,
+                            const std::vector<std::string>& items, const std::string& shown) {
+  const std::string& path = shown.empty() ? in_file : shown;
+  if (items.empty()) return;
   CheckEditable(files_[file]);
   try {
     const std::vector<Segment> segs = text::ParsePath(in_file);
@@ -437,6 +450,11 @@ void LayoutSource::Append(const std::string& path, const std::vector<std::string
 
 void LayoutSource::Remove(const std::string& path) {
   const auto [file, in_file] = Locate(path);
+  RemoveIn(file, in_file, path);
+}
+
+void LayoutSource::RemoveIn(size_t file, const std::string& in_file, const std::string& shown) {
+  const std::string& path = shown.empty() ? in_file : shown;
   CheckEditable(files_[file]);
   try {
     const std::vector<Segment> segs = text::ParsePath(in_file);

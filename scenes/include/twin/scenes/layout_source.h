@@ -63,6 +63,15 @@ class LayoutSource {
   /// the comment lines right above it, or its text and one comma (in a flow collection).
   void Remove(const std::string& path);
 
+  /// Set, Append and Remove for `in_file`, a key path within file `file` of files() (no include
+  /// is followed; items by index work, as in "equipment[3].length"). `shown` names the path in
+  /// messages ("" for `in_file`).
+  void SetIn(size_t file, const std::string& in_file, const std::string& value,
+             const std::string& shown = "");
+  void AppendIn(size_t file, const std::string& in_file, const std::vector<std::string>& items,
+                const std::string& shown = "");
+  void RemoveIn(size_t file, const std::string& in_file, const std::string& shown = "");
+
   /// The text of the value at `path` as written in its file (quotes and all).
   std::string Text(const std::string& path) const;
 
