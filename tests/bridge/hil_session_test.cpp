@@ -547,7 +547,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "hil: in realtime, physics goes on while a frame renders; samples due meanwhile are counted "
+    "hil: in realtime, physics goes on while a frame renders: samples due meanwhile are counted "
     "late and reported, and each frame shows its stamp's state",
     "[bridge][hil][render]") {
   const std::string image_topic = "/cam_aisle_south/image_raw";  // amr1 patrols in its view
@@ -661,7 +661,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "hil: in realtime, a lidar renders on the render thread; each scan is the synchronous "
+    "hil: in realtime, a lidar renders on the render thread, each scan is the synchronous "
     "scan of the state at its stamp",
     "[bridge][hil][render]") {
   const std::string topic = "/amr1_lidar/points";
