@@ -6,9 +6,11 @@
 
 #include "hil_messages.h"
 #include "hil_session_impl.h"
+#include "thread_priority.h"
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace twin::bridge {
 
@@ -115,7 +117,16 @@ void HilSession::Impl::AdvertiseOutputs() {
 
 void HilSession::Impl::MakeRenderers() {
   if (!options.render || (cameras.empty() && lidars.empty())) return;
+  // The device's own threads (lavapipe's rasterizer workers) start here: in realtime mode they
+  // only ever render in the background, so they run below the simulation (thread_priority.h).
+  const std::set<pid_t> before = ThreadsOfProcess();
   context = std::make_unique<render::Context>(render::ContextOptions{options.device, false});
+  if (options.mode == TimeMode::kRealtime) {
+    std::set<pid_t> started;
+    for (pid_t tid : ThreadsOfProcess())
+      if (!before.count(tid)) started.insert(tid);
+    LowerThreadPriority(started, kRenderNiceIncrement);
+  }
   const mjModel* m = world.model();
   const std::vector<render::RenderCamera> all = render::SceneCameras(site.scene, m);
   for (CameraStreams& c : cameras) {

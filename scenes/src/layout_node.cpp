@@ -99,6 +99,12 @@ LayoutNode LayoutNode::Required(const std::string& key) const {
   return ChildAt(key);
 }
 
+std::string LayoutNode::KeyText(const YAML::Node& key) const {
+  if (!key.IsScalar())
+    LayoutNode(key, file_, path_).Fail("a key must be a plain name, got " + Describe(key));
+  return key.Scalar();
+}
+
 std::optional<LayoutNode> LayoutNode::Optional(const std::string& key) const {
   Declare(key);
   if (!Has(key)) return std::nullopt;
@@ -120,7 +126,7 @@ std::vector<std::pair<std::string, LayoutNode>> LayoutNode::Entries(const std::s
     Fail("expected " + what + " (a mapping of key: value), got " + Describe(node_));
   std::vector<std::pair<std::string, LayoutNode>> entries;
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = KeyText(kv.first);
     entries.emplace_back(key,
                          LayoutNode(kv.second, file_, path_.empty() ? key : path_ + "." + key));
   }
@@ -319,7 +325,7 @@ void LayoutNode::CheckNoUnknownKeys() const {
   if (!node_.IsMap()) return;
   if (block_) {
     for (const auto& kv : node_) {
-      const std::string key = kv.first.as<std::string>();
+      const std::string key = KeyText(kv.first);
       if (const schema::Param* p = block_->Find(key)) {
         if (!known_keys_->count(key) && Has(key)) ChildAt(key).Validate(*p);
         continue;
@@ -334,7 +340,7 @@ void LayoutNode::CheckNoUnknownKeys() const {
   }
   const std::vector<std::string> allowed(known_keys_->begin(), known_keys_->end());
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = KeyText(kv.first);
     if (known_keys_->count(key)) continue;
     LayoutNode(kv.first, file_, path_)
         .Fail("unknown key '" + key + "'" +

@@ -105,6 +105,8 @@ class LayoutNode {
  private:
   LayoutNode(YAML::Node node, std::shared_ptr<const std::string> file, std::string path);
   LayoutNode ChildAt(const std::string& key) const;
+  /// A mapping key as text; a key that is a list or mapping (`? [a, b]: 1`) is an error.
+  std::string KeyText(const YAML::Node& key) const;
   void Declare(const std::string& key) const;
   schema::Value ReadValue(const schema::Param& param) const;
   void Validate(const schema::Param& param) const;

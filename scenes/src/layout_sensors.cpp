@@ -107,9 +107,10 @@ const Block& CameraSchema() {
           {.key = "position",
            .type = Type::kVector,
            .unit = "m",
-           .description = "with look_at: where the camera is (in the mount's frame)",
+           .description = "where the camera is (in the mount's frame)",
            .numbers = {0, 0, 0},
-           .size = 3},
+           .size = 3,
+           .needs = "look_at"},
           {.key = "look_at",
            .type = Type::kVector,
            .unit = "m",
@@ -229,7 +230,11 @@ Pose ReadSensorPose(const LayoutNode& item, bool camera) {
     // MuJoCo cameras look along their -z axis with +y up.
     return {position, QuatFromAxes(r, u, {-f[0], -f[1], -f[2]})};
   }
-  if (camera) item.Optional("position");
+  if (camera && item.Has("position"))
+    item.Required("position")
+        .Fail(
+            "position needs look_at: it is where the camera is when it aims at look_at (without "
+            "look_at, place the camera with pose: {position: [x, y, z], ...})");
   if (camera && item.Has("up"))
     item.Required("up").Fail(
         "up needs look_at: it is the image's up direction when the camera aims at look_at (a "

@@ -3,6 +3,8 @@
 
 #include <tinyxml2.h>
 
+#include "urdf_check.h"
+
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -74,7 +76,10 @@ SceneFormat CheckSceneText(const std::string& text, const std::string& shown) {
   const tinyxml2::XMLElement* root = doc.RootElement();
   const std::string root_name = root ? root->Name() : "";
   if (root_name == "mujoco") return SceneFormat::kMjcf;
-  if (root_name == "robot") return SceneFormat::kUrdf;
+  if (root_name == "robot") {
+    internal::CheckUrdfForMujoco(*root, shown);
+    return SceneFormat::kUrdf;
+  }
   throw base::Error(shown + ":" + std::to_string(root ? root->GetLineNum() : 1) +
                     ": the root element is <" + root_name +
                     ">, but a scene needs <mujoco> (MJCF) or <robot> (URDF)");

@@ -1,6 +1,7 @@
 #include "urdf_prepare.h"
 
 #include "mesh_convert.h"
+#include "urdf_check.h"
 
 #include <twin/base/error.h>
 
@@ -57,6 +58,7 @@ PreparedUrdf::PreparedUrdf(const fs::path& urdf, const std::map<std::string, fs:
     if (!robot || std::string(robot->Name()) != "robot") {
       throw base::Error(urdf.string() + ": the root element must be <robot>");
     }
+    CheckUrdfForMujoco(*robot, urdf.string());
     // Every <mesh filename> anywhere (visual and collision geometry), in document order.
     std::vector<tinyxml2::XMLElement*> meshes;
     const std::function<void(tinyxml2::XMLElement*)> collect = [&](tinyxml2::XMLElement* e) {

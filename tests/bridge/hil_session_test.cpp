@@ -11,6 +11,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -19,9 +22,14 @@
 #include <thread>
 
 #include "../render/render_support.h"
+#include "thread_priority.h"
 
 namespace {
 using namespace twin::bridge;
+
+int NiceOfThisThread() {
+  return getpriority(PRIO_PROCESS, static_cast<id_t>(CurrentThreadId()));
+}
 
 twin::sim::SiteWorld Warehouse() {
   twin::sim::WorldOptions options;
@@ -559,6 +567,11 @@ TEST_CASE(
   std::mutex log_mutex;
   std::atomic<double> sim_seen{0};
   std::atomic<bool> gave_up{false};
+  // The device's worker threads (lavapipe's rasterizers) run below the simulation's priority.
+  const int normal_nice = NiceOfThisThread();
+  const int lowered_nice = std::min(19, normal_nice + twin::bridge::kRenderNiceIncrement);
+  std::atomic<int> render_nice{normal_nice};
+  int lowered_threads = 0;
   {
     auto site = Warehouse();
     InProcessTransport transport;
@@ -572,6 +585,7 @@ TEST_CASE(
     // itself (and give up after 30 s of wall time, failing the test).
     std::atomic<bool> held{false};
     o.before_render = [&](const std::string&, double stamp) {
+      if (stamp != 0) render_nice = NiceOfThisThread();  // on the render thread
       if (stamp == 0 || held.exchange(true)) return;
       const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
       while (sim_seen.load() < kHeldUntil) {
@@ -583,6 +597,8 @@ TEST_CASE(
       }
     };
     HilSession session(site, transport, o);
+    for (pid_t tid : twin::bridge::ThreadsOfProcess())
+      lowered_threads += getpriority(PRIO_PROCESS, static_cast<id_t>(tid)) == lowered_nice;
     transport.SetSubscriberCount(image_topic, 1);
     // A warm-up step renders sample 0 here, so that the held frame is not the renderer's first
     // (lavapipe compiles its pipelines then, for seconds on a loaded machine).
@@ -593,6 +609,9 @@ TEST_CASE(
     images = Published<Image>(transport, image_topic);
   }
   REQUIRE_FALSE(gave_up.load());
+  // The render thread publishes: at normal priority, as the simulation and the transport.
+  CHECK(render_nice == normal_nice);
+  if (normal_nice < 19) CHECK(lowered_threads >= 1);  // lavapipe starts a worker per core
   // Samples 0 ... 119 (k / 30 s): each published or dropped as late; 2 ... 45 were due while
   // sample 1 was held. Once let go, the held frame goes out, and the next sample due after it
   // renders and goes out before Run returns.

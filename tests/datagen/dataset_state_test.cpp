@@ -29,7 +29,8 @@ void WriteRecord(const TempDir& out, const std::string& record) {
 const std::string kFile = R"({"path": "cam/rgb/000000.png", "bytes": 4, "sha256": )"
                           R"("8c17576d918255744e72e4b1a769486b8778ae17ebeb0435c6a37d136b646199"})";
 const std::string kCamera =
-    R"({"cam": {"image": {}, "annotations": [], "scene_gt": [], "scene_camera": {}}})";
+    R"({"cam": {"image": {"id": 0}, "annotations": [{"id": 0}], "scene_gt": [],)"
+    R"( "scene_camera": {}}})";
 
 // {"frame": 0, "files": [files], "cameras": cameras}; appended (gcc 12 warns, wrongly, on
 // `"literal" + std::string` here under -Wrestrict).
@@ -65,6 +66,13 @@ TEST_CASE("FrameProblem calls a record of the wrong shape damaged instead of thr
       R"({"frame": 0, "files": [], "cameras": {"cam": {"image": {}, "annotations": 3,)"
       R"( "scene_gt": [], "scene_camera": {}}}})",
       R"({"frame": 0, "files": {}, "cameras": {}})",
+      // coco.json sorts by integer ids: an image or annotation without one threw (tests/fuzz).
+      Record(kFile, R"({"cam": {"image": {}, "annotations": [], "scene_gt": [],)"
+                    R"( "scene_camera": {}}})"),
+      Record(kFile, R"({"cam": {"image": {"id": 0}, "annotations": [{"id": "1"}],)"
+                    R"( "scene_gt": [], "scene_camera": {}}})"),
+      Record(kFile, R"({"cam": {"image": {"id": 0}, "annotations": [{"area": 4}],)"
+                    R"( "scene_gt": [], "scene_camera": {}}})"),
   };
   for (const std::string& record : damaged) {
     INFO(record);

@@ -95,6 +95,11 @@ INVALID = [
      "sensors:\n  cameras:\n    - {name: c, up: [0, 1, 0]}\n",
      "3:21: sensors.cameras[0].up: up needs look_at: it is the image's up direction when the "
      "camera aims at look_at (a pose sets its own)"),
+    ("camera position without look_at",
+     "sensors:\n  cameras:\n    - {name: c, position: [1, 2, 3]}\n",
+     "3:27: sensors.cameras[0].position: position needs look_at: it is where the camera is when "
+     "it aims at look_at (without look_at, place the camera with pose: {position: [x, y, z], "
+     "...})"),
     ("pose with two orientations",
      "equipment:\n  - {type: carton, name: c, pose: {yaw: 90, rpy: [0, 0, 90]}}\n",
      "2:35: equipment[0].pose: give one of yaw, rpy or quaternion, not several"),

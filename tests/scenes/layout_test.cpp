@@ -145,6 +145,12 @@ TEST_CASE("Layout errors name file, line, column, key and what is allowed", "[sc
           "test.yaml:1:1: unknown key 'sensor' (did you mean 'sensors'?); allowed here: autopilot, "
           "bridge, equipment, include, lights, randomize, sensors, site");
   }
+  SECTION("a key that is not a plain name (found by fuzzing)") {
+    CHECK(ErrorOf("? [site]\n: {timestep: 0.01}\n") ==
+          "test.yaml:1:3: a key must be a plain name, got a list");
+    CHECK(ErrorOf("equipment:\n  - {type: carton, name: a, {size: 1}: 2}\n") ==
+          "test.yaml:2:29: equipment[0]: a key must be a plain name, got a mapping");
+  }
   SECTION("duplicate name") {
     CHECK(ErrorOf("equipment:\n  - {type: carton, name: a}\n  - {type: pallet, name: a}\n") ==
           "test.yaml:3:26: equipment[1].name: duplicate name 'a': already used at test.yaml:2:26");
@@ -201,6 +207,12 @@ TEST_CASE("Layout errors name file, line, column, key and what is allowed", "[sc
                 ": sensors.cameras[0].up: up needs look_at: it is the image's up direction when "
                 "the camera aims at look_at (a pose sets its own)");
     }
+  }
+  SECTION("camera position without look_at (it was ignored)") {
+    CHECK(ErrorOf("sensors:\n  cameras:\n    - {name: c, position: [1, 2, 3]}\n") ==
+          "test.yaml:3:27: sensors.cameras[0].position: position needs look_at: it is where the "
+          "camera is when it aims at look_at (without look_at, place the camera with pose: "
+          "{position: [x, y, z], ...})");
   }
 }
 

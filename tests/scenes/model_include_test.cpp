@@ -99,6 +99,9 @@ include:
                     Contains("include[0]: missing key 'name'"));
   CHECK_THROWS_WITH(Load("include:\n  - {file: cell.xml, name: c, package_paths: {a: .}}\n"),
                     Contains("package_paths resolve package:// URIs of URDF files only"));
+  CHECK_THROWS_WITH(Load("include:\n  - {file: bad_joint_type.urdf, name: r}\n"),
+                    Contains("include[0].file: " + kData +
+                             "/bad_joint_type.urdf:4: joint 'j' has type 'rerolute'"));
   CHECK_THROWS_WITH(Load("include:\n  - {file: unknown_element.xml, name: c}\n"),
                     Contains("include[0].file: MuJoCo cannot load") && Contains("conveyor"));
 }

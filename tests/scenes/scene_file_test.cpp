@@ -91,6 +91,14 @@ std::string MessageAsNobody(const std::string& path) {
 
 }  // namespace
 
+TEST_CASE("ReadSceneFile refuses a URDF joint type MuJoCo cannot import", "[scenes]") {
+  // MuJoCo 2.2.2's URDF importer writes through a null joint for an unknown type (tests/fuzz).
+  CHECK_THROWS_WITH(ReadSceneFile(kData + "/bad_joint_type.urdf"),
+                    Contains("bad_joint_type.urdf:4: joint 'j' has type 'rerolute' (did you mean "
+                             "'revolute'?); URDF joint types are: revolute, continuous, "
+                             "prismatic, fixed, floating, planar"));
+}
+
 TEST_CASE("ReadSceneFile says when a file cannot be read", "[scenes]") {
   const auto locked = std::filesystem::temp_directory_path() / "twin_locked_scene.xml";
   std::ofstream(locked) << "<mujoco/>";

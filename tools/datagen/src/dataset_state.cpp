@@ -172,10 +172,17 @@ bool RecordIsWellFormed(const nlohmann::json& record) {
     if (!object_with(f, {"path", "bytes", "sha256"}) || !f.at("path").is_string() ||
         !f.at("bytes").is_number_unsigned() || !f.at("sha256").is_string())
       return false;
-  for (const auto& [camera, labels] : record.at("cameras").items())
+  // coco.json sorts images and annotations by their integer "id".
+  auto has_integer_id = [&](const nlohmann::json& j) {
+    return object_with(j, {"id"}) && j.at("id").is_number_integer();
+  };
+  for (const auto& [camera, labels] : record.at("cameras").items()) {
     if (!object_with(labels, {"image", "annotations", "scene_gt", "scene_camera"}) ||
-        !labels.at("annotations").is_array())
+        !has_integer_id(labels.at("image")) || !labels.at("annotations").is_array())
       return false;
+    for (const auto& a : labels.at("annotations"))
+      if (!has_integer_id(a)) return false;
+  }
   return true;
 }
 
