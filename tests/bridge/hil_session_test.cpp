@@ -650,7 +650,9 @@ TEST_CASE(
   // Each frame shows the state at its stamp: the same run in fast mode (no commands, so the same
   // trajectory), rendered on the simulation thread at the steps that take those samples, gives
   // the same pixels.
-  const std::vector<size_t> compared = {1, images.size() / 2, images.size() - 1};
+  // Distinct and in order: with only 3 frames (a slow machine, ASan), the middle one is the 2nd.
+  std::vector<size_t> compared = {1, images.size() / 2, images.size() - 1};
+  compared.erase(std::unique(compared.begin(), compared.end()), compared.end());
   auto site = Warehouse();
   InProcessTransport transport;
   HilOptions o = Fast();
