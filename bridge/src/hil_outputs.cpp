@@ -119,9 +119,10 @@ void HilSession::Impl::MakeRenderers() {
   if (!options.render || (cameras.empty() && lidars.empty())) return;
   // The device's own threads (lavapipe's rasterizer workers) start here: in realtime mode they
   // only ever render in the background, so they run below the simulation (thread_priority.h).
-  const std::set<pid_t> before = ThreadsOfProcess();
+  const bool background = options.mode == TimeMode::kRealtime;
+  const std::set<pid_t> before = background ? ThreadsOfProcess() : std::set<pid_t>{};
   context = std::make_unique<render::Context>(render::ContextOptions{options.device, false});
-  if (options.mode == TimeMode::kRealtime) {
+  if (background) {
     std::set<pid_t> started;
     for (pid_t tid : ThreadsOfProcess())
       if (!before.count(tid)) started.insert(tid);

@@ -17,7 +17,8 @@ std::set<pid_t> ThreadsOfProcess() {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
     const std::string name = entry.path().filename().string();
-    if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit))
+    if (!name.empty() &&
+        std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
       threads.insert(static_cast<pid_t>(std::stol(name)));
   }
   return threads;
